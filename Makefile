@@ -1,0 +1,60 @@
+# Flashlight: `make demo` and `make test` do everything on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BUILD ?= build
+JOBS ?= $(shell nproc)
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
+APT_PKGS := libgtest-dev libbenchmark-dev nlohmann-json3-dev ccache
+CMAKE_ARGS = -DCMAKE_PREFIX_PATH="$$($(PY) -m mlx --cmake-dir)" -DPython_EXECUTABLE=$(abspath $(PY)) $(GENERATOR) $(LAUNCHER)
+
+.PHONY: all venv sysdeps configure build test demo bench sanitize format clean
+
+all: build
+
+# Python dependencies live in the project venv, pinned in requirements.txt.
+$(VENV)/.stamp: requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+venv: $(VENV)/.stamp
+
+# GoogleTest, Google Benchmark and nlohmann-json come from Debian packages.
+sysdeps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+configure: venv sysdeps
+	cmake -S . -B $(BUILD) $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure
+
+demo: build
+	$(BUILD)/mlp_demo
+
+bench: venv sysdeps
+	cmake -S . -B $(BUILD)-bench $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DFL_BUILD_BENCH=ON -DFL_BUILD_TESTS=OFF
+	cmake --build $(BUILD)-bench -j $(JOBS) --target fl_bench
+	$(BUILD)-bench/fl_bench --benchmark_min_time=0.2s
+
+# C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: venv sysdeps
+	cmake -S . -B $(BUILD)-asan $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFL_SANITIZE=ON -DFL_BUILD_EXAMPLES=OFF
+	cmake --build $(BUILD)-asan -j $(JOBS) --target fl_tests
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)-asan/fl_tests
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan

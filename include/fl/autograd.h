@@ -1,0 +1,73 @@
+// Tape autograd with PyTorch's semantics; gradients come from MLX's vjp of each recorded op.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mlx/array.h>
+
+#include "fl/tensor.h"
+
+namespace fl {
+
+struct Node;
+struct AutogradMeta;
+
+/// A node of the backward graph, the `grad_fn` of a tensor.
+struct Node : std::enable_shared_from_this<Node> {
+  struct Edge {
+    std::shared_ptr<Node> node;
+    int input_nr = 0;
+  };
+  virtual ~Node() = default;
+  virtual std::string name() const = 0;
+  /// One edge per input of the op: where that input's gradient goes (node is null if none).
+  std::vector<Edge> next_functions;
+  int64_t sequence_nr = 0;
+};
+
+bool is_grad_enabled();
+void set_grad_enabled(bool enabled);
+
+/// RAII: disables gradient recording in scope (torch.no_grad()).
+class NoGradGuard {
+ public:
+  NoGradGuard() : prev_(is_grad_enabled()) { set_grad_enabled(false); }
+  ~NoGradGuard() { set_grad_enabled(prev_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+/// RAII: enables gradient recording in scope (torch.enable_grad()).
+class EnableGradGuard {
+ public:
+  EnableGradGuard() : prev_(is_grad_enabled()) { set_grad_enabled(true); }
+  ~EnableGradGuard() { set_grad_enabled(prev_); }
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+namespace autograd {
+/// torch.autograd.backward.
+void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grad_tensors = {},
+              bool retain_graph = false, bool create_graph = false);
+/// torch.autograd.grad: gradients of outputs with respect to inputs, without touching `.grad`.
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
+                         bool create_graph = false, bool allow_unused = false);
+}  // namespace autograd
+
+/// MLX-style: a function returning the value of fn and its gradients with respect to all arguments.
+using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
+std::function<std::pair<Tensor, std::vector<Tensor>>(const std::vector<Tensor>&)> value_and_grad(TensorFn fn);
+/// MLX-style: a function returning the gradients of fn with respect to all arguments.
+std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad(TensorFn fn);
+
+}  // namespace fl

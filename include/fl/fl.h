@@ -1,0 +1,17 @@
+// Flashlight: PyTorch's tensor semantics in C++ over MLX. Include this one header.
+#pragma once
+#include "fl/autograd.h"
+#include "fl/device.h"
+#include "fl/dtype.h"
+#include "fl/error.h"
+#include "fl/ops/binary.h"
+#include "fl/ops/creation.h"
+#include "fl/ops/indexing.h"
+#include "fl/ops/linalg.h"
+#include "fl/ops/random.h"
+#include "fl/ops/reduction.h"
+#include "fl/ops/shape.h"
+#include "fl/ops/unary.h"
+#include "fl/options.h"
+#include "fl/registry.h"
+#include "fl/tensor.h"

@@ -1,0 +1,40 @@
+// TensorOptions: dtype, device and requires_grad for creation functions, as libtorch's.
+#pragma once
+#include <optional>
+
+#include "fl/device.h"
+#include "fl/dtype.h"
+
+namespace fl {
+
+struct TensorOptions {
+  TensorOptions() = default;
+  TensorOptions(Dtype d) : dtype_(d) {}
+  TensorOptions(const Device& d) : device_(d) {}
+  TensorOptions dtype(Dtype d) const {
+    auto o = *this;
+    o.dtype_ = d;
+    return o;
+  }
+  TensorOptions device(const Device& d) const {
+    auto o = *this;
+    o.device_ = d;
+    return o;
+  }
+  TensorOptions requires_grad(bool r = true) const {
+    auto o = *this;
+    o.requires_grad_ = r;
+    return o;
+  }
+  std::optional<Dtype> dtype_opt() const { return dtype_; }
+  Dtype dtype_or_default() const { return dtype_.value_or(get_default_dtype()); }
+  Device device_or_default() const { return device_.value_or(default_device()); }
+  bool requires_grad_flag() const { return requires_grad_; }
+
+ private:
+  std::optional<Dtype> dtype_;
+  std::optional<Device> device_;
+  bool requires_grad_ = false;
+};
+
+}  // namespace fl

@@ -1,0 +1,94 @@
+// Internal autograd: the node kinds and the recorder that every op goes through.
+#pragma once
+#include <functional>
+#include <vector>
+
+#include <mlx/array.h>
+
+#include "core/tensor_impl.h"
+#include "fl/autograd.h"
+
+namespace fl {
+
+using ArrayFn = std::function<std::vector<mlx::core::array>(const std::vector<mlx::core::array>&)>;
+
+/// An op's backward: the vjp of its forward function, taken by MLX at the saved primals.
+struct FunctionNode : Node {
+  std::string op_name;
+  ArrayFn fn;
+  std::vector<mlx::core::array> primals;
+  std::vector<bool> input_needs_grad;
+  std::vector<mlx::core::Shape> out_shapes;
+  std::vector<mlx::core::Dtype> out_dtypes;
+  // Saved tensors checked for in-place modification before backward runs.
+  struct Saved {
+    std::weak_ptr<Storage> storage;
+    int64_t version;
+    std::string desc;  // "torch.FloatTensor [3]"
+    bool is_output;
+    int index;
+  };
+  std::vector<Saved> saved;
+  std::vector<std::weak_ptr<TensorImpl>> retained;  // per output, tensors with retain_grad()
+  bool released = false;
+
+  std::string name() const override { return op_name; }
+  /// Gradients for each input, given gradients for each output (undefined = zero).
+  std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph);
+  void check_saved() const;
+  void release();
+};
+
+/// Accumulates into a leaf's `.grad`.
+struct AccumulateGrad : Node {
+  std::weak_ptr<TensorImpl> leaf;
+  std::string name() const override { return "AccumulateGrad"; }
+};
+
+/// One op input: its value, and where its gradient goes.
+struct OpInput {
+  mlx::core::array value;
+  Node::Edge edge;
+  bool requires_grad = false;
+  std::shared_ptr<Storage> storage;  // for saved-tensor version checks (may be null)
+  Dtype dtype;
+  Shape shape;
+};
+
+OpInput to_input(const Tensor& t);
+/// The edge a tensor's gradient flows into (its grad_fn, or its leaf accumulator).
+Node::Edge gradient_edge(const Tensor& t);
+
+/// Which inputs (bits 0..30) and whether the output (bit 31) the backward reads, for version checks.
+using SaveMask = uint32_t;
+inline constexpr SaveMask kSaveNone = 0, kSaveOutput = 1u << 31, kSaveAll = 0x7fffffffu;
+inline constexpr SaveMask save_inputs(std::initializer_list<int> idx) {
+  SaveMask m = 0;
+  for (int i : idx) m |= 1u << i;
+  return m;
+}
+
+/// Runs fn on the inputs' values and records it on the tape when a gradient is needed.
+std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs,
+                             SaveMask saves = kSaveNone);
+/// The same, from raw inputs (used by create_graph backward and in-place ops).
+std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<OpInput> inputs, SaveMask saves);
+/// Single-output convenience.
+Tensor apply1(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves = kSaveNone);
+
+/// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with
+/// history rewritten as PyTorch does (CopySlices on the base for views).
+Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vector<Tensor>& others,
+                      SaveMask saves = kSaveNone);
+
+/// A description of a tensor's type as PyTorch prints it: "torch.FloatTensor [3, 4]".
+std::string type_desc(const Tensor& t);
+
+}  // namespace fl
+
+namespace fl {
+/// Records the view op that made `view` from `self` (its last chain op) when self requires grad.
+void record_view(const Tensor& self, Tensor& view);
+/// Whether a tensor requires grad (refreshing a view's grad_fn after in-place writes).
+bool tensor_requires_grad(TensorImpl* impl);
+}  // namespace fl

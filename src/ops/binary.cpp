@@ -1,0 +1,394 @@
+// Elementwise binary ops: PyTorch decides the result dtype (result_type), MLX computes in it.
+#include "fl/ops/binary.h"
+
+#include <cmath>
+
+#include "fl/ops/unary.h"
+#include "ops/op_utils.h"
+
+namespace fl {
+
+namespace {
+constexpr SaveMask kBoth = save_inputs({0, 1});
+
+template <typename F>
+Tensor binary(const char* name, const Tensor& a, const Tensor& b, Dtype compute, F f, SaveMask saves = kSaveNone) {
+  broadcast_shapes(a.sizes(), b.sizes());
+  return apply1(name, fn1([compute, f](const Arrays& in) { return f(cast(in[0], compute), cast(in[1], compute)); }),
+                {a, b}, saves);
+}
+mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
+Tensor wrap(const Scalar& s) { return scalar_tensor(s); }
+
+void check_alpha(Dtype result, const Scalar& alpha) {
+  FL_CHECK(!(is_integral(result) && alpha.is_floating_point()),
+           "For integral input tensors, argument alpha must not be a floating point number.");
+  FL_CHECK(!(result == kBool && !alpha.is_bool() && alpha.to_double() != 1),
+           "Boolean alpha only supported for Boolean results.");
+}
+mx::array scaled(const mx::array& b, const Scalar& alpha) {
+  if (!alpha.is_bool() && alpha.to_double() == 1) return b;
+  return mx::multiply(b, mx::astype(mx::array(alpha.to_double(), mx::float64), b.dtype()));
+}
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Dtype d = result_type(a, b);
+  check_alpha(d, alpha);
+  return binary("AddBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : mx::add(x, scaled(y, alpha));
+  });
+}
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add(a, wrap(b), alpha); }
+
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  FL_CHECK(!(a.dtype() == kBool && b.dtype() == kBool),
+           "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+           "operator instead.");
+  FL_CHECK(a.dtype() != kBool && b.dtype() != kBool,
+           "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+           "use the `~` or `logical_not()` operator instead.");
+  Dtype d = result_type(a, b);
+  check_alpha(d, alpha);
+  return binary("SubBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
+    return mx::subtract(x, scaled(y, alpha));
+  });
+}
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub(a, wrap(b), alpha); }
+Tensor rsub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(b, a, alpha); }
+Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub(wrap(b), a, alpha); }
+
+Tensor mul(const Tensor& a, const Tensor& b) {
+  return binary("MulBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_and(x, y) : mx::multiply(x, y);
+  }, kBoth);
+}
+Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, wrap(b)); }
+
+Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& mode) {
+  Dtype common = result_type(a, b);
+  if (!mode) {
+    return binary("DivBackward0", a, b, float_result(common),
+                  [](const mx::array& x, const mx::array& y) { return mx::divide(x, y); }, kBoth);
+  }
+  FL_CHECK_VALUE(*mode == "trunc" || *mode == "floor",
+                 "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
+  if (is_integral(common, true)) {
+    // Integer division by zero is an error in PyTorch, not a value.
+    auto bv = b.mlx();
+    mx::array zero_count = mx::sum(mx::equal(bv, mx::zeros_like(bv)));
+    FL_CHECK(zero_count.item<int>() == 0, "ZeroDivisionError");
+  }
+  Dtype d = common == kBool ? kInt64 : common;
+  if (*mode == "floor") {
+    return binary("DivBackward1", a, b, d, [](const mx::array& x, const mx::array& y) {
+      return mx::issubdtype(x.dtype(), mx::floating) ? mx::floor(mx::divide(x, y)) : mx::floor_divide(x, y);
+    }, kBoth);
+  }
+  return binary("DivBackward1", a, b, d, [](const mx::array& x, const mx::array& y) {
+    if (mx::issubdtype(x.dtype(), mx::floating)) {
+      auto q = mx::divide(x, y);
+      return mx::where(mx::less(q, c(0.0, q)), mx::ceil(q), mx::floor(q));
+    }
+    // Truncation toward zero from Python-style floor division.
+    auto q = mx::floor_divide(x, y);
+    auto r = mx::remainder(x, y);
+    auto fix = mx::logical_and(mx::not_equal(r, mx::zeros_like(r)), mx::less(mx::multiply(x, y), mx::zeros_like(x)));
+    return mx::where(fix, mx::add(q, mx::ones_like(q)), q);
+  }, kBoth);
+}
+Tensor div(const Tensor& a, const Scalar& b, const std::optional<std::string>& mode) { return div(a, wrap(b), mode); }
+Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return div(a, b, std::string("floor")); }
+Tensor floor_divide(const Tensor& a, const Scalar& b) { return floor_divide(a, wrap(b)); }
+
+Tensor remainder(const Tensor& a, const Tensor& b) {
+  return binary("RemainderBackward0", a, b, result_type(a, b),
+                [](const mx::array& x, const mx::array& y) { return mx::remainder(x, y); }, kBoth);
+}
+Tensor remainder(const Tensor& a, const Scalar& b) { return remainder(a, wrap(b)); }
+Tensor fmod(const Tensor& a, const Tensor& b) {
+  return binary("FmodBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    auto r = mx::remainder(x, y);
+    // Python's remainder takes the divisor's sign; fmod takes the dividend's.
+    auto fix = mx::logical_and(mx::not_equal(r, mx::zeros_like(r)),
+                               mx::not_equal(mx::less(r, mx::zeros_like(r)), mx::less(x, mx::zeros_like(x))));
+    return mx::where(fix, mx::subtract(r, y), r);
+  }, kBoth);
+}
+Tensor fmod(const Tensor& a, const Scalar& b) { return fmod(a, wrap(b)); }
+
+Tensor pow(const Tensor& a, const Tensor& b) {
+  Dtype d = result_type(a, b);
+  if (is_integral(d, true)) {
+    auto bv = b.mlx();
+    FL_CHECK(mx::any(mx::less(bv, mx::zeros_like(bv))).item<bool>() == false,
+             "Integers to negative integer powers are not allowed.");
+  }
+  return binary("PowBackward1", a, b, d == kBool ? kInt64 : d,
+                [](const mx::array& x, const mx::array& y) { return mx::power(x, y); }, kBoth);
+}
+Tensor pow(const Tensor& a, const Scalar& b) {
+  FL_CHECK(!(is_integral(a.dtype(), true) && b.is_integral() && b.to_int() < 0),
+           "Integers to negative integer powers are not allowed.");
+  Dtype d = result_type(a, wrap(b));
+  if (d == kBool) d = kInt64;
+  double e = b.to_double();
+  return apply1("PowBackward0", fn1([d, e](const Arrays& in) {
+    auto x = cast(in[0], d);
+    if (e == 2.0) return mx::multiply(x, x);
+    if (e == 1.0) return x;
+    if (e == 0.5) return mx::sqrt(x);
+    return mx::power(x, mx::astype(mx::array(e, mx::float64), x.dtype()));
+  }), {a}, save_inputs({0}));
+}
+Tensor pow(const Scalar& a, const Tensor& b) { return pow(wrap(a), b); }
+Tensor float_power(const Tensor& a, const Tensor& b) { return pow(a.to(kFloat64), b.to(kFloat64)); }
+
+Tensor atan2(const Tensor& a, const Tensor& b) {
+  return binary("Atan2Backward0", a, b, float_result(result_type(a, b)),
+                [](const mx::array& x, const mx::array& y) { return mx::arctan2(x, y); }, kBoth);
+}
+Tensor hypot(const Tensor& a, const Tensor& b) {
+  return binary("HypotBackward0", a, b, float_result(result_type(a, b)), [](const mx::array& x, const mx::array& y) {
+    return mx::sqrt(mx::add(mx::multiply(x, x), mx::multiply(y, y)));
+  }, kBoth);
+}
+Tensor copysign(const Tensor& a, const Tensor& b) {
+  return binary("CopysignBackward0", a, b, float_result(result_type(a, b)), [](const mx::array& x, const mx::array& y) {
+    auto neg = mx::logical_or(mx::less(y, c(0.0, y)),
+                              mx::logical_and(mx::equal(y, c(0.0, y)), mx::less(mx::reciprocal(y), c(0.0, y))));
+    return mx::where(neg, mx::negative(mx::abs(x)), mx::abs(x));
+  }, kBoth);
+}
+Tensor xlogy(const Tensor& a, const Tensor& b) {
+  return binary("XlogyBackward0", a, b, float_result(result_type(a, b)), [](const mx::array& x, const mx::array& y) {
+    auto r = mx::multiply(x, mx::log(y));
+    return mx::where(mx::logical_and(mx::equal(x, c(0.0, x)), mx::logical_not(mx::isnan(y))), c(0.0, x), r);
+  }, kBoth);
+}
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  return binary("MaximumBackward0", a, b, result_type(a, b),
+                [](const mx::array& x, const mx::array& y) { return mx::maximum(x, y); }, kBoth);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  return binary("MinimumBackward0", a, b, result_type(a, b),
+                [](const mx::array& x, const mx::array& y) { return mx::minimum(x, y); }, kBoth);
+}
+Tensor fmax(const Tensor& a, const Tensor& b) {
+  return binary("FmaxBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    if (!mx::issubdtype(x.dtype(), mx::floating)) return mx::maximum(x, y);
+    return mx::where(mx::isnan(x), y, mx::where(mx::isnan(y), x, mx::maximum(x, y)));
+  }, kBoth);
+}
+Tensor fmin(const Tensor& a, const Tensor& b) {
+  return binary("FminBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    if (!mx::issubdtype(x.dtype(), mx::floating)) return mx::minimum(x, y);
+    return mx::where(mx::isnan(x), y, mx::where(mx::isnan(y), x, mx::minimum(x, y)));
+  }, kBoth);
+}
+
+// --- comparisons and logic (bool results, never differentiable) -----------------------------------------
+
+#define FL_COMPARE(NAME, MXFN)                                                                              \
+  Tensor NAME(const Tensor& a, const Tensor& b) {                                                           \
+    return binary("", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) { return MXFN(x, y); }); \
+  }                                                                                                         \
+  Tensor NAME(const Tensor& a, const Scalar& b) { return NAME(a, wrap(b)); }
+FL_COMPARE(eq, mx::equal)
+FL_COMPARE(ne, mx::not_equal)
+FL_COMPARE(lt, mx::less)
+FL_COMPARE(le, mx::less_equal)
+FL_COMPARE(gt, mx::greater)
+FL_COMPARE(ge, mx::greater_equal)
+#undef FL_COMPARE
+
+Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  FL_CHECK(a.dtype() == b.dtype(), "isclose(): expected both inputs to have the same dtype, but got ",
+           scalar_type_name(a.dtype()), " and ", scalar_type_name(b.dtype()));
+  return binary("", a, b, a.dtype(), [=](const mx::array& x, const mx::array& y) {
+    if (!mx::issubdtype(x.dtype(), mx::floating)) {
+      auto xd = mx::astype(x, mx::float64), yd = mx::astype(y, mx::float64);
+      return mx::less_equal(mx::abs(mx::subtract(xd, yd)), mx::add(c(atol, xd), mx::multiply(c(rtol, xd), mx::abs(yd))));
+    }
+    auto close = mx::logical_or(mx::equal(x, y), mx::less_equal(mx::abs(mx::subtract(x, y)),
+                                                                mx::add(c(atol, x), mx::multiply(c(rtol, x), mx::abs(y)))));
+    if (equal_nan) close = mx::logical_or(close, mx::logical_and(mx::isnan(x), mx::isnan(y)));
+    return close;
+  });
+}
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  return mx::all(isclose(a, b, rtol, atol, equal_nan).mlx()).item<bool>();
+}
+bool equal(const Tensor& a, const Tensor& b) {
+  if (a.sizes() != b.sizes()) return false;
+  return mx::all(eq(a, b).mlx()).item<bool>();
+}
+
+namespace {
+template <typename F>
+Tensor logical(const Tensor& a, const Tensor& b, F f) {
+  return binary("", a, b, kBool, f);
+}
+template <typename F>
+Tensor bitwise(const char* op, const Tensor& a, const Tensor& b, F f) {
+  Dtype d = result_type(a, b);
+  FL_CHECK_AS(NotImplementedError, !is_floating_point(d), "\"", op, "_cpu\" not implemented for '", scalar_type_name(d), "'");
+  return binary("", a, b, d, f);
+}
+}  // namespace
+Tensor logical_and(const Tensor& a, const Tensor& b) {
+  return logical(a, b, [](const mx::array& x, const mx::array& y) { return mx::logical_and(x, y); });
+}
+Tensor logical_or(const Tensor& a, const Tensor& b) {
+  return logical(a, b, [](const mx::array& x, const mx::array& y) { return mx::logical_or(x, y); });
+}
+Tensor logical_xor(const Tensor& a, const Tensor& b) {
+  return logical(a, b, [](const mx::array& x, const mx::array& y) { return mx::not_equal(x, y); });
+}
+Tensor bitwise_and(const Tensor& a, const Tensor& b) {
+  return bitwise("bitwise_and", a, b, [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_and(x, y) : mx::bitwise_and(x, y);
+  });
+}
+Tensor bitwise_or(const Tensor& a, const Tensor& b) {
+  return bitwise("bitwise_or", a, b, [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : mx::bitwise_or(x, y);
+  });
+}
+Tensor bitwise_xor(const Tensor& a, const Tensor& b) {
+  return bitwise("bitwise_xor", a, b, [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::not_equal(x, y) : mx::bitwise_xor(x, y);
+  });
+}
+
+// --- ternary ----------------------------------------------------------------------------------------------
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  FL_CHECK(cond.dtype() == kBool || cond.dtype() == kUInt8,
+           "where expected condition to be a boolean tensor, but got a tensor with dtype ", scalar_type_name(cond.dtype()));
+  broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes()), b.sizes());
+  Dtype d = result_type(a, b);
+  return apply1("WhereBackward0", fn1([d](const Arrays& in) {
+    return mx::where(mx::astype(in[0], mx::bool_), cast(in[1], d), cast(in[2], d));
+  }), {cond, a, b}, save_inputs({0}));
+}
+Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b) { return where(cond, a, wrap(b)); }
+Tensor where(const Tensor& cond, const Scalar& a, const Tensor& b) { return where(cond, wrap(a), b); }
+
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  FL_CHECK(start.dtype() == end.dtype(), "expected dtype ", dtype_name(start.dtype()), " for `end` but got dtype ",
+           dtype_name(end.dtype()));
+  FL_CHECK(start.is_floating_point(), "lerp_kernel_scalar\" not implemented for '", scalar_type_name(start.dtype()), "'");
+  broadcast_shapes(broadcast_shapes(start.sizes(), end.sizes()), weight.sizes());
+  Dtype d = start.dtype();
+  return apply1("LerpBackward1", fn1([d](const Arrays& in) {
+    auto w = cast(in[2], d);
+    return mx::add(in[0], mx::multiply(w, mx::subtract(in[1], in[0])));
+  }), {start, end, weight}, kSaveAll);
+}
+Tensor lerp(const Tensor& start, const Tensor& end, const Scalar& weight) {
+  return lerp(start, end, scalar_tensor(weight, start.dtype()));
+}
+
+Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  return add(input, mul(t1, t2), value);
+}
+Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  FL_CHECK(!(is_integral(t1.dtype(), true) && is_integral(t2.dtype(), true)),
+           "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a "
+           "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value "
+           "* torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+           "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+           "* tensor1 / tensor2), for all dtypes.");
+  return add(input, div(t1, t2), value);
+}
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  FL_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  std::vector<Tensor> parts{x};
+  if (lo) parts.push_back(wrap(*lo));
+  if (hi) parts.push_back(wrap(*hi));
+  Dtype d = result_type(parts);
+  std::optional<double> lv = lo ? std::optional<double>(lo->to_double()) : std::nullopt;
+  std::optional<double> hv = hi ? std::optional<double>(hi->to_double()) : std::nullopt;
+  return apply1("ClampBackward1", fn1([d, lv, hv](const Arrays& in) {
+    auto a = cast(in[0], d);
+    // NaN propagates through clamp as in PyTorch: compare-and-select rather than min/max.
+    if (lv) a = mx::where(mx::less(a, mx::astype(mx::array(*lv, mx::float64), a.dtype())), mx::astype(mx::array(*lv, mx::float64), a.dtype()), a);
+    if (hv) a = mx::where(mx::greater(a, mx::astype(mx::array(*hv, mx::float64), a.dtype())), mx::astype(mx::array(*hv, mx::float64), a.dtype()), a);
+    return a;
+  }), {x}, save_inputs({0}));
+}
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
+  FL_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Tensor r = x;
+  if (lo) r = where(lt(r, *lo), *lo, r);
+  if (hi) r = where(gt(r, *hi), *hi, r);
+  return r;
+}
+Tensor clamp_min(const Tensor& x, const Scalar& lo) { return clamp(x, lo, std::nullopt); }
+Tensor clamp_max(const Tensor& x, const Scalar& hi) { return clamp(x, std::nullopt, hi); }
+
+// --- operators ---------------------------------------------------------------------------------------------
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return add(wrap(a), b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return sub(wrap(a), b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return mul(wrap(a), b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return div(wrap(a), b); }
+Tensor operator%(const Tensor& a, const Tensor& b) { return remainder(a, b); }
+Tensor operator%(const Tensor& a, const Scalar& b) { return remainder(a, b); }
+Tensor operator-(const Tensor& a) { return neg(a); }
+Tensor operator~(const Tensor& a) { return bitwise_not(a); }
+Tensor operator&(const Tensor& a, const Tensor& b) { return bitwise_and(a, b); }
+Tensor operator|(const Tensor& a, const Tensor& b) { return bitwise_or(a, b); }
+Tensor operator^(const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator!=(const Tensor& a, const Scalar& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+Tensor& operator+=(Tensor& a, const Tensor& b) { return a.add_(b); }
+Tensor& operator+=(Tensor& a, const Scalar& b) { return a.add_(b); }
+Tensor& operator-=(Tensor& a, const Tensor& b) { return a.sub_(b); }
+Tensor& operator-=(Tensor& a, const Scalar& b) { return a.sub_(b); }
+Tensor& operator*=(Tensor& a, const Tensor& b) { return a.mul_(b); }
+Tensor& operator*=(Tensor& a, const Scalar& b) { return a.mul_(b); }
+Tensor& operator/=(Tensor& a, const Tensor& b) { return a.div_(b); }
+Tensor& operator/=(Tensor& a, const Scalar& b) { return a.div_(b); }
+
+}  // namespace fl
+
+namespace fl {
+Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return fl::add(*this, o, alpha); }
+Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return fl::sub(*this, o, alpha); }
+Tensor Tensor::mul(const Tensor& o) const { return fl::mul(*this, o); }
+Tensor Tensor::div(const Tensor& o) const { return fl::div(*this, o); }
+Tensor Tensor::pow(const Scalar& e) const { return fl::pow(*this, e); }
+Tensor Tensor::pow(const Tensor& e) const { return fl::pow(*this, e); }
+Tensor Tensor::maximum(const Tensor& o) const { return fl::maximum(*this, o); }
+Tensor Tensor::minimum(const Tensor& o) const { return fl::minimum(*this, o); }
+Tensor Tensor::eq(const Tensor& o) const { return fl::eq(*this, o); }
+Tensor Tensor::ne(const Tensor& o) const { return fl::ne(*this, o); }
+Tensor Tensor::lt(const Tensor& o) const { return fl::lt(*this, o); }
+Tensor Tensor::gt(const Tensor& o) const { return fl::gt(*this, o); }
+Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const { return fl::clamp(*this, lo, hi); }
+Tensor Tensor::lerp(const Tensor& end, const Scalar& w) const { return fl::lerp(*this, end, w); }
+bool Tensor::allclose(const Tensor& o, double rtol, double atol) const { return fl::allclose(*this, o, rtol, atol); }
+bool Tensor::equal(const Tensor& o) const { return fl::equal(*this, o); }
+}  // namespace fl

@@ -1,0 +1,95 @@
+#include "ops/op_utils.h"
+
+#include <algorithm>
+
+namespace fl {
+
+int64_t wrap_dim(int64_t dim, int64_t ndim) {
+  int64_t n = std::max<int64_t>(ndim, 1);  // 0-d tensors accept dims -1 and 0, as in PyTorch
+  FL_CHECK_INDEX(dim >= -n && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
+                 "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+std::vector<int> wrap_dims(const Shape& dims, int64_t ndim) {
+  std::vector<int> r;
+  if (dims.empty()) {
+    for (int64_t i = 0; i < ndim; ++i) r.push_back(static_cast<int>(i));
+    return r;
+  }
+  for (auto d : dims) {
+    int w = static_cast<int>(wrap_dim(d, ndim));
+    FL_CHECK(std::find(r.begin(), r.end(), w) == r.end(), "dim ", w, " appears multiple times in the list of dims");
+    if (ndim > 0) r.push_back(w);
+  }
+  std::sort(r.begin(), r.end());
+  return r;
+}
+
+std::string shape_to_string(const Shape& s) {
+  std::string r = "[";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + "]";
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+  size_t n = std::max(a.size(), b.size());
+  Shape out(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    FL_CHECK(da == db || da == 1 || db == 1, "The size of tensor a (", da, ") must match the size of tensor b (", db,
+             ") at non-singleton dimension ", i);
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Tensor scalar_tensor(const Scalar& s, std::optional<Dtype> dtype) {
+  Dtype d = dtype.value_or(s.is_bool() ? kBool : s.is_integral() ? kInt64 : kFloat64);
+  mx::array a = dispatch_dtype(d, [&]<typename T>() { return mx::array(s.to<T>(), to_mlx(d)); });
+  Tensor t = make_tensor(a);
+  t.impl()->wrapped_number = !dtype.has_value();
+  return t;
+}
+
+bool is_wrapped_number(const Tensor& t) { return t.impl()->wrapped_number; }
+
+namespace {
+enum { kNone = -1 };
+// PyTorch's combine_categories: a higher-priority class wins unless a lower one brings a higher category.
+std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> lower) {
+  if (!higher) return lower;
+  if (!lower) return higher;
+  if (is_floating_point(*higher)) return higher;
+  if (*higher == kBool || is_floating_point(*lower)) return promote_types(*higher, *lower);
+  return higher;
+}
+void update(std::optional<Dtype>& r, Dtype d) { r = r ? promote_types(*r, d) : d; }
+}  // namespace
+
+Dtype result_type(const std::vector<Tensor>& tensors) {
+  std::optional<Dtype> dim_r, zero_r, wrapped_r;
+  for (auto& t : tensors) {
+    if (!t.defined()) continue;
+    Dtype d = t.dtype();
+    if (t.impl()->wrapped_number) update(wrapped_r, is_floating_point(d) ? get_default_dtype() : d);
+    else if (t.dim() == 0) update(zero_r, d);
+    else update(dim_r, d);
+  }
+  auto r = combine(dim_r, combine(zero_r, wrapped_r));
+  return r.value_or(get_default_dtype());
+}
+
+Tensor finish_creation(mx::array value, const TensorOptions& opts) {
+  Device dev = opts.device_or_default();
+  dev.check_available();
+  Tensor t = make_tensor(std::move(value), dev);
+  if (opts.requires_grad_flag()) {
+    FL_CHECK(t.is_floating_point(), "Only Tensors of floating point dtype can require gradients");
+    t.requires_grad_(true);
+  }
+  return t;
+}
+
+}  // namespace fl

@@ -1,0 +1,266 @@
+// Elementwise unary ops. Each is one line naming its MLX composition; MLX's vjp differentiates it.
+#include "fl/ops/unary.h"
+
+#include <cmath>
+
+#include "ops/op_utils.h"
+
+namespace fl {
+
+namespace {
+// A constant of the same dtype as `like`.
+mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
+
+using ArrayOp = mx::array (*)(const mx::array&, mx::StreamOrDevice);
+
+// Integer inputs promote to the default float dtype, as torch.exp(int_tensor) does.
+template <typename F>
+Tensor float_op(const char* name, const Tensor& x, F f, SaveMask saves) {
+  Dtype d = float_result(x.dtype());
+  return apply1(name, fn1([d, f](const Arrays& in) { return f(cast(in[0], d)); }), {x}, saves);
+}
+template <typename F>
+Tensor same_op(const char* name, const Tensor& x, F f, SaveMask saves) {
+  return apply1(name, fn1([f](const Arrays& in) { return f(in[0]); }), {x}, saves);
+}
+template <typename F>
+Tensor float_only(const char* name, const char* op, const Tensor& x, F f, SaveMask saves) {
+  FL_CHECK_AS(NotImplementedError, x.is_floating_point(), "\"", op, "\" not implemented for '", scalar_type_name(x.dtype()), "'");
+  return same_op(name, x, f, saves);
+}
+template <typename F>
+Tensor predicate(const Tensor& x, F f) {
+  return apply1("", fn1([f](const Arrays& in) { return f(in[0]); }), {x});
+}
+constexpr SaveMask kIn = save_inputs({0});
+}  // namespace
+
+#define FL_FLOAT_UNARY(NAME, GRAD, EXPR, SAVES) \
+  Tensor NAME(const Tensor& x) { return float_op(GRAD, x, [](const mx::array& a) { return EXPR; }, SAVES); }
+
+FL_FLOAT_UNARY(exp, "ExpBackward0", mx::exp(a), kSaveOutput)
+FL_FLOAT_UNARY(exp2, "Exp2Backward0", mx::power(c(2.0, a), a), kSaveOutput)
+FL_FLOAT_UNARY(expm1, "Expm1Backward0", mx::expm1(a), kSaveOutput)
+FL_FLOAT_UNARY(log, "LogBackward0", mx::log(a), kIn)
+FL_FLOAT_UNARY(log2, "Log2Backward0", mx::log2(a), kIn)
+FL_FLOAT_UNARY(log10, "Log10Backward0", mx::log10(a), kIn)
+FL_FLOAT_UNARY(log1p, "Log1PBackward0", mx::log1p(a), kIn)
+FL_FLOAT_UNARY(sqrt, "SqrtBackward0", mx::sqrt(a), kSaveOutput)
+FL_FLOAT_UNARY(rsqrt, "RsqrtBackward0", mx::rsqrt(a), kSaveOutput)
+FL_FLOAT_UNARY(sin, "SinBackward0", mx::sin(a), kIn)
+FL_FLOAT_UNARY(cos, "CosBackward0", mx::cos(a), kIn)
+FL_FLOAT_UNARY(tan, "TanBackward0", mx::tan(a), kSaveOutput)
+FL_FLOAT_UNARY(asin, "AsinBackward0", mx::arcsin(a), kIn)
+FL_FLOAT_UNARY(acos, "AcosBackward0", mx::arccos(a), kIn)
+FL_FLOAT_UNARY(atan, "AtanBackward0", mx::arctan(a), kIn)
+FL_FLOAT_UNARY(sinh, "SinhBackward0", mx::sinh(a), kIn)
+FL_FLOAT_UNARY(cosh, "CoshBackward0", mx::cosh(a), kIn)
+FL_FLOAT_UNARY(tanh, "TanhBackward0", mx::tanh(a), kSaveOutput)
+FL_FLOAT_UNARY(asinh, "AsinhBackward0", mx::arcsinh(a), kIn)
+FL_FLOAT_UNARY(acosh, "AcoshBackward0", mx::arccosh(a), kIn)
+FL_FLOAT_UNARY(atanh, "AtanhBackward0", mx::arctanh(a), kIn)
+FL_FLOAT_UNARY(erf, "ErfBackward0", mx::erf(a), kIn)
+FL_FLOAT_UNARY(erfinv, "ErfinvBackward0", mx::erfinv(a), kIn)
+FL_FLOAT_UNARY(reciprocal, "ReciprocalBackward0", mx::reciprocal(a), kSaveOutput)
+FL_FLOAT_UNARY(sigmoid, "SigmoidBackward0", mx::sigmoid(a), kSaveOutput)
+FL_FLOAT_UNARY(deg2rad, "Deg2RadBackward0", mx::multiply(a, c(M_PI / 180.0, a)), kSaveNone)
+FL_FLOAT_UNARY(rad2deg, "Rad2DegBackward0", mx::multiply(a, c(180.0 / M_PI, a)), kSaveNone)
+#undef FL_FLOAT_UNARY
+
+Tensor logit(const Tensor& x, std::optional<double> eps) {
+  return float_op("LogitBackward0", x, [eps](const mx::array& a) {
+    mx::array z = eps ? mx::clip(a, c(*eps, a), c(1.0 - *eps, a)) : a;
+    return mx::log(mx::divide(z, mx::subtract(c(1.0, z), z)));
+  }, kIn);
+}
+
+Tensor abs(const Tensor& x) { return same_op("AbsBackward0", x, [](const mx::array& a) { return mx::abs(a); }, kIn); }
+Tensor neg(const Tensor& x) {
+  FL_CHECK(x.dtype() != kBool,
+           "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
+           "the `~` or `logical_not()` operator instead.");
+  return same_op("NegBackward0", x, [](const mx::array& a) { return mx::negative(a); }, kSaveNone);
+}
+Tensor negative(const Tensor& x) { return neg(x); }
+Tensor positive(const Tensor& x) { return x; }
+Tensor sign(const Tensor& x) { return same_op("SignBackward0", x, [](const mx::array& a) { return mx::sign(a); }, kSaveNone); }
+Tensor square(const Tensor& x) {
+  Dtype d = x.dtype() == kBool ? kInt64 : x.dtype();
+  return apply1("PowBackward0", fn1([d](const Arrays& in) { auto a = cast(in[0], d); return mx::multiply(a, a); }), {x}, kIn);
+}
+
+namespace {
+// Rounding is the identity on integers, as in PyTorch.
+template <typename F>
+Tensor rounding(const char* name, const Tensor& x, F f) {
+  if (!x.is_floating_point()) return x.clone();
+  return same_op(name, x, f, kSaveNone);
+}
+}  // namespace
+Tensor floor(const Tensor& x) { return rounding("FloorBackward0", x, [](const mx::array& a) { return mx::floor(a); }); }
+Tensor ceil(const Tensor& x) { return rounding("CeilBackward0", x, [](const mx::array& a) { return mx::ceil(a); }); }
+Tensor round(const Tensor& x, int64_t decimals) {
+  // Round half to even, as torch.round and mx::round both do.
+  return rounding("RoundBackward0", x, [decimals](const mx::array& a) { return mx::round(a, static_cast<int>(decimals)); });
+}
+Tensor trunc(const Tensor& x) {
+  return rounding("TruncBackward0", x, [](const mx::array& a) {
+    return mx::where(mx::less(a, c(0.0, a)), mx::ceil(a), mx::floor(a));
+  });
+}
+Tensor frac(const Tensor& x) {
+  return float_only("FracBackward0", "frac", x, [](const mx::array& a) {
+    return mx::subtract(a, mx::where(mx::less(a, c(0.0, a)), mx::ceil(a), mx::floor(a)));
+  }, kSaveNone);
+}
+
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf, std::optional<double> neginf) {
+  if (!x.is_floating_point()) return x.clone();
+  return same_op("NanToNumBackward0", x, [=](const mx::array& a) {
+    auto info_max = mx::finfo(a.dtype()).max, info_min = mx::finfo(a.dtype()).min;
+    mx::array r = mx::where(mx::isnan(a), c(nan.value_or(0.0), a), a);
+    r = mx::where(mx::isposinf(r), c(posinf.value_or(info_max), a), r);
+    return mx::where(mx::isneginf(r), c(neginf.value_or(info_min), a), r);
+  }, kIn);
+}
+
+Tensor isnan(const Tensor& x) { return predicate(x, [](const mx::array& a) { return mx::isnan(a); }); }
+Tensor isinf(const Tensor& x) { return predicate(x, [](const mx::array& a) { return mx::isinf(a); }); }
+Tensor isfinite(const Tensor& x) { return predicate(x, [](const mx::array& a) { return mx::isfinite(a); }); }
+Tensor signbit(const Tensor& x) {
+  return predicate(x, [](const mx::array& a) {
+    if (!mx::issubdtype(a.dtype(), mx::floating)) return mx::less(a, mx::array(0, a.dtype()));
+    // -0.0 has its sign bit set: 1/x is -inf there.
+    return mx::logical_or(mx::less(a, c(0.0, a)), mx::logical_and(mx::equal(a, c(0.0, a)),
+                                                               mx::less(mx::reciprocal(a), c(0.0, a))));
+  });
+}
+Tensor logical_not(const Tensor& x) {
+  return predicate(x, [](const mx::array& a) { return mx::logical_not(mx::astype(a, mx::bool_)); });
+}
+Tensor bitwise_not(const Tensor& x) {
+  FL_CHECK_AS(NotImplementedError, !x.is_floating_point(), "\"bitwise_not_cpu\" not implemented for '",
+              scalar_type_name(x.dtype()), "'");
+  if (x.dtype() == kBool) return logical_not(x);
+  return same_op("", x, [](const mx::array& a) { return mx::bitwise_invert(a); }, kSaveNone);
+}
+
+// --- activations -----------------------------------------------------------------------------------------
+
+Tensor relu(const Tensor& x) {
+  FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"clamp_min_cpu\" not implemented for 'Bool'");
+  return same_op("ReluBackward0", x, [](const mx::array& a) { return mx::maximum(a, mx::zeros_like(a)); }, kSaveOutput);
+}
+Tensor relu6(const Tensor& x) { return hardtanh(x, 0.0, 6.0); }
+Tensor leaky_relu(const Tensor& x, double slope) {
+  return float_only("LeakyReluBackward0", "leaky_relu", x, [slope](const mx::array& a) {
+    return mx::where(mx::greater(a, c(0.0, a)), a, mx::multiply(a, c(slope, a)));
+  }, kIn);
+}
+Tensor elu(const Tensor& x, double alpha) {
+  return float_only("EluBackward0", "elu", x, [alpha](const mx::array& a) {
+    return mx::where(mx::greater(a, c(0.0, a)), a, mx::multiply(c(alpha, a), mx::expm1(a)));
+  }, kSaveOutput);
+}
+Tensor selu(const Tensor& x) {
+  constexpr double alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946;
+  return float_only("EluBackward0", "selu", x, [](const mx::array& a) {
+    return mx::multiply(c(scale, a), mx::where(mx::greater(a, c(0.0, a)), a, mx::multiply(c(alpha, a), mx::expm1(a))));
+  }, kSaveOutput);
+}
+Tensor celu(const Tensor& x, double alpha) {
+  return float_only("EluBackward0", "celu", x, [alpha](const mx::array& a) {
+    return mx::where(mx::greater(a, c(0.0, a)), a, mx::multiply(c(alpha, a), mx::expm1(mx::divide(a, c(alpha, a)))));
+  }, kSaveOutput);
+}
+Tensor gelu(const Tensor& x, const std::string& approximate) {
+  FL_CHECK_VALUE(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.");
+  bool tanh_approx = approximate == "tanh";
+  return float_only("GeluBackward0", "GeluKernelImpl", x, [tanh_approx](const mx::array& a) {
+    if (tanh_approx) {
+      auto inner = mx::multiply(c(std::sqrt(2.0 / M_PI), a), mx::add(a, mx::multiply(c(0.044715, a), mx::multiply(a, mx::multiply(a, a)))));
+      return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), mx::tanh(inner)));
+    }
+    return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), mx::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
+  }, kIn);
+}
+Tensor silu(const Tensor& x) {
+  return float_only("SiluBackward0", "silu", x, [](const mx::array& a) { return mx::multiply(a, mx::sigmoid(a)); }, kIn);
+}
+namespace {
+mx::array softplus_arr(const mx::array& a, double beta, double threshold) {
+  auto bx = mx::multiply(a, c(beta, a));
+  // log1p(exp(bx)) written stably; above threshold PyTorch returns x itself.
+  auto soft = mx::divide(mx::add(mx::maximum(bx, c(0.0, a)), mx::log1p(mx::exp(mx::negative(mx::abs(bx))))), c(beta, a));
+  return mx::where(mx::greater(bx, c(threshold, a)), a, soft);
+}
+}  // namespace
+Tensor mish(const Tensor& x) {
+  return float_only("MishBackward0", "mish", x, [](const mx::array& a) { return mx::multiply(a, mx::tanh(softplus_arr(a, 1.0, 20.0))); }, kIn);
+}
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+  return float_only("SoftplusBackward0", "softplus", x, [beta, threshold](const mx::array& a) { return softplus_arr(a, beta, threshold); }, kIn);
+}
+Tensor softsign(const Tensor& x) {
+  return float_op("DivBackward0", x, [](const mx::array& a) { return mx::divide(a, mx::add(c(1.0, a), mx::abs(a))); }, kIn);
+}
+Tensor hardtanh(const Tensor& x, double lo, double hi) {
+  FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"hardtanh\" not implemented for 'Bool'");
+  return same_op("HardtanhBackward0", x, [lo, hi](const mx::array& a) {
+    return mx::minimum(mx::maximum(a, c(lo, a)), c(hi, a));
+  }, kIn);
+}
+Tensor hardsigmoid(const Tensor& x) {
+  return float_only("HardsigmoidBackward0", "hardsigmoid", x, [](const mx::array& a) {
+    return mx::divide(mx::minimum(mx::maximum(mx::add(a, c(3.0, a)), c(0.0, a)), c(6.0, a)), c(6.0, a));
+  }, kIn);
+}
+Tensor hardswish(const Tensor& x) {
+  return float_only("HardswishBackward0", "hardswish", x, [](const mx::array& a) {
+    return mx::multiply(a, mx::divide(mx::minimum(mx::maximum(mx::add(a, c(3.0, a)), c(0.0, a)), c(6.0, a)), c(6.0, a)));
+  }, kIn);
+}
+Tensor hardshrink(const Tensor& x, double lambd) {
+  return float_only("HardshrinkBackward0", "hardshrink", x, [lambd](const mx::array& a) {
+    return mx::where(mx::greater(mx::abs(a), c(lambd, a)), a, c(0.0, a));
+  }, kIn);
+}
+Tensor softshrink(const Tensor& x, double lambd) {
+  return float_only("SoftshrinkBackward0", "softshrink", x, [lambd](const mx::array& a) {
+    return mx::where(mx::greater(a, c(lambd, a)), mx::subtract(a, c(lambd, a)),
+                     mx::where(mx::less(a, c(-lambd, a)), mx::add(a, c(lambd, a)), c(0.0, a)));
+  }, kIn);
+}
+Tensor tanhshrink(const Tensor& x) {
+  return float_op("SubBackward0", x, [](const mx::array& a) { return mx::subtract(a, mx::tanh(a)); }, kIn);
+}
+Tensor logsigmoid(const Tensor& x) {
+  return float_only("LogSigmoidBackward0", "log_sigmoid_forward", x, [](const mx::array& a) {
+    return mx::negative(softplus_arr(mx::negative(a), 1.0, 20.0));
+  }, kIn);
+}
+
+}  // namespace fl
+
+namespace fl {
+Tensor Tensor::abs() const { return fl::abs(*this); }
+Tensor Tensor::neg() const { return fl::neg(*this); }
+Tensor Tensor::exp() const { return fl::exp(*this); }
+Tensor Tensor::log() const { return fl::log(*this); }
+Tensor Tensor::log1p() const { return fl::log1p(*this); }
+Tensor Tensor::sqrt() const { return fl::sqrt(*this); }
+Tensor Tensor::rsqrt() const { return fl::rsqrt(*this); }
+Tensor Tensor::sin() const { return fl::sin(*this); }
+Tensor Tensor::cos() const { return fl::cos(*this); }
+Tensor Tensor::tanh() const { return fl::tanh(*this); }
+Tensor Tensor::sigmoid() const { return fl::sigmoid(*this); }
+Tensor Tensor::relu() const { return fl::relu(*this); }
+Tensor Tensor::sign() const { return fl::sign(*this); }
+Tensor Tensor::square() const { return fl::square(*this); }
+Tensor Tensor::floor() const { return fl::floor(*this); }
+Tensor Tensor::ceil() const { return fl::ceil(*this); }
+Tensor Tensor::round() const { return fl::round(*this); }
+Tensor Tensor::reciprocal() const { return fl::reciprocal(*this); }
+Tensor Tensor::logical_not() const { return fl::logical_not(*this); }
+Tensor Tensor::isnan() const { return fl::isnan(*this); }
+}  // namespace fl
