@@ -392,3 +392,22 @@ Tensor Tensor::lerp(const Tensor& end, const Scalar& w) const { return fl::lerp(
 bool Tensor::allclose(const Tensor& o, double rtol, double atol) const { return fl::allclose(*this, o, rtol, atol); }
 bool Tensor::equal(const Tensor& o) const { return fl::equal(*this, o); }
 }  // namespace fl
+
+namespace fl {
+static OpRegistrar kRegistrar({
+    {"add", "binary", true},         {"sub", "binary", true},          {"rsub", "binary", true},
+    {"mul", "binary", true},         {"div", "binary", true},          {"true_divide", "binary", true},
+    {"floor_divide", "binary", false}, {"remainder", "binary", true},  {"fmod", "binary", true},
+    {"pow", "binary", true},         {"float_power", "binary", true},  {"atan2", "binary", true},
+    {"hypot", "binary", true},       {"copysign", "binary", true},     {"xlogy", "binary", true},
+    {"maximum", "binary", true},     {"minimum", "binary", true},      {"fmax", "binary", true},
+    {"fmin", "binary", true},        {"eq", "compare", false},         {"ne", "compare", false},
+    {"lt", "compare", false},        {"le", "compare", false},         {"gt", "compare", false},
+    {"ge", "compare", false},        {"isclose", "compare", false},    {"allclose", "compare", false},
+    {"equal", "compare", false},     {"logical_and", "logical", false}, {"logical_or", "logical", false},
+    {"logical_xor", "logical", false}, {"bitwise_and", "logical", false}, {"bitwise_or", "logical", false},
+    {"bitwise_xor", "logical", false}, {"where", "ternary", true},     {"lerp", "ternary", true},
+    {"addcmul", "ternary", true},    {"addcdiv", "ternary", true},     {"clamp", "ternary", true},
+    {"clamp_min", "ternary", true},  {"clamp_max", "ternary", true},   {"clip", "ternary", true},
+});
+}  // namespace fl

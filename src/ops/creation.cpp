@@ -115,3 +115,13 @@ template Tensor tensor<bool>(const std::vector<bool>&, std::optional<Shape>, Ten
 Tensor from_mlx(const mx::array& a, bool requires_grad) { return Tensor::from_mlx(a, requires_grad); }
 
 }  // namespace fl
+
+namespace fl {
+static OpRegistrar kRegistrar({
+    {"empty", "creation", false},     {"zeros", "creation", false},      {"ones", "creation", false},
+    {"full", "creation", false},      {"arange", "creation", false},     {"linspace", "creation", false},
+    {"logspace", "creation", false},  {"eye", "creation", false},        {"empty_like", "creation", false},
+    {"zeros_like", "creation", false}, {"ones_like", "creation", false}, {"full_like", "creation", false},
+    {"scalar_tensor", "creation", false}, {"tensor", "creation", false}, {"from_mlx", "creation", false},
+});
+}  // namespace fl

@@ -120,3 +120,15 @@ Tensor& Tensor::normal_(double mean, double std) {
 }
 
 }  // namespace fl
+
+namespace fl {
+static OpRegistrar kRegistrar({
+    {"copy_", "inplace", true},  {"fill_", "inplace", false},   {"zero_", "inplace", false},
+    {"add_", "inplace", true},   {"sub_", "inplace", true},     {"mul_", "inplace", true},
+    {"div_", "inplace", true},   {"pow_", "inplace", true},     {"clamp_", "inplace", true},
+    {"neg_", "inplace", true},   {"exp_", "inplace", true},     {"sqrt_", "inplace", true},
+    {"relu_", "inplace", true},  {"sigmoid_", "inplace", true}, {"tanh_", "inplace", true},
+    {"addcmul_", "inplace", true}, {"addcdiv_", "inplace", true}, {"lerp_", "inplace", true},
+    {"masked_fill_", "inplace", true}, {"uniform_", "inplace", false}, {"normal_", "inplace", false},
+});
+}  // namespace fl

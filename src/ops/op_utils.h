@@ -8,6 +8,7 @@
 #include "core/autograd_impl.h"
 #include "core/tensor_impl.h"
 #include "fl/options.h"
+#include "fl/registry.h"
 #include "fl/tensor.h"
 
 namespace fl {

@@ -40,7 +40,10 @@ Dtype float_dtype(const TensorOptions& opts, const char* op) {
 // Uniform [0, 1) in dtype d; float64 takes 53 random bits (MLX's uniform stops at float32).
 mx::array uniform01(const mx::Shape& shape, Dtype d, const mx::array& key) {
   if (d != kFloat64) return mx::astype(mxr::uniform(shape, mx::float32, key), to_mlx(d));
-  mx::array bits = mx::view(mxr::bits(shape, 8, key), mx::uint64);
+  // Two 32-bit words per element viewed as one 64-bit word (MLX draws at most 32 bits at a time).
+  mx::Shape pairs = shape;
+  pairs.push_back(2);
+  mx::array bits = mx::reshape(mx::view(mxr::bits(pairs, 4, key), mx::uint64), shape);
   mx::array top = mx::astype(mx::right_shift(bits, mx::array(uint64_t{11}, mx::uint64)), mx::float64);
   return mx::multiply(top, mx::array(1.0 / 9007199254740992.0, mx::float64));
 }
@@ -147,4 +150,13 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
   return make_tensor(mx::astype(out, mx::int64), probs.device());
 }
 
+}  // namespace fl
+
+namespace fl {
+static OpRegistrar kRegistrar({
+    {"rand", "random", false},      {"randn", "random", false},      {"randint", "random", false},
+    {"randperm", "random", false},  {"rand_like", "random", false},  {"randn_like", "random", false},
+    {"normal", "random", false},    {"uniform", "random", false},    {"bernoulli", "random", false},
+    {"multinomial", "random", false},
+});
 }  // namespace fl

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "kernels/precise_unary.h"
 #include "ops/op_utils.h"
 
 namespace fl {
@@ -38,7 +39,7 @@ constexpr SaveMask kIn = save_inputs({0});
 #define FL_FLOAT_UNARY(NAME, GRAD, EXPR, SAVES) \
   Tensor NAME(const Tensor& x) { return float_op(GRAD, x, [](const mx::array& a) { return EXPR; }, SAVES); }
 
-FL_FLOAT_UNARY(exp, "ExpBackward0", mx::exp(a), kSaveOutput)
+FL_FLOAT_UNARY(exp, "ExpBackward0", kernels::exp(a), kSaveOutput)
 FL_FLOAT_UNARY(exp2, "Exp2Backward0", mx::power(c(2.0, a), a), kSaveOutput)
 FL_FLOAT_UNARY(expm1, "Expm1Backward0", mx::expm1(a), kSaveOutput)
 FL_FLOAT_UNARY(log, "LogBackward0", mx::log(a), kIn)
@@ -47,8 +48,8 @@ FL_FLOAT_UNARY(log10, "Log10Backward0", mx::log10(a), kIn)
 FL_FLOAT_UNARY(log1p, "Log1PBackward0", mx::log1p(a), kIn)
 FL_FLOAT_UNARY(sqrt, "SqrtBackward0", mx::sqrt(a), kSaveOutput)
 FL_FLOAT_UNARY(rsqrt, "RsqrtBackward0", mx::rsqrt(a), kSaveOutput)
-FL_FLOAT_UNARY(sin, "SinBackward0", mx::sin(a), kIn)
-FL_FLOAT_UNARY(cos, "CosBackward0", mx::cos(a), kIn)
+FL_FLOAT_UNARY(sin, "SinBackward0", kernels::sin(a), kIn)
+FL_FLOAT_UNARY(cos, "CosBackward0", kernels::cos(a), kIn)
 FL_FLOAT_UNARY(tan, "TanBackward0", mx::tan(a), kSaveOutput)
 FL_FLOAT_UNARY(asin, "AsinBackward0", mx::arcsin(a), kIn)
 FL_FLOAT_UNARY(acos, "AcosBackward0", mx::arccos(a), kIn)
@@ -59,10 +60,10 @@ FL_FLOAT_UNARY(tanh, "TanhBackward0", mx::tanh(a), kSaveOutput)
 FL_FLOAT_UNARY(asinh, "AsinhBackward0", mx::arcsinh(a), kIn)
 FL_FLOAT_UNARY(acosh, "AcoshBackward0", mx::arccosh(a), kIn)
 FL_FLOAT_UNARY(atanh, "AtanhBackward0", mx::arctanh(a), kIn)
-FL_FLOAT_UNARY(erf, "ErfBackward0", mx::erf(a), kIn)
-FL_FLOAT_UNARY(erfinv, "ErfinvBackward0", mx::erfinv(a), kIn)
+FL_FLOAT_UNARY(erf, "ErfBackward0", kernels::erf(a), kIn)
+FL_FLOAT_UNARY(erfinv, "ErfinvBackward0", kernels::erfinv(a), kIn)
 FL_FLOAT_UNARY(reciprocal, "ReciprocalBackward0", mx::reciprocal(a), kSaveOutput)
-FL_FLOAT_UNARY(sigmoid, "SigmoidBackward0", mx::sigmoid(a), kSaveOutput)
+FL_FLOAT_UNARY(sigmoid, "SigmoidBackward0", kernels::sigmoid(a), kSaveOutput)
 FL_FLOAT_UNARY(deg2rad, "Deg2RadBackward0", mx::multiply(a, c(M_PI / 180.0, a)), kSaveNone)
 FL_FLOAT_UNARY(rad2deg, "Rad2DegBackward0", mx::multiply(a, c(180.0 / M_PI, a)), kSaveNone)
 #undef FL_FLOAT_UNARY
@@ -101,7 +102,12 @@ Tensor floor(const Tensor& x) { return rounding("FloorBackward0", x, [](const mx
 Tensor ceil(const Tensor& x) { return rounding("CeilBackward0", x, [](const mx::array& a) { return mx::ceil(a); }); }
 Tensor round(const Tensor& x, int64_t decimals) {
   // Round half to even, as torch.round and mx::round both do.
-  return rounding("RoundBackward0", x, [decimals](const mx::array& a) { return mx::round(a, static_cast<int>(decimals)); });
+  // mx::round with decimals loses float64 precision: scale, round half to even, unscale (as torch does).
+  return rounding("RoundBackward0", x, [decimals](const mx::array& a) {
+    if (decimals == 0) return mx::round(a);
+    auto scale = c(std::pow(10.0, static_cast<double>(decimals)), a);
+    return mx::divide(mx::round(mx::multiply(a, scale)), scale);
+  });
 }
 Tensor trunc(const Tensor& x) {
   return rounding("TruncBackward0", x, [](const mx::array& a) {
@@ -181,17 +187,17 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
       auto inner = mx::multiply(c(std::sqrt(2.0 / M_PI), a), mx::add(a, mx::multiply(c(0.044715, a), mx::multiply(a, mx::multiply(a, a)))));
       return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), mx::tanh(inner)));
     }
-    return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), mx::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
+    return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), kernels::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
   }, kIn);
 }
 Tensor silu(const Tensor& x) {
-  return float_only("SiluBackward0", "silu", x, [](const mx::array& a) { return mx::multiply(a, mx::sigmoid(a)); }, kIn);
+  return float_only("SiluBackward0", "silu", x, [](const mx::array& a) { return mx::multiply(a, kernels::sigmoid(a)); }, kIn);
 }
 namespace {
 mx::array softplus_arr(const mx::array& a, double beta, double threshold) {
   auto bx = mx::multiply(a, c(beta, a));
   // log1p(exp(bx)) written stably; above threshold PyTorch returns x itself.
-  auto soft = mx::divide(mx::add(mx::maximum(bx, c(0.0, a)), mx::log1p(mx::exp(mx::negative(mx::abs(bx))))), c(beta, a));
+  auto soft = mx::divide(mx::add(mx::maximum(bx, c(0.0, a)), mx::log1p(kernels::exp(mx::negative(mx::abs(bx))))), c(beta, a));
   return mx::where(mx::greater(bx, c(threshold, a)), a, soft);
 }
 }  // namespace
@@ -263,4 +269,31 @@ Tensor Tensor::round() const { return fl::round(*this); }
 Tensor Tensor::reciprocal() const { return fl::reciprocal(*this); }
 Tensor Tensor::logical_not() const { return fl::logical_not(*this); }
 Tensor Tensor::isnan() const { return fl::isnan(*this); }
+}  // namespace fl
+
+namespace fl {
+static OpRegistrar kRegistrar({
+    {"exp", "unary", true},        {"exp2", "unary", true},       {"expm1", "unary", true},
+    {"log", "unary", true},        {"log2", "unary", true},       {"log10", "unary", true},
+    {"log1p", "unary", true},      {"sqrt", "unary", true},       {"rsqrt", "unary", true},
+    {"sin", "unary", true},        {"cos", "unary", true},        {"tan", "unary", true},
+    {"asin", "unary", true},       {"acos", "unary", true},       {"atan", "unary", true},
+    {"sinh", "unary", true},       {"cosh", "unary", true},       {"tanh", "unary", true},
+    {"asinh", "unary", true},      {"acosh", "unary", true},      {"atanh", "unary", true},
+    {"erf", "unary", true},        {"erfinv", "unary", true},     {"reciprocal", "unary", true},
+    {"sigmoid", "unary", true},    {"logit", "unary", true},      {"deg2rad", "unary", true},
+    {"rad2deg", "unary", true},    {"abs", "unary", true},        {"neg", "unary", true},
+    {"negative", "unary", true},   {"sign", "unary", true},       {"square", "unary", true},
+    {"floor", "unary", true},      {"ceil", "unary", true},       {"round", "unary", true},
+    {"trunc", "unary", true},      {"frac", "unary", true},       {"positive", "unary", true},
+    {"nan_to_num", "unary", true}, {"isnan", "unary", false},     {"isinf", "unary", false},
+    {"isfinite", "unary", false},  {"signbit", "unary", false},   {"logical_not", "unary", false},
+    {"bitwise_not", "unary", false}, {"relu", "activation", true}, {"relu6", "activation", true},
+    {"leaky_relu", "activation", true}, {"elu", "activation", true}, {"selu", "activation", true},
+    {"celu", "activation", true},  {"gelu", "activation", true},  {"silu", "activation", true},
+    {"mish", "activation", true},  {"softplus", "activation", true}, {"softsign", "activation", true},
+    {"hardtanh", "activation", true}, {"hardsigmoid", "activation", true}, {"hardswish", "activation", true},
+    {"hardshrink", "activation", true}, {"softshrink", "activation", true}, {"tanhshrink", "activation", true},
+    {"logsigmoid", "activation", true},
+});
 }  // namespace fl
