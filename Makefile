@@ -42,10 +42,19 @@ test: build
 demo: build
 	$(BUILD)/mlp_demo
 
+# Flashlight and PyTorch (libtorch from the venv) rows, each in its own process (bench/README.md says why); the
+# raw runs land in bench/results/*.json and bench/compare.py pairs their medians into summary.{md,csv}.
+BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=5 --benchmark_display_aggregates_only=true
 bench: venv sysdeps
 	cmake -S . -B $(BUILD)-bench $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DFL_BUILD_BENCH=ON -DFL_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS) --target fl_bench
-	$(BUILD)-bench/fl_bench --benchmark_min_time=0.2s
+	cmake --build $(BUILD)-bench -j $(JOBS) --target fl_bench_all
+	@mkdir -p bench/results && rm -f bench/results/*.json
+	$(BUILD)-bench/fl_bench $(BENCH_ARGS) --benchmark_out=bench/results/fl_bench.json --benchmark_out_format=json
+	if [ -x $(BUILD)-bench/fl_bench_torch ]; then $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) \
+	  --benchmark_out=bench/results/fl_bench_torch.json --benchmark_out_format=json && \
+	  FL_BENCH_THREADS=1 $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) --benchmark_filter='torch/(add|exp|sum)/' \
+	  --benchmark_out=bench/results/fl_bench_torch_1thread.json --benchmark_out_format=json; fi
+	$(PY) bench/compare.py
 
 # C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: venv sysdeps

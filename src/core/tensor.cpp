@@ -53,6 +53,7 @@ bool Tensor::is_contiguous() const {
 
 const void* Tensor::data_ptr() const {
   auto& impl = checked(impl_);
+  if (numel() == 0) return nullptr;  // PyTorch's data_ptr of an empty tensor, views included
   return reinterpret_cast<const char*>(impl.storage.get()) + impl.offset * static_cast<int64_t>(itemsize(impl.dtype));
 }
 

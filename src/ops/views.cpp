@@ -207,7 +207,7 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
 
 Tensor Tensor::expand(const Shape& target) const {
   int64_t n = dim(), m = static_cast<int64_t>(target.size());
-  FL_CHECK(m >= n, "expand(", type_desc(*this), "{", shape_to_string(sizes()), "}, size=", shape_to_string(target),
+  FL_CHECK(m >= n, "expand(torch.", scalar_type_name(dtype()), "Tensor{", shape_to_string(sizes()), "}, size=", shape_to_string(target),
            "): the number of sizes provided (", m, ") must be greater or equal to the number of dimensions in the tensor (",
            n, ")");
   Shape shape(m), st(m);

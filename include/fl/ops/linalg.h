@@ -31,4 +31,8 @@ Tensor diag(const Tensor& x, int64_t diagonal = 0);
 Tensor diag_embed(const Tensor& x, int64_t offset = 0, int64_t dim1 = -2, int64_t dim2 = -1);
 Tensor cross(const Tensor& a, const Tensor& b, int64_t dim = -1);
 
+/// Threads one matrix product may use (torch.get_num_threads / torch.set_num_threads; BLAS's own threads).
+int get_num_threads();
+void set_num_threads(int n);
+
 }  // namespace fl
