@@ -62,6 +62,13 @@ void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& gra
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
                          bool create_graph = false, bool allow_unused = false);
+
+using TensorsFn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
+/// A differentiable op with a hand-written backward (torch.autograd.Function): `forward` runs on the inputs
+/// without recording; `backward` maps output gradients (undefined = zero) to one gradient per input (undefined
+/// = none). With create_graph, the ops in `backward` are recorded, so it can be differentiated again.
+std::vector<Tensor> custom_function(const std::string& name, const std::vector<Tensor>& inputs,
+                                    const TensorsFn& forward, TensorsFn backward);
 }  // namespace autograd
 
 /// MLX-style: a function returning the value of fn and its gradients with respect to all arguments.

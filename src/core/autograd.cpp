@@ -463,8 +463,8 @@ std::vector<Tensor> run_backward(const std::vector<Node::Edge>& roots, const std
       touched.push_back(m.grad);
       continue;
     }
-    auto* fnode = static_cast<FunctionNode*>(node);
-    grads.resize(fnode->out_dtypes.size());
+    auto* fnode = static_cast<BackwardNode*>(node);
+    grads.resize(fnode->num_outputs());
     for (size_t k = 0; k < fnode->retained.size(); ++k) {
       auto t = fnode->retained[k].lock();
       if (!t || !grads[k].defined()) continue;
@@ -579,4 +579,72 @@ void record_view(const Tensor& self, Tensor& view) {
   m.grad_fn = node;
   m.output_nr = 0;
 }
+}  // namespace fl
+
+// --- custom functions ----------------------------------------------------------------------------------------
+
+namespace fl {
+
+std::vector<Tensor> CustomNode::apply(const std::vector<Tensor>& grad_outputs, bool create_graph) {
+  FL_CHECK(!released,
+           "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+           "already been freed). Specify retain_graph=True if you need to backward through the graph a second time.");
+  std::vector<Tensor> grads(grad_outputs);
+  for (size_t k = 0; k < grads.size(); ++k)
+    if (!grads[k].defined())
+      grads[k] = make_tensor(mx::zeros(mx::Shape(out_shapes[k].begin(), out_shapes[k].end()), to_mlx(out_dtypes[k])),
+                             out_devices[k]);
+  auto result = backward(grads);
+  FL_CHECK(result.size() == input_needs_grad.size(), "function ", op_name, " returned an incorrect number of gradients (expected ",
+           input_needs_grad.size(), ", got ", result.size(), ")");
+  for (size_t i = 0; i < result.size(); ++i) {
+    if (!input_needs_grad[i]) result[i] = Tensor();
+    else if (result[i].defined() && !create_graph) result[i] = result[i].detach();
+  }
+  return result;
+}
+
+namespace autograd {
+std::vector<Tensor> custom_function(const std::string& name, const std::vector<Tensor>& inputs,
+                                    const TensorsFn& forward, TensorsFn backward) {
+  std::vector<OpInput> ins;
+  bool needs_grad = false;
+  for (auto& t : inputs) {
+    ins.push_back(t.defined() ? to_input(t) : OpInput{mx::array(0.0f), {}, false, nullptr, kFloat32, {}});
+    needs_grad |= ins.back().requires_grad;
+  }
+  std::vector<Tensor> outs;
+  {
+    NoGradGuard guard;
+    outs = forward(inputs);
+  }
+  for (auto& o : outs) {
+    FL_CHECK(o.defined(), "function ", name, " returned an undefined tensor from forward");
+    // Outputs that alias an input get their own identity, so their history is this node's.
+    bool aliases = false;
+    for (auto& in : inputs) aliases |= in.defined() && in.impl() == o.impl();
+    if (aliases || o.is_view()) o = o.detach();
+  }
+  if (!needs_grad || !g_grad_enabled) return outs;
+  auto node = std::make_shared<CustomNode>();
+  node->op_name = name;
+  node->backward = std::move(backward);
+  node->sequence_nr = g_sequence_nr++;
+  for (auto& in : ins) {
+    node->next_functions.push_back(in.requires_grad ? in.edge : Node::Edge{});
+    node->input_needs_grad.push_back(in.requires_grad);
+  }
+  node->retained.resize(outs.size());
+  for (size_t k = 0; k < outs.size(); ++k) {
+    node->out_shapes.push_back(outs[k].sizes());
+    node->out_dtypes.push_back(outs[k].dtype());
+    node->out_devices.push_back(outs[k].device());
+    if (!outs[k].is_floating_point()) continue;
+    auto& m = outs[k].impl()->meta();
+    m.grad_fn = node;
+    m.output_nr = static_cast<int>(k);
+  }
+  return outs;
+}
+}  // namespace autograd
 }  // namespace fl

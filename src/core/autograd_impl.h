@@ -12,8 +12,18 @@ namespace fl {
 
 using ArrayFn = std::function<std::vector<mlx::core::array>(const std::vector<mlx::core::array>&)>;
 
+/// What the backward engine runs: a node with outputs whose gradients it turns into input gradients.
+struct BackwardNode : Node {
+  std::vector<std::weak_ptr<TensorImpl>> retained;  // per output, tensors with retain_grad()
+  virtual size_t num_outputs() const = 0;
+  /// Gradients for each input, given gradients for each output (undefined = zero).
+  virtual std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) = 0;
+  /// Frees what the backward saved, after a backward without retain_graph.
+  virtual void release() {}
+};
+
 /// An op's backward: the vjp of its forward function, taken by MLX at the saved primals.
-struct FunctionNode : Node {
+struct FunctionNode : BackwardNode {
   std::string op_name;
   ArrayFn fn;
   std::vector<mlx::core::array> primals;
@@ -29,14 +39,29 @@ struct FunctionNode : Node {
     int index;
   };
   std::vector<Saved> saved;
-  std::vector<std::weak_ptr<TensorImpl>> retained;  // per output, tensors with retain_grad()
   bool released = false;
 
   std::string name() const override { return op_name; }
-  /// Gradients for each input, given gradients for each output (undefined = zero).
-  std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph);
+  size_t num_outputs() const override { return out_dtypes.size(); }
+  std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) override;
   void check_saved() const;
-  void release();
+  void release() override;
+};
+
+/// A user-defined backward (autograd::custom_function, Python's autograd.Function).
+struct CustomNode : BackwardNode {
+  std::string op_name;
+  std::function<std::vector<Tensor>(const std::vector<Tensor>&)> backward;
+  std::vector<Shape> out_shapes;
+  std::vector<Dtype> out_dtypes;
+  std::vector<Device> out_devices;
+  std::vector<bool> input_needs_grad;
+  bool released = false;
+
+  std::string name() const override { return op_name; }
+  size_t num_outputs() const override { return out_dtypes.size(); }
+  std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) override;
+  void release() override { released = true; }
 };
 
 /// Accumulates into a leaf's `.grad`.

@@ -176,7 +176,7 @@ void Tensor::retain_grad() {
   }
   auto& m = impl_->meta();
   m.retains_grad = true;
-  if (auto* f = dynamic_cast<FunctionNode*>(fn.get())) f->retained[m.output_nr] = impl_;
+  if (auto* f = dynamic_cast<BackwardNode*>(fn.get())) f->retained[m.output_nr] = impl_;
 }
 
 bool Tensor::retains_grad() const { return impl_ && impl_->autograd && impl_->autograd->retains_grad; }
