@@ -33,11 +33,14 @@ sysdeps:
 configure: venv sysdeps
 	cmake -S . -B $(BUILD) $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release
 
+# The C++ library and tests, then the Python package installed editable into the venv.
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
+	$(PY) -m pip install --quiet --no-build-isolation -e .
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure
+	$(PY) -m pytest -q tests/python
 
 demo: build
 	$(BUILD)/mlp_demo

@@ -98,6 +98,8 @@ class Tensor {
   bool retains_grad() const;
   /// PyTorch's `.data`: shares the storage, with no autograd history.
   Tensor data() const;
+  /// `t.data = other`: t takes other's values and shape (sharing its storage); t's history is untouched.
+  void set_data(const Tensor& other);
 
   // --- conversion ---------------------------------------------------------------------------------
   Tensor to(Dtype dtype, bool copy = false) const;

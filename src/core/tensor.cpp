@@ -168,6 +168,19 @@ Tensor& Tensor::detach_() {
 
 Tensor Tensor::data() const { return detach(); }
 
+void Tensor::set_data(const Tensor& other) {
+  auto& impl = checked(impl_);
+  const TensorImpl& src = checked(other.impl_ptr());
+  impl.storage = src.storage;
+  impl.chain = src.chain;
+  impl.shape = src.shape;
+  impl.strides = src.strides;
+  impl.offset = src.offset;
+  impl.dtype = src.dtype;
+  impl.base.reset();
+  impl.cache.reset();
+}
+
 void Tensor::retain_grad() {
   auto fn = grad_fn();
   if (!fn) {

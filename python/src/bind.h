@@ -1,0 +1,116 @@
+// Shared binding helpers: type casters for Scalar, Dtype and Device, and argument parsing like PyTorch's.
+#pragma once
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include "fl/fl.h"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace flpy {
+
+/// The Python object behind fl.float32 etc.: a dtype singleton per fl::Dtype.
+struct PyDtype {
+  fl::Dtype dtype;
+};
+nb::object dtype_object(fl::Dtype d);
+/// Whether `h` is a Python number (bool/int/float, numpy scalars included), not a Tensor.
+bool is_number(nb::handle h);
+fl::Scalar to_scalar(nb::handle h);
+/// Shape from `(2, 3)`, `[2, 3]`, `fl.Size`, or varargs `2, 3` (PyTorch accepts both).
+fl::Shape shape_from_args(const nb::args& args);
+fl::Shape to_shape(nb::handle h);
+/// A Python number or Tensor as a Tensor (numbers become wrapped scalars, for PyTorch's promotion).
+fl::Tensor to_tensor_operand(nb::handle h);
+/// fl.Size (a tuple subclass, as torch.Size).
+nb::object make_size(const fl::Shape& s);
+
+void init_dtype(nb::module_& m);
+void init_device(nb::module_& m);
+void init_errors(nb::module_& m);
+void init_tensor(nb::module_& m);
+void init_autograd(nb::module_& m);
+void init_creation(nb::module_& m);
+void init_random(nb::module_& m);
+void init_unary(nb::module_& m);
+void init_binary(nb::module_& m);
+void init_reduction(nb::module_& m);
+void init_linalg(nb::module_& m);
+void init_shape(nb::module_& m);
+void init_indexing(nb::module_& m);
+
+}  // namespace flpy
+
+namespace nanobind::detail {
+
+template <>
+struct type_caster<fl::Scalar> {
+  NB_TYPE_CASTER(fl::Scalar, const_name("Number"))
+  bool from_python(handle src, uint8_t, cleanup_list*) noexcept {
+    if (!flpy::is_number(src)) return false;
+    try {
+      value = flpy::to_scalar(src);
+      return true;
+    } catch (...) {
+      PyErr_Clear();
+      return false;
+    }
+  }
+  static handle from_cpp(const fl::Scalar& s, rv_policy, cleanup_list*) noexcept {
+    if (s.is_bool()) return PyBool_FromLong(s.to_bool());
+    if (s.is_integral()) return PyLong_FromLongLong(s.to_int());
+    return PyFloat_FromDouble(s.to_double());
+  }
+};
+
+template <>
+struct type_caster<fl::Dtype> {
+  NB_TYPE_CASTER(fl::Dtype, const_name("dtype"))
+  bool from_python(handle src, uint8_t, cleanup_list*) noexcept {
+    flpy::PyDtype* p = nullptr;
+    if (!nb::try_cast<flpy::PyDtype*>(src, p) || !p) return false;
+    value = p->dtype;
+    return true;
+  }
+  static handle from_cpp(fl::Dtype d, rv_policy, cleanup_list*) noexcept {
+    return flpy::dtype_object(d).release();
+  }
+};
+
+template <>
+struct type_caster<fl::Device> {
+  NB_TYPE_CASTER(fl::Device, const_name("device"))
+  bool from_python(handle src, uint8_t flags, cleanup_list* cleanup) noexcept;
+  static handle from_cpp(const fl::Device& d, rv_policy, cleanup_list*) noexcept;
+};
+
+}  // namespace nanobind::detail
+
+namespace flpy {
+/// Binds `f` as both a module function and a Tensor method (`fl.sum(x, 1)` and `x.sum(1)`); `self_arg` names
+/// the first parameter of the function form (the method's self).
+template <typename F, typename... Extra>
+void def_both(nb::module_& m, const char* name, F&& f, const nb::arg& self_arg, const Extra&... extra) {
+  m.def(name, f, self_arg, extra...);
+  nb::handle cls = nb::type<fl::Tensor>();
+  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), extra...));
+}
+/// Binds `f` as a Tensor method only.
+template <typename F, typename... Extra>
+void def_method(const char* name, F&& f, const Extra&... extra) {
+  nb::handle cls = nb::type<fl::Tensor>();
+  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), extra...));
+}
+/// Options from PyTorch's keywords (dtype=, device=, requires_grad=).
+fl::TensorOptions make_options(std::optional<fl::Dtype> dtype, std::optional<fl::Device> device, bool requires_grad);
+/// A Tensor from Python data: nested sequences of numbers, numpy arrays, scalars or Tensors.
+fl::Tensor tensor_from_data(nb::handle data, std::optional<fl::Dtype> dtype);
+/// Python index (int, slice, None, Ellipsis, bool, Tensor, list, tuple of these) as TensorIndex list.
+std::vector<fl::TensorIndex> to_indices(nb::handle key);
+}  // namespace flpy
