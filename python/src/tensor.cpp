@@ -208,8 +208,10 @@ void init_tensor(nb::module_& m) {
         return t.item().to_int();
       })
       .def("__hash__", [](const Tensor& t) { return reinterpret_cast<intptr_t>(t.impl()); })
-      .def("__getitem__", [](const Tensor& t, nb::handle key) { return t.index(to_indices(key)); })
-      .def("__setitem__", [](Tensor& t, nb::handle key, nb::handle value) { set_item(t, key, value); })
+      .def("__getitem__", [](const Tensor& t, nb::handle key) { return t.index(to_indices(key)); },
+           nb::arg("key").none())
+      .def("__setitem__", [](Tensor& t, nb::handle key, nb::handle value) { set_item(t, key, value); },
+           nb::arg("key").none(), nb::arg("value").none())
       // autograd
       .def_prop_rw("requires_grad", &Tensor::requires_grad, [](Tensor& t, bool r) { t.requires_grad_(r); })
       .def("requires_grad_", [](Tensor& t, bool r) { return t.requires_grad_(r); }, "requires_grad"_a = true,

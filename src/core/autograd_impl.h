@@ -61,7 +61,11 @@ struct CustomNode : BackwardNode {
   std::string name() const override { return op_name; }
   size_t num_outputs() const override { return out_dtypes.size(); }
   std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) override;
-  void release() override { released = true; }
+  // Dropping the backward function frees what it captured (for Python, the ctx and its saved tensors).
+  void release() override {
+    released = true;
+    backward = nullptr;
+  }
 };
 
 /// Accumulates into a leaf's `.grad`.

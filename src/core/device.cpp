@@ -48,6 +48,7 @@ void Device::check_available() const {
   if (type_ == DeviceType::CPU) return;
   FL_CHECK(gpu_available(), "device '", str(),
            "' is not available: this build of MLX has no GPU on this machine (use 'cpu')");
+  FL_CHECK(index_ <= 0, "device '", str(), "' is not available: MLX exposes one GPU here (device_count() == 1)");
 }
 
 mx::Device Device::to_mlx() const { return type_ == DeviceType::CPU ? mx::Device::cpu : mx::Device::gpu; }

@@ -1,13 +1,14 @@
 // BLAS choice: Intel MKL from PyPI's `mkl` wheel (pinned in requirements.txt, linked from the venv), with its GNU
-// OpenMP threading layer. Measured on this project's machines (Xeon with AVX-512, 256..2048, float32/float64,
-// 1 and 2 threads), MKL matches PyTorch (which uses MKL itself) within a few percent everywhere. Debian's OpenBLAS
-// 0.3.21 is 10-20% slower at 256-512 on 2 threads, and 35-50% slower when OPENBLAS_CORETYPE=Haswell is set (as
-// this environment does on some CPUs) since that limits it to AVX2. Without MKL the build falls back to any BLAS
-// CMake finds, and without one to mx::matmul.
+// OpenMP threading layer. Measured on this project's machines (Xeon with AVX-512; 256..2048; float32/float64; 1
+// and 2 threads), MKL matches PyTorch (which uses MKL itself) within a few percent. Debian's OpenBLAS 0.3.21 is
+// within 5% for float32 on 1 thread but 10-30% slower for float64 and for 256-512 on 2 threads, and 35-50% slower
+// everywhere with OPENBLAS_CORETYPE=Haswell (set here on some CPUs), which limits it to AVX2. Without MKL the build
+// falls back to any BLAS CMake finds, and without one to mx::matmul.
 #include "kernels/gemm.h"
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -159,6 +160,10 @@ void blas_gemm(const Geometry& g, const T* A, const T* B, T* C) {
   for (size_t i = 0; i < nb; ++i) cp[i] = C + i * M * N;
 
   // Row-major C = A @ B is column-major C^T = B^T A^T: BLAS gets (B, A) with m = N, n = M.
+  constexpr int64_t kMax = std::numeric_limits<int>::max();
+  if (M > kMax || N > kMax || K > kMax || la.ld > kMax || lb.ld > kMax || nb > static_cast<size_t>(kMax)) {
+    throw std::runtime_error("matmul: a dimension exceeds the 32-bit BLAS interface");
+  }
   const int m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
   const int lda = static_cast<int>(lb.ld), ldb = static_cast<int>(la.ld), ldc = static_cast<int>(std::max<int64_t>(N, 1));
   const T one = 1, zero = 0;
@@ -181,10 +186,11 @@ void blas_gemm(const Geometry& g, const T* A, const T* B, T* C) {
   }
 }
 
-// Integers (not a performance case): i-k-j loops, wrapping on overflow as PyTorch's integer matmul does.
+// Integers (not a performance case): i-k-j loops, wrapping on overflow as PyTorch's integer matmul does
+// (unsigned 64-bit arithmetic is modular, and narrowing back to T keeps the low bits).
 template <typename T>
 void int_gemm(const Geometry& g, const T* A, const T* B, T* C) {
-  using U = std::conditional_t<std::is_same_v<T, bool>, bool, std::make_unsigned_t<T>>;
+  using U = uint64_t;
   std::vector<int64_t> oa, ob;
   batch_offsets(g.batch, g.a_batch, g.b_batch, oa, ob);
   std::vector<U> row(g.N);
@@ -197,7 +203,7 @@ void int_gemm(const Geometry& g, const T* A, const T* B, T* C) {
       for (int64_t kk = 0; kk < g.K; ++kk) {
         U aik = static_cast<U>(a[i * g.a_rs + kk * g.a_cs]);
         const T* brow = b + kk * g.b_rs;
-        for (int64_t j = 0; j < g.N; ++j) row[j] = static_cast<U>(row[j] + aik * static_cast<U>(brow[j * g.b_cs]));
+        for (int64_t j = 0; j < g.N; ++j) row[j] += aik * static_cast<U>(brow[j * g.b_cs]);
       }
       for (int64_t j = 0; j < g.N; ++j) c[i * g.N + j] = static_cast<T>(row[j]);
     }

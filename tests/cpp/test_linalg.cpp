@@ -183,6 +183,27 @@ TEST(Linalg, BackwardRunsOnThePrimitive) {
   });
 }
 
+TEST(Linalg, PrimitiveJvpAndVmap) {
+  // MLX's forward-mode and vectorizing transforms through fl::matmul (the Gemm primitive's jvp and vmap).
+  namespace mx = mlx::core;
+  NoGradGuard no_grad;
+  auto f = [](const std::vector<mx::array>& xs) {
+    return std::vector<mx::array>{matmul(Tensor::from_mlx(xs[0]), Tensor::from_mlx(xs[1])).mlx()};
+  };
+  mx::array a = random_input({3, 4}, -1, 1, 31).mlx(), b = random_input({4, 2}, -1, 1, 32).mlx();
+  mx::array ta = random_input({3, 4}, -1, 1, 33).mlx(), tb = random_input({4, 2}, -1, 1, 34).mlx();
+  auto [out, tan] = mx::jvp(f, {a, b}, {ta, tb});
+  mx::array want = mx::add(mx::matmul(ta, b), mx::matmul(a, tb));
+  expect_values(Tensor::from_mlx(tan[0]), Tensor::from_mlx(want).tolist<double>(), {3, 2}, 1e-12);
+  // Map over a's leading axis, b shared; then over b's last axis, a shared.
+  mx::array as = random_input({5, 3, 4}, -1, 1, 35).mlx(), bs = random_input({4, 2, 6}, -1, 1, 36).mlx();
+  auto v1 = mx::vmap(f, {0, -1}, {0})({as, b});
+  expect_values(Tensor::from_mlx(v1[0]), Tensor::from_mlx(mx::matmul(as, b)).tolist<double>(), {5, 3, 2}, 1e-12);
+  auto v2 = mx::vmap(f, {-1, 2}, {0})({a, bs});
+  expect_values(Tensor::from_mlx(v2[0]), Tensor::from_mlx(mx::matmul(a, mx::moveaxis(bs, 2, 0))).tolist<double>(),
+                {6, 3, 2}, 1e-12);
+}
+
 TEST(Linalg, IntegerMatmulWrapsAsTorch) {
   // torch: uint8 [[16]] @ [[16]] = [[0]]; int64 [[2**40, 3]] @ [[2**30], [5]] = [[15]] (2**70 wraps to 0).
   Tensor u = full({1, 1}, 16, kUInt8);
@@ -191,6 +212,11 @@ TEST(Linalg, IntegerMatmulWrapsAsTorch) {
   Tensor big = tensor(std::vector<int64_t>{int64_t{1} << 40, 3}, Shape{1, 2});
   EXPECT_EQ(matmul(big, tensor(std::vector<int64_t>{int64_t{1} << 30, 5}, Shape{2, 1})).item<int64_t>(), 15);
   EXPECT_EQ(mm(tensor({1, 2}, kInt16).reshape({1, 2}), tensor({3, 4}, kInt16).reshape({2, 1})).dtype(), kInt16);
+  // torch: int16 300 * 300 = 24464; int32 [[65536, 3]] @ [[65536], [-7]] = -21; int8 -100 * 3 = -44.
+  EXPECT_EQ(matmul(full({1, 1}, 300, kInt16), full({1, 1}, 300, kInt16)).item<int64_t>(), 24464);
+  EXPECT_EQ(matmul(tensor({65536, 3}, kInt32).reshape({1, 2}), tensor({65536, -7}, kInt32).reshape({2, 1})).item<int64_t>(),
+            -21);
+  EXPECT_EQ(matmul(full({1, 1}, -100, kInt8), full({1, 1}, 3, kInt8)).item<int64_t>(), -44);
   EXPECT_EQ(dot(tensor({1, 2, 3}), tensor({4, 5, 6})).item<int64_t>(), 32);
 }
 

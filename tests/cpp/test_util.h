@@ -16,6 +16,11 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 /// Expects t's values (in row-major order) to match `expected` within tolerance, and its shape.
 void expect_values(const Tensor& t, const std::vector<double>& expected, const Shape& shape, double tol = 1e-6);
 void expect_values(const Tensor& t, const std::vector<double>& expected, double tol = 1e-6);
+/// A braced shape (`{3}`) binds here, never to the tolerance above (list-initialization prefers this).
+inline void expect_values(const Tensor& t, const std::vector<double>& expected, std::initializer_list<int64_t> shape,
+                          double tol = 1e-6) {
+  expect_values(t, expected, Shape(shape), tol);
+}
 
 /// One row of the gradient-check table: fn of float64 inputs with the given shapes, drawn in [lo, hi].
 struct GradCase {
