@@ -13,4 +13,9 @@ pkg=$build/pkg/flashlight
 mkdir -p "$pkg"
 for f in python/flashlight/*; do ln -sf "$PWD/$f" "$pkg/"; done
 ln -sf "$PWD/$build"/_C*.so "$pkg/"
-PYTHONPATH="$PWD/$build/pkg" exec .venv/bin/python -m pytest "$@"
+# An editable install's import hook would otherwise win over PYTHONPATH: drop it for this run.
+PYTHONPATH="$PWD/$build/pkg" exec .venv/bin/python -c '
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if not type(f).__name__.startswith("ScikitBuild")]
+import pytest
+sys.exit(pytest.main(sys.argv[1:]))' "$@"
