@@ -1,0 +1,140 @@
+// Flashlight rows. Every row that measures work calls .eval() inside the timed loop, so MLX's lazy graph is
+// built AND computed in each iteration; only the "lazy" tiny-op rows stop at building the graph node.
+#include <string>
+
+#include <mlx/mlx.h>
+
+#include "bench_common.h"
+#include "fl/fl.h"
+#include "kernels/gemm.h"  // fl::kernels::blas_name (internal): which BLAS the GEMM rows measure
+
+namespace flbench {
+namespace {
+
+fl::Tensor ready(fl::Tensor t) {
+  t.eval();
+  return t;
+}
+
+// (1) Tiny-op overhead on 1-element float32 tensors.
+void add_tiny(benchmark::State& st, bool requires_grad, bool eval) {
+  fl::Tensor a = ready(fl::randn({1})), b = ready(fl::randn({1}));
+  if (requires_grad) {
+    a.requires_grad_();
+    b.requires_grad_();
+  }
+  for (auto _ : st) {
+    fl::Tensor c = a + b;
+    if (eval) c.eval();
+    benchmark::DoNotOptimize(c.impl());
+  }
+}
+
+// (2) Square float32 GEMM.
+void gemm(benchmark::State& st, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n, n})), b = ready(fl::randn({n, n}));
+  for (auto _ : st) {
+    fl::Tensor c = fl::matmul(a, b);
+    c.eval();
+  }
+  gemm_counters(st, n);
+}
+
+// (3) Large elementwise ops.
+void add_large(benchmark::State& st, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n})), b = ready(fl::randn({n}));
+  for (auto _ : st) {
+    fl::Tensor c = a + b;
+    c.eval();
+  }
+  bytes_counters(st, 12.0 * n);
+}
+void exp_large(benchmark::State& st, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n}));
+  for (auto _ : st) {
+    fl::Tensor c = fl::exp(a);
+    c.eval();
+  }
+  bytes_counters(st, 8.0 * n);
+}
+
+// (4) Full reduction.
+void sum_all(benchmark::State& st, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n}));
+  for (auto _ : st) {
+    fl::Tensor s = fl::sum(a);
+    s.eval();
+  }
+  bytes_counters(st, 4.0 * n);
+}
+
+// Raw MLX rows (no Flashlight wrapper): they split each Flashlight time into MLX's own cost and the wrapper's.
+namespace mx = mlx::core;
+mx::array mx_ready(mx::array a) {
+  mx::eval(a);
+  return a;
+}
+void mlx_add_tiny(benchmark::State& st) {
+  mx::array a = mx_ready(mx::random::normal({1})), b = mx_ready(mx::random::normal({1}));
+  for (auto _ : st) {
+    mx::array c = mx::add(a, b);
+    mx::eval(c);
+  }
+}
+void mlx_add_large(benchmark::State& st, int64_t n) {
+  const int m = static_cast<int>(n);
+  mx::array a = mx_ready(mx::random::normal({m})), b = mx_ready(mx::random::normal({m}));
+  for (auto _ : st) {
+    mx::array c = mx::add(a, b);
+    mx::eval(c);
+  }
+  bytes_counters(st, 12.0 * n);
+}
+void mlx_exp_large(benchmark::State& st, int64_t n) {
+  mx::array a = mx_ready(mx::random::normal({static_cast<int>(n)}));
+  for (auto _ : st) {
+    mx::array c = mx::exp(a);
+    mx::eval(c);
+  }
+  bytes_counters(st, 8.0 * n);
+}
+void mlx_sum_all(benchmark::State& st, int64_t n) {
+  mx::array a = mx_ready(mx::random::normal({static_cast<int>(n)}));
+  for (auto _ : st) {
+    mx::array s = mx::sum(a);
+    mx::eval(s);
+  }
+  bytes_counters(st, 4.0 * n);
+}
+
+}  // namespace
+
+void setup_flashlight(int threads) {
+  fl::set_num_threads(threads);
+  benchmark::AddCustomContext("flashlight_blas", fl::kernels::blas_name());
+  benchmark::AddCustomContext("flashlight_blas_threads", std::to_string(fl::get_num_threads()));
+  benchmark::AddCustomContext("mlx_version", mlx::core::version());
+}
+
+void register_flashlight() {
+  using S = benchmark::State;
+  const auto us = benchmark::kMicrosecond;
+  reg("fl/add_1elem/lazy", [](S& s) { add_tiny(s, false, false); });
+  reg("fl/add_1elem/eval", [](S& s) { add_tiny(s, false, true); });
+  reg("fl/add_1elem_grad/lazy", [](S& s) { add_tiny(s, true, false); });
+  reg("fl/add_1elem_grad/eval", [](S& s) { add_tiny(s, true, true); });
+  for (int64_t n : kGemmSizes) reg("fl/matmul/" + std::to_string(n), [n](S& s) { gemm(s, n); })->Unit(us);
+  for (int64_t n : kEltSizes) {
+    reg("fl/add/" + std::to_string(n), [n](S& s) { add_large(s, n); })->Unit(us);
+    reg("fl/exp/" + std::to_string(n), [n](S& s) { exp_large(s, n); })->Unit(us);
+  }
+  reg("fl/sum/" + std::to_string(kSumSize), [](S& s) { sum_all(s, kSumSize); })->Unit(us);
+  reg("mlx/add_1elem/eval", mlx_add_tiny);
+  for (int64_t n : kEltSizes) {
+    reg("mlx/add/" + std::to_string(n), [n](S& s) { mlx_add_large(s, n); })->Unit(us);
+    reg("mlx/exp/" + std::to_string(n), [n](S& s) { mlx_exp_large(s, n); })->Unit(us);
+  }
+  reg("mlx/sum/" + std::to_string(kSumSize), [](S& s) { mlx_sum_all(s, kSumSize); })->Unit(us);
+}
+
+}  // namespace flbench
