@@ -2,3 +2,8 @@
 from flashlight._size import Size
 from flashlight._C import *  # noqa: F401,F403
 from flashlight._C import Tensor, dtype, device  # noqa: F401
+from flashlight import return_types  # noqa: F401,E402  (fl.max(x, 1) etc. return these; pyB)
+# Autograd, devices and random (pyA).
+from flashlight import autograd, backends, cuda, random  # noqa: F401,E402
+from flashlight.autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401,E402
+                                           is_inference_mode_enabled, no_grad, set_grad_enabled)

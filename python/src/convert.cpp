@@ -73,6 +73,10 @@ nb::object make_size(const fl::Shape& s) {
 fl::Tensor to_tensor_operand(nb::handle h) {
   if (nb::isinstance<fl::Tensor>(h)) return nb::cast<fl::Tensor>(h);
   if (is_number(h)) return fl::scalar_tensor(to_scalar(h));
+  // torch takes numpy arrays as operands but never lists or tuples (x * [1, 2], x[0] = [1, 2]: TypeError).
+  if (!nb::ndarray_check(h))
+    throw fl::TypeError("unsupported operand type '" + nb::cast<std::string>(nb::str(h.type().attr("__name__"))) +
+                        "': expected a Tensor or a number");
   return tensor_from_data(h, std::nullopt);
 }
 
@@ -108,8 +112,11 @@ struct Collector {
       add_scalar(to_scalar(h), depth);
       return;
     }
-    if (nb::isinstance<nb::str>(h) || !PySequence_Check(h.ptr()))
-      throw fl::TypeError("new(): invalid data type '" + nb::cast<std::string>(nb::str(h.type().attr("__name__"))) + "'");
+    // torch: a str is a TypeError at the top and a ValueError inside a list; other objects a RuntimeError.
+    std::string type_name = nb::cast<std::string>(nb::str(h.type().attr("__name__")));
+    if (nb::isinstance<nb::str>(h) && depth > 0) throw fl::ValueError("too many dimensions 'str'");
+    if (nb::isinstance<nb::str>(h)) throw fl::TypeError("new(): invalid data type '" + type_name + "'");
+    if (!PySequence_Check(h.ptr())) throw fl::Error("Could not infer dtype of " + type_name);
     size_t n = nb::len(h);
     size_t i = 0;
     for (nb::handle e : h) walk_seq_item(e, depth, i++, n);
@@ -164,6 +171,7 @@ fl::Tensor tensor_from_data(nb::handle data, std::optional<fl::Dtype> dtype) {
   fl::Dtype natural = c.tensor_dtype && c.kind <= (fl::is_floating_point(*c.tensor_dtype) ? 2 : 1)
                           ? *c.tensor_dtype
                           : (c.kind == 0 ? fl::kBool : c.kind == 1 ? fl::kInt64 : fl::get_default_dtype());
+  if (c.values.empty() && !c.tensor_dtype) natural = fl::get_default_dtype();  // torch.tensor([]) is float
   fl::Dtype d = dtype.value_or(natural);
   if (c.kind == 2 || fl::is_floating_point(d)) return fl::tensor(c.values, c.shape, d);
   return fl::tensor(c.ints, c.shape, d);

@@ -50,7 +50,10 @@ void init_unary(nb::module_& m) {
   m.def("hardshrink", &fl::hardshrink, "input"_a, "lambd"_a = 0.5);
   m.def("softshrink", &fl::softshrink, "input"_a, "lambd"_a = 0.5);
   def_method("__neg__", &fl::neg);
-  def_method("__invert__", &fl::bitwise_not);
+  def_method("__invert__", [](const Tensor& x) {  // torch's Python operator checks the dtype first (TypeError)
+    FL_CHECK_TYPE(!x.is_floating_point(), "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+    return fl::bitwise_not(x);
+  });
   def_method("__abs__", &fl::abs);
   def_method("__pos__", &fl::positive);
 

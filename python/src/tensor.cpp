@@ -26,6 +26,15 @@ nb::object node_object(const std::shared_ptr<fl::Node>& n) {
   return nb::cast(PyNode{n});
 }
 
+// torch's repr with flashlight's dtype names: "dtype=flashlight.float64", as repr(fl.float64).
+std::string py_repr(const Tensor& t) {
+  std::string s = t.str();
+  const std::string from = "dtype=torch.";
+  auto pos = s.rfind(from);
+  if (pos != std::string::npos) s.replace(pos, from.size(), "dtype=flashlight.");
+  return s;
+}
+
 nb::object scalar_object(const fl::Scalar& s) { return nb::steal(nb::detail::make_caster<fl::Scalar>::from_cpp(s, nb::rv_policy::move, nullptr)); }
 
 nb::object tolist_rec(const std::vector<double>& v, const fl::Shape& shape, size_t d, size_t& i, fl::Dtype dt) {
@@ -178,8 +187,8 @@ void init_tensor(nb::module_& m) {
         return dtype.is_none() ? a : a.attr("astype")(dtype);
       }, "dtype"_a = nb::none(), "copy"_a = nb::none())
       .def("mlx", &Tensor::mlx)
-      .def("__repr__", &Tensor::str)
-      .def("__str__", &Tensor::str)
+      .def("__repr__", &py_repr)
+      .def("__str__", &py_repr)
       .def("__len__", [](const Tensor& t) {
         FL_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
         return t.size(0);

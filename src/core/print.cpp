@@ -190,7 +190,8 @@ std::string Tensor::str() const {
     }
   }
   if (!device().is_cpu()) suffixes.insert(suffixes.begin(), "device='" + device().str() + "'");
-  if (dtype() != get_default_dtype() && dtype() != kInt64 && dtype() != kBool)
+  // As torch: int64 and bool are inferable from the values, but an empty tensor shows every non-default dtype.
+  if (dtype() != get_default_dtype() && (numel() == 0 || (dtype() != kInt64 && dtype() != kBool)))
     suffixes.push_back(std::string("dtype=torch.") + dtype_name(dtype()));
   if (auto fn = grad_fn()) suffixes.push_back("grad_fn=<" + fn->name() + ">");
   else if (requires_grad()) suffixes.push_back("requires_grad=True");

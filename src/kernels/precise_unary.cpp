@@ -11,7 +11,7 @@ namespace fl::kernels {
 namespace mx = mlx::core;
 
 namespace {
-enum class Fn { Exp, Sin, Cos, Erf, Erfinv };
+enum class Fn { Exp, Sin, Cos, Erf, Erfinv, Tan, Log2, Log10 };
 
 // Inverse error function: Giles' single-precision-free initial guess refined by two Newton steps on libm erf.
 double erfinv_scalar(double y) {
@@ -63,6 +63,9 @@ double apply(Fn f, double v) {
     case Fn::Cos: return std::cos(v);
     case Fn::Erf: return std::erf(v);
     case Fn::Erfinv: return erfinv_scalar(v);
+    case Fn::Tan: return std::tan(v);
+    case Fn::Log2: return std::log2(v);
+    case Fn::Log10: return std::log10(v);
   }
   return v;
 }
@@ -115,6 +118,10 @@ class PreciseUnary : public mx::UnaryPrimitive {
       case Fn::Cos: return mx::negative(make(Fn::Sin, x));
       case Fn::Erf: return mx::multiply(c(M_2_SQRTPI), make(Fn::Exp, mx::negative(mx::multiply(x, x))));
       case Fn::Erfinv: return mx::multiply(c(std::sqrt(M_PI) / 2), make(Fn::Exp, mx::multiply(y, y)));
+      // MLX's own vjps use float32 constants (log 2, log 10) or its float32-accurate cos.
+      case Fn::Tan: return mx::add(c(1.0), mx::multiply(y, y));
+      case Fn::Log2: return mx::reciprocal(mx::multiply(x, c(M_LN2)));
+      case Fn::Log10: return mx::reciprocal(mx::multiply(x, c(M_LN10)));
     }
     return y;
   }
@@ -136,6 +143,9 @@ mx::array sin(const mx::array& x) { return precise_path(x) ? make(Fn::Sin, x) : 
 mx::array cos(const mx::array& x) { return precise_path(x) ? make(Fn::Cos, x) : mx::cos(x); }
 mx::array erf(const mx::array& x) { return precise_path(x) ? make(Fn::Erf, x) : mx::erf(x); }
 mx::array erfinv(const mx::array& x) { return precise_path(x) ? make(Fn::Erfinv, x) : mx::erfinv(x); }
+mx::array tan(const mx::array& x) { return precise_path(x) ? make(Fn::Tan, x) : mx::tan(x); }
+mx::array log2(const mx::array& x) { return precise_path(x) ? make(Fn::Log2, x) : mx::log2(x); }
+mx::array log10(const mx::array& x) { return precise_path(x) ? make(Fn::Log10, x) : mx::log10(x); }
 mx::array sigmoid(const mx::array& x) {
   if (!precise_path(x)) return mx::sigmoid(x);
   auto one = mx::array(1.0, mx::float64);

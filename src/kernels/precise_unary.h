@@ -11,6 +11,10 @@ mlx::core::array sin(const mlx::core::array& x);
 mlx::core::array cos(const mlx::core::array& x);
 mlx::core::array erf(const mlx::core::array& x);
 mlx::core::array erfinv(const mlx::core::array& x);
+/// Precise in value and gradient for float64 (MLX's vjps use float32 log 2 / log 10 and cos).
+mlx::core::array tan(const mlx::core::array& x);
+mlx::core::array log2(const mlx::core::array& x);
+mlx::core::array log10(const mlx::core::array& x);
 /// 1 / (1 + exp(-x)), precise in float64.
 mlx::core::array sigmoid(const mlx::core::array& x);
 

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include <mlx/transforms.h>
+
 #include "fl/ops/unary.h"
 #include "ops/op_utils.h"
 
@@ -71,15 +73,17 @@ Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& m
     return binary("DivBackward0", a, b, float_result(common),
                   [](const mx::array& x, const mx::array& y) { return mx::divide(x, y); }, kBoth);
   }
-  FL_CHECK_VALUE(*mode == "trunc" || *mode == "floor",
+  FL_CHECK(*mode == "trunc" || *mode == "floor",
                  "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
   if (is_integral(common, true)) {
     // Integer division by zero is an error in PyTorch, not a value.
+    // mx::any gives a bool for any shape (mx::sum of a 0-d bool stays bool: reading it as int read garbage).
     auto bv = b.mlx();
-    mx::array zero_count = mx::sum(mx::equal(bv, mx::zeros_like(bv)));
-    FL_CHECK(zero_count.item<int>() == 0, "ZeroDivisionError");
+    bool has_zero = mx::any(mx::equal(bv, mx::zeros_like(bv))).item<bool>();
+    FL_CHECK(!has_zero, "ZeroDivisionError");
   }
-  Dtype d = common == kBool ? kInt64 : common;
+  FL_CHECK_AS(NotImplementedError, common != kBool, "\"div_", *mode, "_cpu\" not implemented for 'Bool'");
+  Dtype d = common;
   if (*mode == "floor") {
     return binary("DivBackward1", a, b, d, [](const mx::array& x, const mx::array& y) {
       return mx::issubdtype(x.dtype(), mx::floating) ? mx::floor(mx::divide(x, y)) : mx::floor_divide(x, y);
@@ -103,11 +107,13 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) { return div(a, b, std::st
 Tensor floor_divide(const Tensor& a, const Scalar& b) { return floor_divide(a, wrap(b)); }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
+  FL_CHECK_AS(NotImplementedError, result_type(a, b) != kBool, "\"remainder_cpu\" not implemented for 'Bool'");
   return binary("RemainderBackward0", a, b, result_type(a, b),
                 [](const mx::array& x, const mx::array& y) { return mx::remainder(x, y); }, kBoth);
 }
 Tensor remainder(const Tensor& a, const Scalar& b) { return remainder(a, wrap(b)); }
 Tensor fmod(const Tensor& a, const Tensor& b) {
+  FL_CHECK_AS(NotImplementedError, result_type(a, b) != kBool, "\"fmod_cpu\" not implemented for 'Bool'");
   return binary("FmodBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
     auto r = mx::remainder(x, y);
     // Python's remainder takes the divisor's sign; fmod takes the dividend's.
@@ -120,6 +126,7 @@ Tensor fmod(const Tensor& a, const Scalar& b) { return fmod(a, wrap(b)); }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
   Dtype d = result_type(a, b);
+  FL_CHECK_AS(NotImplementedError, d != kBool, "\"pow\" not implemented for 'Bool'");
   if (is_integral(d, true)) {
     auto bv = b.mlx();
     FL_CHECK(mx::any(mx::less(bv, mx::zeros_like(bv))).item<bool>() == false,
@@ -150,6 +157,9 @@ Tensor atan2(const Tensor& a, const Tensor& b) {
                 [](const mx::array& x, const mx::array& y) { return mx::arctan2(x, y); }, kBoth);
 }
 Tensor hypot(const Tensor& a, const Tensor& b) {
+  Dtype common = result_type(a, b);
+  FL_CHECK_AS(NotImplementedError, is_floating_point(common), "\"hypot_cpu\" not implemented for '",
+              scalar_type_name(common), "'");
   return binary("HypotBackward0", a, b, float_result(result_type(a, b)), [](const mx::array& x, const mx::array& y) {
     return mx::sqrt(mx::add(mx::multiply(x, x), mx::multiply(y, y)));
   }, kBoth);
@@ -167,24 +177,63 @@ Tensor xlogy(const Tensor& a, const Tensor& b) {
     return mx::where(mx::logical_and(mx::equal(x, c(0.0, x)), mx::logical_not(mx::isnan(y))), c(0.0, x), r);
   }, kBoth);
 }
+namespace {
+// max/min with PyTorch's gradients: ties split the cotangent in half (maximum/minimum) or give it to `a`
+// (fmax/fmin), and nan routes as derivatives.yaml says. MLX's own vjp differs at ties and nans.
+template <typename Fwd, typename Grads>
+mx::array split_grad(const mx::array& x, const mx::array& y, Fwd fwd, Grads grads) {
+  if (!mx::issubdtype(x.dtype(), mx::floating)) return fwd(x, y);
+  auto b = mx::broadcast_arrays({x, y});  // the custom vjp sees equal shapes; MLX reduces the broadcast
+  auto f = mx::custom_vjp([fwd](const Arrays& in) { return Arrays{fwd(in[0], in[1])}; },
+                          [grads](const Arrays& p, const Arrays& cot, const Arrays&) { return grads(p[0], p[1], cot[0]); });
+  return f({b[0], b[1]})[0];
+}
+// maximum: a gets where(a == b, g / 2, g) but 0 where a < b; b the mirror.
+Arrays tie_split(const mx::array& lose_a, const mx::array& lose_b, const mx::array& eq, const mx::array& g) {
+  auto shared = mx::where(eq, mx::multiply(g, c(0.5, g)), g), zero = mx::zeros_like(g);
+  return {mx::where(lose_a, zero, shared), mx::where(lose_b, zero, shared)};
+}
+// fmax/fmin: all of g to a where `a_wins`, else to b.
+Arrays to_winner(const mx::array& a_wins, const mx::array& g) {
+  auto zero = mx::zeros_like(g);
+  return {mx::where(a_wins, g, zero), mx::where(a_wins, zero, g)};
+}
+}  // namespace
+
 Tensor maximum(const Tensor& a, const Tensor& b) {
-  return binary("MaximumBackward0", a, b, result_type(a, b),
-                [](const mx::array& x, const mx::array& y) { return mx::maximum(x, y); }, kBoth);
+  return binary("MaximumBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return mx::maximum(p, q); },
+                      [](const mx::array& p, const mx::array& q, const mx::array& g) {
+                        return tie_split(mx::less(p, q), mx::greater(p, q), mx::equal(p, q), g);
+                      });
+  }, kBoth);
 }
 Tensor minimum(const Tensor& a, const Tensor& b) {
-  return binary("MinimumBackward0", a, b, result_type(a, b),
-                [](const mx::array& x, const mx::array& y) { return mx::minimum(x, y); }, kBoth);
+  return binary("MinimumBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return mx::minimum(p, q); },
+                      [](const mx::array& p, const mx::array& q, const mx::array& g) {
+                        return tie_split(mx::greater(p, q), mx::less(p, q), mx::equal(p, q), g);
+                      });
+  }, kBoth);
 }
 Tensor fmax(const Tensor& a, const Tensor& b) {
   return binary("FmaxBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
     if (!mx::issubdtype(x.dtype(), mx::floating)) return mx::maximum(x, y);
-    return mx::where(mx::isnan(x), y, mx::where(mx::isnan(y), x, mx::maximum(x, y)));
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) {
+      return mx::where(mx::isnan(p), q, mx::where(mx::isnan(q), p, mx::maximum(p, q)));
+    }, [](const mx::array& p, const mx::array& q, const mx::array& g) {
+      return to_winner(mx::logical_or(mx::greater_equal(p, q), mx::isnan(q)), g);
+    });
   }, kBoth);
 }
 Tensor fmin(const Tensor& a, const Tensor& b) {
   return binary("FminBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
     if (!mx::issubdtype(x.dtype(), mx::floating)) return mx::minimum(x, y);
-    return mx::where(mx::isnan(x), y, mx::where(mx::isnan(y), x, mx::minimum(x, y)));
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) {
+      return mx::where(mx::isnan(p), q, mx::where(mx::isnan(q), p, mx::minimum(p, q)));
+    }, [](const mx::array& p, const mx::array& q, const mx::array& g) {
+      return to_winner(mx::logical_or(mx::less_equal(p, q), mx::isnan(q)), g);
+    });
   }, kBoth);
 }
 
@@ -211,8 +260,10 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool 
       auto xd = mx::astype(x, mx::float64), yd = mx::astype(y, mx::float64);
       return mx::less_equal(mx::abs(mx::subtract(xd, yd)), mx::add(c(atol, xd), mx::multiply(c(rtol, xd), mx::abs(yd))));
     }
-    auto close = mx::logical_or(mx::equal(x, y), mx::less_equal(mx::abs(mx::subtract(x, y)),
-                                                                mx::add(c(atol, x), mx::multiply(c(rtol, x), mx::abs(y)))));
+    // A non-finite difference is never close (1 vs -inf), as in PyTorch; equal infinities are (equal()).
+    auto diff = mx::abs(mx::subtract(x, y));
+    auto close = mx::logical_or(mx::equal(x, y), mx::logical_and(mx::isfinite(diff), mx::less_equal(diff,
+                                mx::add(c(atol, x), mx::multiply(c(rtol, x), mx::abs(y))))));
     if (equal_nan) close = mx::logical_or(close, mx::logical_and(mx::isnan(x), mx::isnan(y)));
     return close;
   });

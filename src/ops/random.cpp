@@ -136,10 +136,12 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
   mx::array logits = mx::log(p);
   mx::array out = mx::array(0);
   if (replacement) {
-    // categorical draws along the last axis, num_samples times.
-    mx::Shape samp_shape(p.shape().begin(), p.shape().end() - 1);
-    samp_shape.push_back(static_cast<int>(num_samples));
-    out = mxr::categorical(logits, -1, samp_shape, key_of(gen));
+    // Gumbel-max, num_samples independent draws per row: shape (..., num_samples). (mx::random::categorical
+    // with num_samples fails to broadcast 2-D logits.)
+    mx::Shape gs = p.shape();
+    gs.insert(gs.end() - 1, static_cast<int>(num_samples));
+    mx::array g = mxr::gumbel(gs, mx::float32, key_of(gen));
+    out = mx::argmax(mx::add(mx::expand_dims(logits, -2), g), -1);
   } else {
     // Gumbel top-k: without replacement, the k largest perturbed logits.
     mx::array g = mxr::gumbel(p.shape(), mx::float32, key_of(gen));

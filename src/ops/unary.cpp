@@ -43,14 +43,14 @@ FL_FLOAT_UNARY(exp, "ExpBackward0", kernels::exp(a), kSaveOutput)
 FL_FLOAT_UNARY(exp2, "Exp2Backward0", mx::power(c(2.0, a), a), kSaveOutput)
 FL_FLOAT_UNARY(expm1, "Expm1Backward0", mx::expm1(a), kSaveOutput)
 FL_FLOAT_UNARY(log, "LogBackward0", mx::log(a), kIn)
-FL_FLOAT_UNARY(log2, "Log2Backward0", mx::log2(a), kIn)
-FL_FLOAT_UNARY(log10, "Log10Backward0", mx::log10(a), kIn)
+FL_FLOAT_UNARY(log2, "Log2Backward0", kernels::log2(a), kIn)
+FL_FLOAT_UNARY(log10, "Log10Backward0", kernels::log10(a), kIn)
 FL_FLOAT_UNARY(log1p, "Log1PBackward0", mx::log1p(a), kIn)
 FL_FLOAT_UNARY(sqrt, "SqrtBackward0", mx::sqrt(a), kSaveOutput)
 FL_FLOAT_UNARY(rsqrt, "RsqrtBackward0", mx::rsqrt(a), kSaveOutput)
 FL_FLOAT_UNARY(sin, "SinBackward0", kernels::sin(a), kIn)
 FL_FLOAT_UNARY(cos, "CosBackward0", kernels::cos(a), kIn)
-FL_FLOAT_UNARY(tan, "TanBackward0", mx::tan(a), kSaveOutput)
+FL_FLOAT_UNARY(tan, "TanBackward0", kernels::tan(a), kSaveOutput)
 FL_FLOAT_UNARY(asin, "AsinBackward0", mx::arcsin(a), kIn)
 FL_FLOAT_UNARY(acos, "AcosBackward0", mx::arccos(a), kIn)
 FL_FLOAT_UNARY(atan, "AtanBackward0", mx::arctan(a), kIn)
@@ -75,7 +75,10 @@ Tensor logit(const Tensor& x, std::optional<double> eps) {
   }, kIn);
 }
 
-Tensor abs(const Tensor& x) { return same_op("AbsBackward0", x, [](const mx::array& a) { return mx::abs(a); }, kIn); }
+Tensor abs(const Tensor& x) {
+  FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"abs_cpu\" not implemented for 'Bool'");
+  return same_op("AbsBackward0", x, [](const mx::array& a) { return mx::abs(a); }, kIn);
+}
 Tensor neg(const Tensor& x) {
   FL_CHECK(x.dtype() != kBool,
            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
@@ -83,7 +86,10 @@ Tensor neg(const Tensor& x) {
   return same_op("NegBackward0", x, [](const mx::array& a) { return mx::negative(a); }, kSaveNone);
 }
 Tensor negative(const Tensor& x) { return neg(x); }
-Tensor positive(const Tensor& x) { return x; }
+Tensor positive(const Tensor& x) {
+  FL_CHECK(x.dtype() != kBool, "The `+` operator, on a bool tensor is not supported.");
+  return x;
+}
 Tensor sign(const Tensor& x) { return same_op("SignBackward0", x, [](const mx::array& a) { return mx::sign(a); }, kSaveNone); }
 Tensor square(const Tensor& x) {
   Dtype d = x.dtype() == kBool ? kInt64 : x.dtype();
@@ -93,24 +99,25 @@ Tensor square(const Tensor& x) {
 namespace {
 // Rounding is the identity on integers, as in PyTorch.
 template <typename F>
-Tensor rounding(const char* name, const Tensor& x, F f) {
+Tensor rounding(const char* name, const char* op, const Tensor& x, F f) {
+  FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"", op, "_vml_cpu\" not implemented for 'Bool'");
   if (!x.is_floating_point()) return x.clone();
   return same_op(name, x, f, kSaveNone);
 }
 }  // namespace
-Tensor floor(const Tensor& x) { return rounding("FloorBackward0", x, [](const mx::array& a) { return mx::floor(a); }); }
-Tensor ceil(const Tensor& x) { return rounding("CeilBackward0", x, [](const mx::array& a) { return mx::ceil(a); }); }
+Tensor floor(const Tensor& x) { return rounding("FloorBackward0", "floor", x, [](const mx::array& a) { return mx::floor(a); }); }
+Tensor ceil(const Tensor& x) { return rounding("CeilBackward0", "ceil", x, [](const mx::array& a) { return mx::ceil(a); }); }
 Tensor round(const Tensor& x, int64_t decimals) {
   // Round half to even, as torch.round and mx::round both do.
   // mx::round with decimals loses float64 precision: scale, round half to even, unscale (as torch does).
-  return rounding("RoundBackward0", x, [decimals](const mx::array& a) {
+  return rounding("RoundBackward0", "round", x, [decimals](const mx::array& a) {
     if (decimals == 0) return mx::round(a);
     auto scale = c(std::pow(10.0, static_cast<double>(decimals)), a);
     return mx::divide(mx::round(mx::multiply(a, scale)), scale);
   });
 }
 Tensor trunc(const Tensor& x) {
-  return rounding("TruncBackward0", x, [](const mx::array& a) {
+  return rounding("TruncBackward0", "trunc", x, [](const mx::array& a) {
     return mx::where(mx::less(a, c(0.0, a)), mx::ceil(a), mx::floor(a));
   });
 }

@@ -121,6 +121,36 @@ TEST(Binary, IntegerSemantics) {
   expect_values(fl::clamp(tensor({nan, -5.0}), -1.0, 1.0), {nan, -1});
   expect_values(fl::clamp(tensor({-2.0, 0.0, 2.0}), tensor({-1.0, 0.5, 0.0}), tensor({1.0, 1.0, 1.0})), {-1, 0.5, 1});
   expect_values(fl::isclose(tensor({nan}), tensor({nan}), 1e-5, 1e-8, true), {1});
+  const double inf = INFINITY;
+  expect_values(fl::isclose(tensor({1.0, inf, -inf}), tensor({-inf, inf, 1.0}), 0.1, 0.5), {0, 1, 0});
+}
+
+TEST(Binary, MaxMinGradientsAtTiesAndNans) {
+  // PyTorch: maximum/minimum split a tie's gradient in half and give nan to both; fmax/fmin give ties (and a
+  // nan `b`) to `a`. Broadcast inputs reduce their gradient.
+  const double nan = NAN;
+  auto grads = [](auto op, std::vector<double> x, std::vector<double> y) {
+    Tensor a = tensor(x).requires_grad_(), b = tensor(y).requires_grad_();
+    op(a, b).sum().backward();
+    return std::make_pair(a.grad(), b.grad());
+  };
+  std::vector<double> x = {1, nan, 2, nan, 3, 5}, y = {2, 1, nan, nan, 3, 4};
+  auto [ma, mb] = grads([](auto& a, auto& b) { return fl::maximum(a, b); }, x, y);
+  expect_values(ma, {0, 1, 1, 1, 0.5, 1});
+  expect_values(mb, {1, 1, 1, 1, 0.5, 0});
+  auto [na, nb] = grads([](auto& a, auto& b) { return fl::minimum(a, b); }, x, y);
+  expect_values(na, {1, 1, 1, 1, 0.5, 0});
+  expect_values(nb, {0, 1, 1, 1, 0.5, 1});
+  auto [fa, fb] = grads([](auto& a, auto& b) { return fl::fmax(a, b); }, x, y);
+  expect_values(fa, {0, 0, 1, 1, 1, 1});
+  expect_values(fb, {1, 1, 0, 0, 0, 0});
+  auto [ga, gb] = grads([](auto& a, auto& b) { return fl::fmin(a, b); }, x, y);
+  expect_values(ga, {1, 0, 1, 1, 1, 0});
+  expect_values(gb, {0, 1, 0, 0, 0, 1});
+  Tensor a = tensor({1.0, 3.0, 2.0}).requires_grad_(), b = tensor({2.0}).requires_grad_();
+  fl::maximum(a, b).sum().backward();
+  expect_values(a.grad(), {0, 1, 0.5});
+  expect_values(b.grad(), {1.5});
 }
 
 TEST(Binary, Errors) {
@@ -133,7 +163,27 @@ TEST(Binary, Errors) {
   EXPECT_THROW(tensor({true}) - tensor({false}), Error);
   EXPECT_THROW(fl::add(tensor({1}), tensor({2}), 1.5), Error);
   EXPECT_THROW(fl::div(tensor({1}), tensor({0}), std::string("floor")), Error);
-  EXPECT_THROW(fl::div(tensor({1.0}), tensor({1.0}), std::string("round")), ValueError);
+  EXPECT_THROW(fl::div(tensor({1}), fl::tensor(Scalar(0)), std::string("trunc")), Error);
+  // A 0-d nonzero divisor never raises (the zero check once read a 1-byte bool as an int: garbage bytes).
+  for (int i = 0; i < 200; ++i) {
+    (void)fl::exp(ones({64}) * 3.0).sum().item();
+    expect_values(fl::div(tensor({-7, 7}), fl::tensor(Scalar(int64_t(4))), std::string("trunc")), {-1, 1});
+  }
+  EXPECT_THROW(fl::div(tensor({1.0}), tensor({1.0}), std::string("round")), Error);  // RuntimeError, as torch
+  EXPECT_THROW(fl::floor_divide(tensor({true}), tensor({true})), NotImplementedError);  // as torch: bool // bool
+  // Bool (and for hypot, integer) kernels torch doesn't have; bool ** int and int ** bool still work.
+  EXPECT_THROW(fl::remainder(tensor({true}), tensor({true})), NotImplementedError);
+  EXPECT_THROW(fl::fmod(tensor({true}), true), NotImplementedError);
+  EXPECT_THROW(fl::pow(tensor({true}), tensor({false})), NotImplementedError);
+  EXPECT_THROW(fl::hypot(tensor({1}), tensor({2})), NotImplementedError);
+  EXPECT_EQ(fl::pow(tensor({true}), 2).dtype(), kInt64);
+  EXPECT_EQ(fl::remainder(tensor({true}), 2).dtype(), kInt64);
+  EXPECT_THROW(fl::abs(tensor({true})), NotImplementedError);
+  EXPECT_THROW(fl::floor(tensor({true})), NotImplementedError);
+  EXPECT_THROW(fl::round(tensor({true})), NotImplementedError);
+  EXPECT_THROW(fl::positive(tensor({true})), Error);
+  expect_values(fl::floor(tensor({3, -2})), {3, -2});
+  EXPECT_EQ(fl::floor_divide(tensor({true}), tensor({2})).dtype(), kInt64);
   EXPECT_THROW(fl::pow(tensor({2}), -1), Error);
   EXPECT_THROW(fl::bitwise_and(tensor({1.0}), tensor({1.0})), NotImplementedError);
   EXPECT_THROW(fl::where(tensor({1.0}), tensor({1.0}), tensor({2.0})), Error);

@@ -61,6 +61,7 @@ TEST(Creation, Errors) {
   EXPECT_THROW(tensor(std::vector<double>{1, 2, 3}, Shape{2, 2}), Error);
   EXPECT_THROW(zeros({2}, TensorOptions(kInt64).requires_grad()), Error);
   if (!gpu_available()) EXPECT_THROW(zeros({2}, TensorOptions(Device("cuda"))), Error);
+  EXPECT_THROW(zeros({2}, TensorOptions(Device("cuda:1"))), Error);  // MLX has at most one GPU
   EXPECT_THROW(Device("tpu"), Error);
   EXPECT_EQ(Device("cuda:1").index(), 1);
   EXPECT_EQ(Device("cpu").str(), "cpu");
@@ -131,6 +132,14 @@ TEST(Random, IntegerDraws) {
   EXPECT_EQ(std::set<int64_t>(mv.begin(), mv.end()), (std::set<int64_t>{1, 3}));
   Tensor mr = multinomial(tensor({0.0, 1.0}), 5, true);
   for (auto v : mr.tolist<int64_t>()) EXPECT_EQ(v, 1);
+  // Rows of a 2-D distribution, with replacement: shape (rows, num_samples).
+  Tensor m2 = multinomial(tensor(std::vector<double>{0, 1, 0, 0, 0, 1}, Shape{2, 3}), 5, true);
+  EXPECT_EQ(m2.sizes(), (Shape{2, 5}));
+  EXPECT_EQ(m2.tolist<int64_t>(), (std::vector<int64_t>{1, 1, 1, 1, 1, 2, 2, 2, 2, 2}));
+  // Fewer samples than categories (mx::random::categorical failed to broadcast this shape).
+  Tensor m3 = multinomial(tensor(std::vector<double>{0, 0, 2, 0, 0, 1, 0, 0, 0, 0}, Shape{2, 5}), 4, true);
+  EXPECT_EQ(m3.sizes(), (Shape{2, 4}));
+  EXPECT_EQ(m3.tolist<int64_t>(), (std::vector<int64_t>{2, 2, 2, 2, 0, 0, 0, 0}));
   EXPECT_THROW(randint(5, 5, {2}), Error);
   EXPECT_THROW(rand({2}, kInt64), NotImplementedError);
   EXPECT_THROW(bernoulli(full({2}, 1.5)), Error);

@@ -25,6 +25,21 @@ TEST(CustomFunction, ForwardBackwardAndDoubleBackward) {
   expect_values(x.grad(), {25, 97});  // 3 (2x)^2 * 2 + 1
 }
 
+TEST(CustomFunction, BackwardWithoutRetainGraphFreesWhatBackwardCaptured) {
+  Tensor x = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  auto token = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = token;
+  Tensor y = autograd::custom_function(
+      "TwiceBackward", {x}, [](const std::vector<Tensor>& in) { return std::vector<Tensor>{in[0] * 2.0}; },
+      [token](const std::vector<Tensor>& g) { return std::vector<Tensor>{g[0] * 2.0}; })[0];
+  token.reset();
+  EXPECT_FALSE(watch.expired());  // the graph holds the backward
+  y.sum().backward();
+  EXPECT_TRUE(watch.expired());  // released with the graph
+  expect_values(x.grad(), {2, 2});
+  EXPECT_THROW(y.sum().backward(), Error);
+}
+
 TEST(CustomFunction, NoGradInputsAndErrors) {
   Tensor x = tensor({1.0, 2.0}, kFloat64);
   Tensor y = cube(x);

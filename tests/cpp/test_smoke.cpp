@@ -10,3 +10,12 @@ TEST(Smoke, AddAndGrad) {
   auto g = a.grad().tolist<double>();
   EXPECT_NEAR(g[1], std::exp(2.0), 1e-5);
 }
+
+TEST(Smoke, PrintsLikePyTorch) {
+  EXPECT_EQ(fl::tensor({1.5, 2.0}).str(), "tensor([1.5000, 2.0000])");
+  EXPECT_EQ(fl::tensor({1, 2}).str(), "tensor([1, 2])");
+  // Empty tensors show every non-default dtype (nothing to infer int64 or bool from), and non-(0,) sizes.
+  EXPECT_EQ(fl::zeros({2, 0}, fl::kInt64).str(), "tensor([], size=(2, 0), dtype=torch.int64)");
+  EXPECT_EQ(fl::zeros({0}, fl::kBool).str(), "tensor([], dtype=torch.bool)");
+  EXPECT_EQ(fl::zeros({0}).str(), "tensor([])");
+}
