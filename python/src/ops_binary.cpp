@@ -65,6 +65,13 @@ void init_binary(nb::module_& m) {
   m.attr("greater_equal") = m.attr("ge");
   m.attr("less_equal") = m.attr("le");
   m.attr("not_equal") = m.attr("ne");
+  {  // the aliases are Tensor methods too (x.subtract(y), x.greater(y), ...), as in torch
+    nb::handle cls = nb::type<Tensor>();
+    for (auto [alias, name] : {std::pair{"subtract", "sub"}, {"multiply", "mul"}, {"divide", "div"}, {"greater", "gt"},
+                               {"less", "lt"}, {"greater_equal", "ge"}, {"less_equal", "le"}, {"not_equal", "ne"},
+                               {"arctan2", "atan2"}})
+      nb::setattr(cls, alias, nb::getattr(cls, name));
+  }
   def_both(m, "isclose", &fl::isclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "allclose", &fl::allclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "equal", &fl::equal, "input"_a, "other"_a);

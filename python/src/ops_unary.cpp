@@ -36,6 +36,12 @@ void init_unary(nb::module_& m) {
   m.attr("arccosh") = m.attr("acosh");
   m.attr("arctanh") = m.attr("atanh");
   m.attr("fix") = m.attr("trunc");
+  {  // the aliases are Tensor methods too (x.absolute(), x.arccos(), ...), as in torch
+    nb::handle cls = nb::type<Tensor>();
+    for (auto [alias, name] : {std::pair{"absolute", "abs"}, {"arcsin", "asin"}, {"arccos", "acos"}, {"arctan", "atan"},
+                               {"arcsinh", "asinh"}, {"arccosh", "acosh"}, {"arctanh", "atanh"}, {"fix", "trunc"}})
+      nb::setattr(cls, alias, nb::getattr(cls, name));
+  }
   def_both(m, "round", [](const Tensor& x, int64_t decimals) { return fl::round(x, decimals); }, "input"_a,
            nb::kw_only(), "decimals"_a = 0);
   def_both(m, "logit", &fl::logit, "input"_a, "eps"_a = nb::none());
@@ -47,7 +53,7 @@ void init_unary(nb::module_& m) {
   m.def("gelu", &fl::gelu, "input"_a, nb::kw_only(), "approximate"_a = "none");
   m.def("softplus", &fl::softplus, "input"_a, "beta"_a = 1.0, "threshold"_a = 20.0);
   m.def("hardtanh", &fl::hardtanh, "input"_a, "min_val"_a = -1.0, "max_val"_a = 1.0);
-  m.def("hardshrink", &fl::hardshrink, "input"_a, "lambd"_a = 0.5);
+  def_both(m, "hardshrink", &fl::hardshrink, "input"_a, "lambd"_a = 0.5);  // torch.Tensor.hardshrink exists
   m.def("softshrink", &fl::softshrink, "input"_a, "lambd"_a = 0.5);
   def_method("__neg__", &fl::neg);
   def_method("__invert__", [](const Tensor& x) {  // torch's Python operator checks the dtype first (TypeError)

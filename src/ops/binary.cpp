@@ -166,8 +166,10 @@ Tensor hypot(const Tensor& a, const Tensor& b) {
 }
 Tensor copysign(const Tensor& a, const Tensor& b) {
   return binary("CopysignBackward0", a, b, float_result(result_type(a, b)), [](const mx::array& x, const mx::array& y) {
-    auto neg = mx::logical_or(mx::less(y, c(0.0, y)),
-                              mx::logical_and(mx::equal(y, c(0.0, y)), mx::less(mx::reciprocal(y), c(0.0, y))));
+    // The sign test is not differentiated (1 / y at y = 0 would make its zero gradient nan).
+    auto ys = mx::stop_gradient(y);
+    auto neg = mx::logical_or(mx::less(ys, c(0.0, ys)),
+                              mx::logical_and(mx::equal(ys, c(0.0, ys)), mx::less(mx::reciprocal(ys), c(0.0, ys))));
     return mx::where(neg, mx::negative(mx::abs(x)), mx::abs(x));
   }, kBoth);
 }
@@ -373,6 +375,25 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
 }
 Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
   FL_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Dtype d = lo && hi ? result_type({x, *lo, *hi}) : x.dtype();
+  if (lo && hi && is_floating_point(d)) {
+    // Both bounds: PyTorch's value min(max(x, lo), hi) (nan anywhere gives nan) and gradients
+    // (clamp_backward_min_max): x where lo <= x <= hi, lo where x < lo < hi, hi where x > hi or hi < lo.
+    broadcast_shapes(broadcast_shapes(x.sizes(), lo->sizes()), hi->sizes());
+    return apply1("ClampBackward1", fn1([d](const Arrays& in) {
+      auto b = mx::broadcast_arrays({cast(in[0], d), cast(in[1], d), cast(in[2], d)});
+      auto f = mx::custom_vjp(
+          [](const Arrays& p) { return Arrays{mx::minimum(mx::maximum(p[0], p[1]), p[2])}; },
+          [](const Arrays& p, const Arrays& cot, const Arrays&) {
+            const auto &v = p[0], &l = p[1], &h = p[2], &g = cot[0];
+            auto zero = mx::zeros_like(g);
+            return Arrays{mx::where(mx::logical_and(mx::greater_equal(v, l), mx::less_equal(v, h)), g, zero),
+                          mx::where(mx::logical_and(mx::less(v, l), mx::less(l, h)), g, zero),
+                          mx::where(mx::logical_or(mx::greater(v, h), mx::less(h, l)), g, zero)};
+          });
+      return f({b[0], b[1], b[2]})[0];
+    }), {x, *lo, *hi}, kSaveAll);
+  }
   Tensor r = x;
   if (lo) r = where(lt(r, *lo), *lo, r);
   if (hi) r = where(gt(r, *hi), *hi, r);

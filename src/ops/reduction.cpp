@@ -228,8 +228,10 @@ std::pair<mx::array, mx::array> var_mean_arr(const mx::array& x, const std::vect
     return mx::sum(mx::multiply(dev, dev), ax, keepdim);
   };
   double dof = n - correction;
+  // With a divisor, the mean stays differentiable: its derivative cancels in the gradient but not in the
+  // second derivative (create_graph), which must match PyTorch's.
+  if (dof > 0) return {mx::divide(sum_sq(x, mk), c(dof, x)), m};
   auto s = sum_sq(x, mx::stop_gradient(mk));
-  if (dof > 0) return {mx::divide(s, c(dof, s)), m};
   if (all_dims) {
     // dim=None: PyTorch's gradient is inf, or nan where x equals the mean, whatever the sign.
     auto f = mx::custom_vjp(

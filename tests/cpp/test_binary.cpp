@@ -153,6 +153,26 @@ TEST(Binary, MaxMinGradientsAtTiesAndNans) {
   expect_values(b.grad(), {1.5});
 }
 
+TEST(Binary, ClampTensorBoundsGradientsAsPyTorch) {
+  // clamp_backward_min_max: x where lo <= x <= hi; lo where x < lo < hi; hi where x > hi or hi < lo.
+  Tensor x = tensor({0.0, 0.5, 2.0, 1.0}).requires_grad_(), lo = tensor({0.5, 0.5, 1.0, 2.0}).requires_grad_(),
+         hi = tensor({0.5, 1.0, 1.0, 1.0}).requires_grad_();
+  Tensor r = fl::clamp(x, lo, hi);
+  EXPECT_EQ(r.grad_fn_name(), "ClampBackward1");
+  expect_values(r, {0.5, 0.5, 1, 1});
+  r.sum().backward();
+  expect_values(x.grad(), {0, 1, 0, 0});
+  expect_values(lo.grad(), {0, 0, 0, 0});
+  expect_values(hi.grad(), {0, 0, 1, 1});
+  const double nan = NAN;
+  expect_values(fl::clamp(tensor({nan, 1.0}), tensor({0.0, nan}), tensor({1.0, 2.0})), {nan, nan});
+  // copysign's gradient for the sign source is zero, also at 0 (no nan from the sign test).
+  Tensor a = tensor({1.0, -2.0}).requires_grad_(), s = tensor({0.0, -0.0}).requires_grad_();
+  fl::copysign(a, s).sum().backward();
+  expect_values(s.grad(), {0, 0});
+  expect_values(a.grad(), {1, 1});  // -abs(a) at a = -2
+}
+
 TEST(Binary, Errors) {
   EXPECT_THROW(ones({2, 3}) + ones({4}), Error);
   try {

@@ -249,6 +249,12 @@ TEST(Reduction, VarStd) {
   EXPECT_EQ(std::get<0>(fl::std_mean(xr)).grad_fn_name(), "StdMeanBackward0");
   expect_error([] { fl::var(tensor({1, 2})); }, "std and var only support floating point and complex dtypes");
   expect_error([] { fl::var(X(), {0, 0}); }, "dim 0 appears multiple times in the list of dims");
+  // Second derivative (create_graph): the Hessian of var is 2 / (n - 1) * (I - 1/n), through the mean.
+  Tensor xs = tensor({1.0, 2.0, 4.0}, kFloat64).requires_grad_();
+  Tensor g = fl::autograd::grad({fl::var(xs)}, {xs}, {}, std::nullopt, true)[0];
+  expect_values(g, {-4.0 / 3, -1.0 / 3, 5.0 / 3}, 1e-12);
+  (g * tensor({1.0, 0.0, 0.0}, kFloat64)).sum().backward();
+  expect_values(xs.grad(), {2.0 / 3, -1.0 / 3, -1.0 / 3}, 1e-12);
 }
 
 TEST(Reduction, Norm) {

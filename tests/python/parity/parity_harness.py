@@ -17,7 +17,6 @@ torch.nn.functional as fallback, since flashlight puts the activations at the to
 from __future__ import annotations
 
 import dataclasses
-import math
 import zlib
 from typing import Any, Callable
 
@@ -182,17 +181,6 @@ def make_pair(arr: np.ndarray, dtype: str, requires_grad=False, layout="c"):
         t.requires_grad_(True)
         f.requires_grad_(True)
     return f, _apply_layout(f, layout), t, _apply_layout(t, layout)
-
-
-def tensors(*arrays, dtype=None, requires_grad=False):
-    """fl and torch tensors from numpy arrays (one pair per array): ([fl...], [torch...])."""
-    fs, ts = [], []
-    for a in arrays:
-        d = dtype or np.asarray(a).dtype.name
-        f, _, t, _ = make_pair(a, d if d != "bool" else "bool", requires_grad)
-        fs.append(f)
-        ts.append(t)
-    return fs, ts
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -218,3 +218,28 @@ for name in ["add", "mul", "div", "maximum", "atan2", "xlogy", "copysign", "floa
 B("hypot", dtypes=INTS, raises=INTS, tag="int", cases=binary_cases()[:2])
 ROWS.append(Row("pow", [(In((3,)), 2), (In((2, 2)), In((2,), dtype="int64"))], dtypes=("bool",), tag="bool-int"))
 ROWS.append(Row("remainder", [(In((3,)), 2)], dtypes=("bool",), tag="bool-int"))
+
+# --- values exactly at kinks and ties: the subgradient torch picks (relu'(0) = 0, clamp at a bound passes, ...) --
+KINKS = np.array([-6.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0, -2.0, 2.0, 0.25])
+
+
+def _kinks(rng, shape):
+    return rng.choice(KINKS, size=shape)
+
+
+def _sqrt_kinks(rng, shape):
+    return rng.choice([0.0, 1.0, 4.0, 0.25], size=shape)
+
+
+for name in ["relu", "relu6", "abs", "sign", "hardtanh", "hardshrink", "softshrink", "leaky_relu", "elu", "celu",
+             "selu", "gelu", "silu", "hardsigmoid", "hardswish", "floor", "round", "frac", "sqrt"]:
+    tol = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-7)} if name == "hardsigmoid" else None  # see above
+    U(name, tag="kinks", tol=tol, cases=[(In((4, 6), _kinks if name != "sqrt" else _sqrt_kinks),)])
+ROWS.append(Row("clamp", [(In((4, 6), _kinks), -0.5, 0.5), (In((4, 6), _kinks), In((6,), _kinks), In((6,), _kinks))],
+                tag="kinks"))
+ROWS.append(Row("clamp_min", [(In((4, 6), _kinks), 0.5)], tag="kinks"))
+ROWS.append(Row("clamp_max", [(In((4, 6), _kinks), 0.5)], tag="kinks"))
+for name in ["maximum", "minimum", "fmax", "fmin", "atan2", "hypot", "copysign", "pow"]:
+    B(name, (_kinks, _kinks) if name != "pow" else ("pos", _kinks), tag="ties", cases=[(In((4, 6), _kinks), In((4, 6), _kinks)),
+                                                                                      (In((4, 6), _kinks), In((6,), _kinks))]
+      if name != "pow" else [(In((4, 6), "pos"), In((4, 6), _kinks))])

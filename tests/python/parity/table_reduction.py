@@ -102,3 +102,27 @@ R("topk", [(SEP3, 2), (SEP3T, 3, 1), (In((5,), "sep"), 5)], NUM)
 R("topk", [(SEP3, 2)], NUM, kwargs={"dim": 0, "largest": False}, tag="smallest")
 R("kthvalue", [(SEP3, 2), (SEP3T, 1, 1), (In((5,), "sep"), 3)], NUM)
 R("kthvalue", [(SEP3, 2)], NUM, kwargs={"dim": 0, "keepdim": True}, tag="keepdim")
+
+# Ties: amax/amin split the gradient evenly, max/min(dim) and argmax/argmin pick the first index (torch's CPU
+# contract), and max() over everything splits evenly too.
+def _ties(rng, shape):
+    return rng.integers(-1, 2, shape).astype(np.float64)
+
+
+TIES = In((3, 4, 5), _ties)
+for name in ["amax", "amin"]:
+    R(name, [(TIES,), (TIES, 1), (TIES, (0, 2))], tag="ties")
+for name in ["max", "min"]:
+    R(name, [(TIES,), (TIES, 1), (TIES, -1, True)], NUM, tag="ties")
+for name in ["argmax", "argmin"]:
+    R(name, [(TIES,), (TIES, 1)], NUM, tag="ties")
+R("cummax", [(TIES, 1)], NUM, tag="ties")
+R("cummin", [(TIES, 2)], NUM, tag="ties")
+R("norm", [(In((3, 4), _ties),), (In((3, 4), _ties), float("inf"), 1), (In((3, 4), _ties), 1, 0)], tag="zeros-ties")
+R("logsumexp", [(In((3, 4), _ties), 1)], tag="ties")
+R("prod", [(In((3, 4), _ties), 1), (In((3, 4), _ties),)], tag="zeros")
+R("cumprod", [(In((3, 4), _ties), 1)], tag="zeros")
+R("std", [(In((3, 4), lambda rng, s: np.ones(s)), 1)], tag="constant")
+R("sort", [(In((3, 8), _ties),)], NUM, kwargs={"stable": True}, tag="ties-stable")
+R("sort", [(In((3, 8), _ties),)], NUM, kwargs={"stable": True, "descending": True, "dim": 0}, tag="ties-stable-desc")
+R("argsort", [(In((3, 8), _ties),)], NUM, kwargs={"stable": True}, tag="ties-stable")

@@ -1,5 +1,5 @@
 """Parity rows for shape ops: views (function and method forms), joining, splitting, repeating, flipping, padding."""
-from parity_harness import FLOATS, INTS, In, Row
+from parity_harness import FLOATS, In, Row
 
 ALLD = FLOATS + ("int64", "bool")
 ROWS = []

@@ -19,10 +19,10 @@ NON_OPS = {
     "get_default_dtype": "configuration (checked by test_promotion's default-dtype round trip)",
     "set_default_dtype": "configuration (checked by test_promotion's default-dtype round trip)",
     "is_grad_enabled": "grad-mode query (test_autograd_parity checks the modes)",
-    "set_grad_enabled": "grad-mode context manager (test_autograd_parity)",
-    "no_grad": "grad-mode context manager (test_autograd_parity)",
-    "enable_grad": "grad-mode context manager (test_autograd_parity)",
-    "inference_mode": "grad-mode context manager (test_autograd_parity)",
+    "set_grad_enabled": "grad-mode context manager (test_autograd_parity, tests/python/test_autograd.py)",
+    "no_grad": "grad-mode context manager (test_autograd_parity, tests/python/test_autograd.py)",
+    "enable_grad": "grad-mode context manager (test_autograd_parity, tests/python/test_autograd.py)",
+    "inference_mode": "grad-mode context manager (test_autograd_parity, tests/python/test_autograd.py)",
     "is_inference_mode_enabled": "grad-mode query",
     "manual_seed": "RNG state: values are engine-specific, not comparable with torch",
     "seed": "RNG state",
@@ -37,24 +37,18 @@ NON_OPS = {
 }
 # Covered outside the op tables (by name), with the file that checks them.
 OTHER_COVERAGE = {
-    "__getitem__": "test_indexing.py", "__setitem__": "test_indexing.py", "index_put_": "test_indexing.py",
+    "__getitem__": "test_indexing.py", "__setitem__": "test_indexing.py",
     "__repr__": "test_repr.py", "__str__": "test_repr.py",
-    "backward": "every gradient row", "requires_grad_": "every gradient row", "detach": "test_autograd_parity.py",
-    "numpy": "every row (values are compared through numpy())", "to": "test_promotion.py",
-    "tolist": "test_tensor_methods.py", "item": "test_tensor_methods.py",
+    "backward": "every gradient row", "requires_grad_": "every gradient row",
+    "detach": "test_autograd_parity.py", "to": "test_promotion.py and table_methods",
 }
-# Tensor methods with no torch counterpart to compare, or no meaningful value.
+# Tensor methods with no value to compare.
 NON_OP_METHODS = {
     "data_ptr": "an address",
     "cuda": "no CUDA device in the parity environment",
-    "__array__": "numpy protocol (every row converts through numpy)",
+    "__array__": "numpy protocol (every row converts results through numpy)",
     "__hash__": "identity hash",
-    "__init__": "constructor (test_tensor_methods covers fl.Tensor(data))",
-    "__iter__": "test_tensor_methods.py", "__len__": "test_tensor_methods.py",
-    "__bool__": "test_tensor_methods.py", "__float__": "test_tensor_methods.py", "__int__": "test_tensor_methods.py",
-    "__index__": "test_tensor_methods.py",
-    "uniform_": "random: covered by test_random_parity (statistics)", "normal_": "random (test_random_parity)",
-    "bernoulli_": "random (test_random_parity)", "random_": "random (test_random_parity)",
+    "__init__": "the legacy constructor fl.Tensor(data) (tests/python/test_basics.py)",
     "__reduce__": "pickling", "__reduce_ex__": "pickling",
 }
 OPERATOR_DUNDERS = {n for n in dir(torch.Tensor) if n.startswith("__") and n not in dir(object)} | {
@@ -111,7 +105,8 @@ def test_every_public_function_has_a_parity_row():
 
 def test_allow_list_names_exist():
     stale = [n for n in NON_OPS if not hasattr(fl, n)]
-    assert not stale, f"NON_OPS lists names flashlight no longer has: {stale}"
+    stale += [n for n in {**OTHER_COVERAGE, **NON_OP_METHODS} if not hasattr(fl.Tensor, n)]
+    assert not stale, f"allow-lists name what flashlight no longer has: {stale}"
 
 
 def test_every_tensor_method_has_a_parity_row():

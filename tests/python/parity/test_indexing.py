@@ -52,7 +52,7 @@ def pair(rng, shape, layout="c", requires_grad=True, dtype="float64"):
     return make_pair(rng.standard_normal(base), dtype, requires_grad, layout)
 
 
-@pytest.mark.parametrize("shape,key,layout", cases())
+@pytest.mark.parametrize("shape,key,layout", list(cases()))
 def test_getitem(shape, key, layout):
     rng = np.random.default_rng(row_seed(shape, key, layout))
     fleaf, fx, tleaf, tx = pair(rng, shape, layout)
@@ -103,7 +103,7 @@ def set_cases():
                 yield pytest.param(shape, key, value, id=f"{len(shape)}d-{i}-{value}")
 
 
-@pytest.mark.parametrize("shape,key,value", set_cases())
+@pytest.mark.parametrize("shape,key,value", list(set_cases()))
 def test_setitem(shape, key, value):
     """y = x.clone(); y[key] = v: values of y, and gradients for x and v (the overwritten part gets none)."""
     rng = np.random.default_rng(row_seed(shape, key, value))
@@ -154,6 +154,7 @@ def test_setitem_on_transposed_and_strided_views():
         assert_same(fb, tb, where="base after writes through views")
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch warns about x["a"] (a str is a sequence)
 def test_index_errors_match():
     """Bad keys raise torch's exception class; (E, E) is accepted by torch (so it must be here too)."""
     _, fx, _, tx = pair(np.random.default_rng(0), (3, 4), requires_grad=False)
