@@ -109,6 +109,17 @@ void def_method(const char* name, F&& f, const Extra&... extra) {
 }
 /// Options from PyTorch's keywords (dtype=, device=, requires_grad=).
 fl::TensorOptions make_options(std::optional<fl::Dtype> dtype, std::optional<fl::Device> device, bool requires_grad);
+/// The type name of a Python object, for error messages.
+std::string py_type_name(nb::handle h);
+/// An int argument (anything with __index__ but not a float or sequence); TypeError naming `what` otherwise.
+int64_t int_arg(nb::handle h, const char* what);
+/// A size as one argument: an int or a sequence of ints (not a str).
+fl::Shape shape_of(nb::handle h);
+/// A size given as `f(2, 3)`, `f((2, 3))`, `f([2, 3])`, `f(fl.Size(...))` or `f(size=(2, 3))`.
+fl::Shape size_arg(const nb::args& args, nb::handle size);
+/// Options for a *_like function: the input's dtype and device unless given.
+fl::TensorOptions like_options(const fl::Tensor& t, std::optional<fl::Dtype> dtype, std::optional<fl::Device> device,
+                               bool requires_grad);
 /// A Tensor from Python data: nested sequences of numbers, numpy arrays, scalars or Tensors.
 fl::Tensor tensor_from_data(nb::handle data, std::optional<fl::Dtype> dtype);
 /// Python index (int, slice, None, Ellipsis, bool, Tensor, list, tuple of these) as TensorIndex list.

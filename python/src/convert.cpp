@@ -56,6 +56,44 @@ fl::Shape to_shape(nb::handle h) {
   return s;
 }
 
+std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::str(h.type().attr("__name__"))); }
+
+static bool is_index(nb::handle h) {
+  return PyLong_Check(h.ptr()) || (!PySequence_Check(h.ptr()) && !PyFloat_Check(h.ptr()) && nb::hasattr(h, "__index__"));
+}
+
+int64_t int_arg(nb::handle h, const char* what) {
+  FL_CHECK_TYPE(is_index(h), what, " must be int, not ", py_type_name(h));
+  return nb::cast<int64_t>(h.attr("__index__")());
+}
+
+fl::Shape shape_of(nb::handle h) {
+  if (is_index(h)) return {int_arg(h, "size")};
+  FL_CHECK_TYPE(PySequence_Check(h.ptr()) && !nb::isinstance<nb::str>(h),
+                "size must be tuple of ints, not ", py_type_name(h));
+  fl::Shape s;
+  for (nb::handle e : h) s.push_back(int_arg(e, "size"));
+  return s;
+}
+
+// `fl.zeros(2, 3)`, `fl.zeros((2, 3))`, `fl.zeros([2, 3])`, `fl.zeros(fl.Size(...))` or `fl.zeros(size=(2, 3))`.
+fl::Shape size_arg(const nb::args& args, nb::handle size) {
+  if (!size.is_none()) {
+    FL_CHECK_TYPE(args.size() == 0, "size given both positionally and as a keyword");
+    return shape_of(size);
+  }
+  if (args.size() == 1) return shape_of(args[0]);
+  fl::Shape s;
+  for (nb::handle a : args) s.push_back(int_arg(a, "size"));
+  return s;
+}
+
+// Options for a *_like function: the input's dtype and device unless given.
+fl::TensorOptions like_options(const fl::Tensor& t, std::optional<fl::Dtype> dtype, std::optional<fl::Device> device,
+                               bool requires_grad) {
+  return make_options(dtype.value_or(t.dtype()), device.value_or(t.device()), requires_grad);
+}
+
 fl::Shape shape_from_args(const nb::args& args) {
   if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_shape(args[0]);
   fl::Shape s;

@@ -26,38 +26,6 @@ namespace mx = mlx::core;
 using ODtype = std::optional<fl::Dtype>;
 using ODevice = std::optional<fl::Device>;
 
-std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::str(h.type().attr("__name__"))); }
-
-bool is_index(nb::handle h) {
-  return PyLong_Check(h.ptr()) || (!PySequence_Check(h.ptr()) && !PyFloat_Check(h.ptr()) && nb::hasattr(h, "__index__"));
-}
-
-int64_t index_of(nb::handle h, const char* what) {
-  FL_CHECK_TYPE(is_index(h), what, " must be int, not ", py_type_name(h));
-  return nb::cast<int64_t>(h.attr("__index__")());
-}
-
-fl::Shape shape_of(nb::handle h) {
-  if (is_index(h)) return {index_of(h, "size")};
-  FL_CHECK_TYPE(PySequence_Check(h.ptr()) && !nb::isinstance<nb::str>(h),
-                "size must be tuple of ints, not ", py_type_name(h));
-  fl::Shape s;
-  for (nb::handle e : h) s.push_back(index_of(e, "size"));
-  return s;
-}
-
-// `fl.zeros(2, 3)`, `fl.zeros((2, 3))`, `fl.zeros([2, 3])`, `fl.zeros(fl.Size(...))` or `fl.zeros(size=(2, 3))`.
-fl::Shape size_arg(const nb::args& args, nb::handle size) {
-  if (!size.is_none()) {
-    FL_CHECK_TYPE(args.size() == 0, "size given both positionally and as a keyword");
-    return shape_of(size);
-  }
-  if (args.size() == 1) return shape_of(args[0]);
-  fl::Shape s;
-  for (nb::handle a : args) s.push_back(index_of(a, "size"));
-  return s;
-}
-
 // A number argument that may also be a one-element tensor (as PyTorch's Scalar parsing).
 fl::Scalar scalar_arg(nb::handle h, const char* what) {
   if (is_number(h)) return to_scalar(h);
@@ -67,11 +35,6 @@ fl::Scalar scalar_arg(nb::handle h, const char* what) {
     return t.item();
   }
   throw fl::TypeError(std::string(what) + " must be a number, not " + py_type_name(h));
-}
-
-// Options for a *_like function: the input's dtype and device unless given.
-fl::TensorOptions like_options(const Tensor& t, ODtype dtype, ODevice device, bool requires_grad) {
-  return make_options(dtype.value_or(t.dtype()), device.value_or(t.device()), requires_grad);
 }
 
 // Puts a freshly made tensor on `device` (checking it exists) and sets requires_grad.

@@ -43,37 +43,6 @@ uint64_t fresh_seed() {
   return (static_cast<uint64_t>(rd()) << 32 | rd()) & ((uint64_t{1} << 63) - 1);
 }
 
-std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::str(h.type().attr("__name__"))); }
-
-int64_t int_arg(nb::handle h, const char* what) {
-  FL_CHECK_TYPE(PyLong_Check(h.ptr()) || (!PyFloat_Check(h.ptr()) && nb::hasattr(h, "__index__")), what,
-                " must be int, not ", py_type_name(h));
-  return nb::cast<int64_t>(h.attr("__index__")());
-}
-
-fl::Shape shape_of(nb::handle h) {
-  if (PyLong_Check(h.ptr()) || (!PySequence_Check(h.ptr()) && nb::hasattr(h, "__index__")))
-    return {int_arg(h, "size")};
-  FL_CHECK_TYPE(PySequence_Check(h.ptr()), "size must be tuple of ints, not ", py_type_name(h));
-  fl::Shape s;
-  for (nb::handle e : h) s.push_back(int_arg(e, "size"));
-  return s;
-}
-
-fl::Shape size_arg(const nb::args& args, nb::handle size) {
-  if (!size.is_none()) {
-    FL_CHECK_TYPE(args.size() == 0, "size given both positionally and as a keyword");
-    return shape_of(size);
-  }
-  if (args.size() == 1) return shape_of(args[0]);
-  fl::Shape s;
-  for (nb::handle a : args) s.push_back(int_arg(a, "size"));
-  return s;
-}
-
-fl::TensorOptions like_options(const Tensor& t, ODtype dtype, ODevice device, bool requires_grad) {
-  return make_options(dtype.value_or(t.dtype()), device.value_or(t.device()), requires_grad);
-}
 
 // randint(high, size), randint(low, high, size), or by keywords.
 std::tuple<int64_t, int64_t, fl::Shape> randint_args(const nb::args& args, nb::handle low, nb::handle high,
