@@ -9,16 +9,6 @@ Tensor grid() { return arange(12, kFloat32).reshape({3, 4}); }  // [[0..3],[4..7
 Tensor i64(std::vector<int64_t> v, std::optional<Shape> s = std::nullopt) { return tensor<int64_t>(v, s); }
 Tensor f32(std::vector<float> v, std::optional<Shape> s = std::nullopt) { return tensor<float>(v, s); }
 
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(Gather, ValuesShapesAndErrors) {
   Tensor x = grid();
   expect_values(gather(x, 1, i64({0, 1, 2, 3}, Shape{2, 2})), {0, 1, 6, 7}, {2, 2});

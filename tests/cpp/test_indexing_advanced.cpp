@@ -11,16 +11,6 @@ Tensor cube() { return arange(24, kFloat32).reshape({2, 3, 4}); }
 Tensor i64(std::vector<int64_t> v) { return tensor<int64_t>(v); }
 Tensor bools(std::vector<bool> v, Shape s) { return tensor<bool>(v, s); }
 
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(IndexingBasic, IntsSlicesNoneEllipsisAreViews) {
   Tensor x = cube();
   Tensor a = x.index({0});

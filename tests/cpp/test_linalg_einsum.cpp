@@ -11,18 +11,6 @@ Tensor A(Shape s, Dtype d = kFloat32) {
   return (arange(n).reshape(s) - 2).to(d);
 }
 
-template <typename Exc, typename F>
-void expect_error(F f, const std::string& msg) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected: " << msg;
-  } catch (const Exc& e) {
-    EXPECT_NE(std::string(e.what()).find(msg), std::string::npos) << "got: " << e.what() << "\nwant: " << msg;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception class: " << e.what();
-  }
-}
-
 void expect_same(const Tensor& got, const Tensor& want, double tol = 1e-12) {
   expect_values(got, want.to(kFloat64).tolist<double>(), want.sizes(), tol);
 }
@@ -82,32 +70,32 @@ TEST(LinalgEinsum, IdentitiesDtypesAndViews) {
 
 TEST(LinalgEinsum, Errors) {
   auto F = [](Shape s) { return zeros(s); };
-  expect_error<Error>([&] { einsum("ij,jk->ik", {F({2, 3}), F({4, 4})}); },
+  expect_error_containing<Error>([&] { einsum("ij,jk->ik", {F({2, 3}), F({4, 4})}); },
                       "einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3");
-  expect_error<Error>([&] { einsum("ij", {F({2, 3, 4})}); },
+  expect_error_containing<Error>([&] { einsum("ij", {F({2, 3, 4})}); },
                       "einsum(): the number of subscripts in the equation (2) does not match the number of dimensions (3) "
                       "for operand 0 and no ellipsis was given");
-  expect_error<Error>([&] { einsum("ij->ij", {F({2, 3}), F({3, 4})}); },
+  expect_error_containing<Error>([&] { einsum("ij->ij", {F({2, 3}), F({3, 4})}); },
                       "einsum(): more operands were provided than specified in the equation");
-  expect_error<Error>([&] { einsum("ij,jk->ik", {F({2, 3})}); },
+  expect_error_containing<Error>([&] { einsum("ij,jk->ik", {F({2, 3})}); },
                       "einsum(): fewer operands were provided than specified in the equation");
-  expect_error<Error>([&] { einsum("ij->k", {F({2, 3})}); },
+  expect_error_containing<Error>([&] { einsum("ij->k", {F({2, 3})}); },
                       "einsum(): output subscript k does not appear in the equation for any input operand");
-  expect_error<Error>([&] { einsum("ij->jj", {F({3, 3})}); }, "einsum(): output subscript j appears more than once in the output");
-  expect_error<Error>([&] { einsum("ii", {F({3, 4})}); },
+  expect_error_containing<Error>([&] { einsum("ij->jj", {F({3, 3})}); }, "einsum(): output subscript j appears more than once in the output");
+  expect_error_containing<Error>([&] { einsum("ii", {F({3, 4})}); },
                       "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 4 != 3");
-  expect_error<Error>([&] { einsum("i-j", {F({3, 3})}); },
+  expect_error_containing<Error>([&] { einsum("i-j", {F({3, 3})}); },
                       "einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]");
-  expect_error<Error>([&] { einsum("ij->i->j", {F({3, 3})}); },
+  expect_error_containing<Error>([&] { einsum("ij->i->j", {F({3, 3})}); },
                       "einsum(): invalid subscript given at index 5 in the equation string, subscripts must be in [a-zA-Z]");
-  expect_error<Error>([&] { einsum("...i...", {F({3, 3})}); },
+  expect_error_containing<Error>([&] { einsum("...i...", {F({3, 3})}); },
                       "einsum(): found '.' for operand 0 for which an ellipsis was already found");
-  expect_error<Error>([&] { einsum("i.j", {F({3, 3})}); }, "einsum(): found '.' for operand 0 that is not part of any ellipsis");
-  expect_error<Error>([&] { einsum("ij,jk", {F({2, 3}), zeros({3, 4}, kFloat64)}); },
+  expect_error_containing<Error>([&] { einsum("i.j", {F({3, 3})}); }, "einsum(): found '.' for operand 0 that is not part of any ellipsis");
+  expect_error_containing<Error>([&] { einsum("ij,jk", {F({2, 3}), zeros({3, 4}, kFloat64)}); },
                       "expected scalar type Float but found Double");
-  expect_error<NotImplementedError>([&] { einsum("ij,jk", {ones({2, 3}, kBool), ones({3, 4}, kBool)}); },
+  expect_error_containing<NotImplementedError>([&] { einsum("ij,jk", {ones({2, 3}, kBool), ones({3, 4}, kBool)}); },
                                     "\"bmm\" not implemented for 'Bool'");
-  expect_error<Error>([&] { einsum("ij", {}); }, "einsum(): must provide at least one operand");
+  expect_error_containing<Error>([&] { einsum("ij", {}); }, "einsum(): must provide at least one operand");
 }
 
 TEST(LinalgStructure, TensordotKronTrace) {
@@ -161,31 +149,31 @@ TEST(LinalgStructure, DiagDiagEmbedCross) {
 
 TEST(LinalgStructure, Errors) {
   auto F = [](Shape s) { return zeros(s); };
-  expect_error<Error>([&] { tensordot(F({3, 4, 5}), F({4, 5, 6}), 1); },
+  expect_error_containing<Error>([&] { tensordot(F({3, 4, 5}), F({4, 5, 6}), 1); },
                       "contracted dimensions need to match, but first has size 5 in dim -1 and second has size 4 in dim 0");
-  expect_error<Error>([&] { tensordot(F({3, 4}), F({4, 6}), -1); }, "tensordot expects dims >= 0, but got dims=-1");
-  expect_error<Error>([&] { tensordot(F({3, 4}), F({4, 6}), 3); }, "tensordot expects dims < ndim_a or ndim_b, but got dims=3");
-  expect_error<Error>([&] { tensordot(F({3, 4, 5}), F({5, 4, 6}), {1, 2}, {1}); }, "both dimension lists should have same length");
-  expect_error<IndexError>([&] { tensordot(F({3, 4}), F({4, 6}), {3}, {0}); },
+  expect_error_containing<Error>([&] { tensordot(F({3, 4}), F({4, 6}), -1); }, "tensordot expects dims >= 0, but got dims=-1");
+  expect_error_containing<Error>([&] { tensordot(F({3, 4}), F({4, 6}), 3); }, "tensordot expects dims < ndim_a or ndim_b, but got dims=3");
+  expect_error_containing<Error>([&] { tensordot(F({3, 4, 5}), F({5, 4, 6}), {1, 2}, {1}); }, "both dimension lists should have same length");
+  expect_error_containing<IndexError>([&] { tensordot(F({3, 4}), F({4, 6}), {3}, {0}); },
                            "Dimension out of range (expected to be in range of [-2, 1], but got 3)");
-  expect_error<Error>([&] { tensordot(F({3, 4}), F({4, 6}), {1, 1}, {0, 0}); }, "dim 1 appears multiple times in the list of dims");
-  expect_error<Error>([&] { tensordot(F({3, 4}), zeros({4, 6}, kFloat64), 1); }, "both inputs should have same dtype");
-  expect_error<NotImplementedError>([&] { tensordot(ones({2, 3}, kBool), ones({3, 2}, kBool), 1); },
+  expect_error_containing<Error>([&] { tensordot(F({3, 4}), F({4, 6}), {1, 1}, {0, 0}); }, "dim 1 appears multiple times in the list of dims");
+  expect_error_containing<Error>([&] { tensordot(F({3, 4}), zeros({4, 6}, kFloat64), 1); }, "both inputs should have same dtype");
+  expect_error_containing<NotImplementedError>([&] { tensordot(ones({2, 3}, kBool), ones({3, 2}, kBool), 1); },
                                     "\"addmm_impl_cpu_\" not implemented for 'Bool'");
-  expect_error<Error>([&] { trace(F({3})); }, "trace: expected a matrix, but got tensor with dim 1");
-  expect_error<NotImplementedError>([&] { trace(ones({3, 3}, kBool)); }, "\"trace\" not implemented for 'Bool'");
-  expect_error<Error>([&] { diag(F({2, 3, 4})); }, "diag(): Supports 1D or 2D tensors. Got 3D");
-  expect_error<Error>([&] { diag(tensor(1.0)); }, "diag(): Supports 1D or 2D tensors. Got 0D");
-  expect_error<Error>([&] { diag_embed(F({2, 3}), 0, 1, 1); }, "diagonal dimensions cannot be identical 1, 1");
-  expect_error<IndexError>([&] { diag_embed(F({2, 3}), 0, 1, 5); },
+  expect_error_containing<Error>([&] { trace(F({3})); }, "trace: expected a matrix, but got tensor with dim 1");
+  expect_error_containing<NotImplementedError>([&] { trace(ones({3, 3}, kBool)); }, "\"trace\" not implemented for 'Bool'");
+  expect_error_containing<Error>([&] { diag(F({2, 3, 4})); }, "diag(): Supports 1D or 2D tensors. Got 3D");
+  expect_error_containing<Error>([&] { diag(tensor(1.0)); }, "diag(): Supports 1D or 2D tensors. Got 0D");
+  expect_error_containing<Error>([&] { diag_embed(F({2, 3}), 0, 1, 1); }, "diagonal dimensions cannot be identical 1, 1");
+  expect_error_containing<IndexError>([&] { diag_embed(F({2, 3}), 0, 1, 5); },
                            "Dimension out of range (expected to be in range of [-3, 2], but got 5)");
-  expect_error<IndexError>([&] { diag_embed(tensor(1.0)); },
+  expect_error_containing<IndexError>([&] { diag_embed(tensor(1.0)); },
                            "Dimension out of range (expected to be in range of [-1, 0], but got -2)");
-  expect_error<Error>([&] { cross(F({2, 3}), F({3})); }, "linalg.cross: inputs must have the same number of dimensions.");
-  expect_error<Error>([&] { cross(F({2, 3}), F({2, 3}), 0); }, "linalg.cross: inputs dimension 0 must have length 3. Got 2 and 2");
-  expect_error<Error>([&] { cross(F({2, 3}), zeros({2, 3}, kFloat64)); }, "expected scalar type Float but found Double");
-  expect_error<NotImplementedError>([&] { cross(ones({3}, kBool), ones({3}, kBool)); }, "\"cross\" not implemented for 'Bool'");
-  expect_error<IndexError>([&] { cross(F({2, 3}), F({2, 3}), 5); },
+  expect_error_containing<Error>([&] { cross(F({2, 3}), F({3})); }, "linalg.cross: inputs must have the same number of dimensions.");
+  expect_error_containing<Error>([&] { cross(F({2, 3}), F({2, 3}), 0); }, "linalg.cross: inputs dimension 0 must have length 3. Got 2 and 2");
+  expect_error_containing<Error>([&] { cross(F({2, 3}), zeros({2, 3}, kFloat64)); }, "expected scalar type Float but found Double");
+  expect_error_containing<NotImplementedError>([&] { cross(ones({3}, kBool), ones({3}, kBool)); }, "\"cross\" not implemented for 'Bool'");
+  expect_error_containing<IndexError>([&] { cross(F({2, 3}), F({2, 3}), 5); },
                            "Dimension out of range (expected to be in range of [-2, 1], but got 5)");
 }
 

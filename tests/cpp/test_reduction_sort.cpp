@@ -3,39 +3,12 @@
 // (kValues and kGrads for the whole family live in test_reduction.cpp.)
 #include <cmath>
 
-#include "test_util.h"
+#include "reduction_test_util.h"
 
 namespace fl::test {
 namespace {
 
-const double nan = NAN, inf = INFINITY;
-
-Tensor T(const std::vector<double>& v, const Shape& shape, Dtype d = kFloat64) { return tensor(v, shape, d); }
-// x = [[1, 5, 3], [4, 2, 6]] (float64).
-Tensor X() { return T({1, 5, 3, 4, 2, 6}, {2, 3}); }
-
-// d(sum(f(x)))/dx for a float64 leaf.
-std::vector<double> grad_of(const std::function<Tensor(const Tensor&)>& f, const std::vector<double>& v,
-                            const Shape& shape) {
-  Tensor x = T(v, shape).requires_grad_();
-  f(x).sum().backward();
-  return x.grad().tolist<double>();
-}
-std::vector<double> grad_of(const std::function<Tensor(const Tensor&)>& f, const std::vector<double>& v) {
-  return grad_of(f, v, {static_cast<int64_t>(v.size())});
-}
-void expect_list(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-9) {
-  expect_values(tensor(got, Shape{static_cast<int64_t>(got.size())}, kFloat64), want, tol);
-}
-template <typename F>
-void expect_error(F f, const std::string& msg) {
-  try {
-    f();
-    ADD_FAILURE() << "expected error: " << msg;
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), msg);
-  }
-}
+using namespace reduction;
 
 TEST(Reduction, Median) {
   Tensor z = tensor({3, 1, 2, 1, 0, 5, 5, 1}).view({2, 4});

@@ -46,6 +46,30 @@ struct ValueTested {
 void expect_gradcheck(const Fn& fn, const std::vector<Tensor>& inputs, double eps = 1e-6, double atol = 1e-6,
                       double rtol = 1e-5);
 
+/// The message of the exception f throws, or "" if it throws none.
+template <typename F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// Expects f to throw Exc with a message containing msg.
+template <typename Exc, typename F>
+void expect_error_containing(F f, const std::string& msg) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected: " << msg;
+  } catch (const Exc& e) {
+    EXPECT_NE(std::string(e.what()).find(msg), std::string::npos) << "got: " << e.what() << "\nwant: " << msg;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "wrong exception class: " << e.what();
+  }
+}
+
 /// Random float64 input of a shape, in [lo, hi].
 Tensor random_input(const Shape& shape, double lo = -2.0, double hi = 2.0, uint64_t seed = 0);
 
