@@ -94,23 +94,25 @@ mx::array add_scaled(const mx::array& input, const mx::array& product, const Sca
 
 // --- the strict products ---------------------------------------------------------------------------------------
 
-Tensor dot(const Tensor& a, const Tensor& b) {
+namespace {
+// dot and vdot take the same inputs, with the same messages.
+void check_dot(const Tensor& a, const Tensor& b) {
   FL_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
   FL_CHECK(a.dtype() == b.dtype(), "dot : expected both vectors to have same dtype, but found ", sname(a), " and ",
            sname(b));
   FL_CHECK(a.numel() == b.numel(), "inconsistent tensor size, expected tensor [", a.numel(), "] and src [", b.numel(),
            "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(), " elements respectively");
   no_bool("dot", a);
+}
+}  // namespace
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  check_dot(a, b);
   return apply1("DotBackward0", fn1([](const Arrays& in) { return gemm(in[0], in[1]); }), {a, b}, kBoth);
 }
 
 Tensor vdot(const Tensor& a, const Tensor& b) {
-  FL_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
-  FL_CHECK(a.dtype() == b.dtype(), "dot : expected both vectors to have same dtype, but found ", sname(a), " and ",
-           sname(b));
-  FL_CHECK(a.numel() == b.numel(), "inconsistent tensor size, expected tensor [", a.numel(), "] and src [", b.numel(),
-           "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(), " elements respectively");
-  no_bool("dot", a);
+  check_dot(a, b);
   // Real dtypes only: conj(a) == a.
   return apply1("VdotBackward0", fn1([](const Arrays& in) { return gemm(in[0], in[1]); }), {a, b}, kBoth);
 }
