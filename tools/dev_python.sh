@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$1; shift
 build=build-py-$name
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$PWD")}
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$(.venv/bin/python -m mlx --cmake-dir)" -DPython_EXECUTABLE="$PWD/.venv/bin/python" \
   -DFL_BUILD_PYTHON=ON -DFL_BUILD_TESTS=OFF -DFL_BUILD_EXAMPLES=OFF >/dev/null

@@ -44,6 +44,25 @@ void init_reduction(nb::module_& m);
 void init_linalg(nb::module_& m);
 void init_shape(nb::module_& m);
 void init_indexing(nb::module_& m);
+// flashlight._C._nn: torch.nn.functional's ops, one init per header of include/fl/nn/functional/.
+void init_nn_linear(nb::module_& m);
+void init_nn_conv(nb::module_& m);
+void init_nn_pooling(nb::module_& m);
+void init_nn_sparse(nb::module_& m);
+void init_nn_vision(nb::module_& m);
+void init_nn_normalization(nb::module_& m);
+void init_nn_dropout(nb::module_& m);
+void init_nn_loss(nb::module_& m);
+void init_nn_attention(nb::module_& m);
+void init_nn_distance(nb::module_& m);
+// flashlight._C: fl.save / fl.load (include/fl/serialize.h).
+void init_serialize(nb::module_& m);
+// flashlight._C._ncps: include/fl/ncps/.
+void init_ncps_wirings(nb::module_& m);
+void init_ncps_cfc(nb::module_& m);
+void init_ncps_ltc(nb::module_& m);
+// flashlight._C._optim: include/fl/optim/.
+void init_optim(nb::module_& m);
 
 }  // namespace flpy
 

@@ -17,4 +17,22 @@ NB_MODULE(_C, m) {
   flpy::init_linalg(m);
   flpy::init_shape(m);
   flpy::init_indexing(m);
+  flpy::init_serialize(m);
+  nb::module_ nn = m.def_submodule("_nn", "torch.nn.functional's ops (flashlight.nn.functional re-exports them)");
+  flpy::init_nn_linear(nn);
+  flpy::init_nn_conv(nn);
+  flpy::init_nn_pooling(nn);
+  flpy::init_nn_sparse(nn);
+  flpy::init_nn_vision(nn);
+  flpy::init_nn_normalization(nn);
+  flpy::init_nn_dropout(nn);
+  flpy::init_nn_loss(nn);
+  flpy::init_nn_attention(nn);
+  flpy::init_nn_distance(nn);
+  nb::module_ ncps = m.def_submodule("_ncps", "Neural Circuit Policies (flashlight.ncps)");
+  flpy::init_ncps_wirings(ncps);
+  flpy::init_ncps_cfc(ncps);
+  flpy::init_ncps_ltc(ncps);
+  nb::module_ optim = m.def_submodule("_optim", "fused optimizer updates and schedulers (flashlight.optim)");
+  flpy::init_optim(optim);
 }

@@ -1,0 +1,1 @@
+"""flashlight.ncps: Neural Circuit Policies (wirings, CfC and LTC cells and layers), as in the ncps package."""

@@ -1,0 +1,1 @@
+"""flashlight.utils: data loading (flashlight.utils.data) and helpers."""

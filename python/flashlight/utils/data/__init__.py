@@ -1,0 +1,1 @@
+"""flashlight.utils.data: torch.utils.data's datasets, samplers and DataLoader."""

@@ -1,0 +1,6 @@
+// Bindings for this family (not yet bound).
+#include "bind.h"
+
+namespace flpy {
+void init_serialize(nb::module_& m) {}
+}  // namespace flpy
