@@ -236,6 +236,17 @@ void init_tensor(nb::module_& m) {
         t.backward(gradient ? *gradient : Tensor(), retain_graph.value_or(create_graph), create_graph);
       }, "gradient"_a = nb::none(), "retain_graph"_a = nb::none(), "create_graph"_a = false)
       .def("detach", &Tensor::detach)
+      // torch.Tensor._make_subclass: an instance of a Python subclass (nn.Parameter) sharing data's storage.
+      .def_static("_make_subclass", [](nb::handle type, const Tensor& data, bool requires_grad) {
+        FL_CHECK_TYPE(PyType_Check(type.ptr()) && PyType_IsSubtype((PyTypeObject*)type.ptr(),
+                                                                   (PyTypeObject*)nb::type<Tensor>().ptr()),
+                      "_make_subclass(): cls must be a subclass of Tensor");
+        nb::object inst = nb::inst_alloc(type);
+        Tensor* t = new (nb::inst_ptr<Tensor>(inst)) Tensor(data.detach());
+        nb::inst_mark_ready(inst);
+        t->requires_grad_(requires_grad);
+        return inst;
+      }, "cls"_a, "data"_a, "require_grad"_a = false)
       .def("detach_", [](Tensor& t) { return t.detach_(); }, nb::rv_policy::reference_internal)
       .def("retain_grad", &Tensor::retain_grad)
       .def_prop_ro("retains_grad", &Tensor::retains_grad)
