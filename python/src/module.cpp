@@ -19,6 +19,7 @@ NB_MODULE(_C, m) {
   flpy::init_indexing(m);
   flpy::init_serialize(m);
   nb::module_ nn = m.def_submodule("_nn", "torch.nn.functional's ops (flashlight.nn.functional re-exports them)");
+  flpy::init_nn_activation(nn);
   flpy::init_nn_linear(nn);
   flpy::init_nn_conv(nn);
   flpy::init_nn_pooling(nn);

@@ -109,7 +109,7 @@ class LogSoftmax(Softmax):
 
 class Softmin(Softmax):
     def forward(self, input):
-        return F.softmax(-input, self.dim if self.dim is not None else _softmax_dim(input.dim()))
+        return F.softmin(input, self.dim if self.dim is not None else _softmax_dim(input.dim()))
 
 
 class Softmax2d(Module):
