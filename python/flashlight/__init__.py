@@ -7,5 +7,6 @@ from flashlight import return_types  # noqa: F401,E402  (fl.max(x, 1) etc. retur
 from flashlight import autograd, backends, cuda, random  # noqa: F401,E402
 from flashlight.autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401,E402
                                            is_inference_mode_enabled, no_grad, set_grad_enabled)
+from flashlight import _tensor_pickle  # noqa: F401,E402  (Tensor pickling and deepcopy)
 # Frontends over the core: nn, optim, NCPs and data loading.
 from flashlight import nn, ncps, optim, utils  # noqa: F401,E402

@@ -49,7 +49,8 @@ NON_OP_METHODS = {
     "__array__": "numpy protocol (every row converts results through numpy)",
     "__hash__": "identity hash",
     "__init__": "the legacy constructor fl.Tensor(data) (tests/python/test_basics.py)",
-    "__reduce__": "pickling", "__reduce_ex__": "pickling",
+    "__reduce__": "pickling", "__reduce_ex__": "pickling (tests/python/test_data.py)",
+    "__deepcopy__": "copy.deepcopy (tests/python/nn/test_module.py)",
 }
 OPERATOR_DUNDERS = {n for n in dir(torch.Tensor) if n.startswith("__") and n not in dir(object)} | {
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__repr__", "__str__", "__hash__", "__init__"}
