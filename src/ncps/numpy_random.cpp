@@ -274,7 +274,8 @@ std::vector<int64_t> Generator::choice(int64_t n, int64_t size, bool replace, bo
   if (replace) return size == 0 ? std::vector<int64_t>{} : integers(0, n, size);
   FL_CHECK_VALUE(size <= n, "Cannot take a larger sample than population when replace is False");
   std::vector<int64_t> idx;
-  if (n > 10000 && size > n / 50) {
+  const int64_t cutoff = shuffle ? 50 : 20;  // numpy's switch to the tail shuffle
+  if (n > 10000 && size > n / cutoff) {
     // Tail shuffle: only the last `size` slots are shuffled into place.
     idx = arange(n);
     const int64_t first = std::max<int64_t>(n - size, 1);

@@ -122,7 +122,7 @@ class Generator {
   }
   /// choice(n) = integers(0, n). choice(n, size, replace, shuffle): with replacement, integers(0, n, size);
   /// without, Floyd's algorithm (then a Lemire shuffle of the picks if `shuffle`), or a tail shuffle when
-  /// n > 10000 and size > n // 50, as numpy.
+  /// n > 10000 and size > n // 50 (n // 20 without `shuffle`), as numpy.
   int64_t choice(int64_t n);
   std::vector<int64_t> choice(int64_t n, int64_t size, bool replace = true, bool shuffle = true);
   template <typename T>
