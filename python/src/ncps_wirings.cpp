@@ -237,9 +237,8 @@ void init_ncps_wirings(nb::module_& m) {
           "units x units int32 ndarray (row = source, column = destination) viewing the wiring's buffer")
       .def_prop_rw(
           "sensory_adjacency_matrix", [](const Wiring& w) { return matrix_view(w.sensory_storage()); },
-          [](Wiring& w, nb::handle v) {
-            w.set_sensory_adjacency_matrix(v.is_none() ? std::nullopt
-                                                       : std::optional(to_matrix(v, "sensory_adjacency_matrix")));
+          [](Wiring& w, std::optional<nb::object> v) {  // optional: a plain nb::handle setter rejects None
+            w.set_sensory_adjacency_matrix(v ? std::optional(to_matrix(*v, "sensory_adjacency_matrix")) : std::nullopt);
           },
           "input_dim x units int32 ndarray, or None before build")
       .def("get_config", [](const Wiring& w) { return config_to_dict(w.get_config()); })

@@ -52,6 +52,34 @@ def _repr(self):
     return f"{type(self).__name__}({args})"
 
 
+_BUILTIN = (AutoNCP, NCP, Random, FullyConnected, Wiring)  # most derived first
+
+
+def _reduce(self):
+    """Pickling and copy.deepcopy: the constructor arguments of the nearest built-in class, then the state."""
+    base = next(b for b in _BUILTIN if isinstance(self, b))
+    args = {"units": self.units} if base is Wiring else _ncps.Wiring.get_config(self)  # C++'s config, not an override
+    state = (np.array(self.adjacency_matrix), self.sensory_erev_initializer(), self.input_dim, self.output_dim,
+             getattr(self, "__dict__", None))
+    return _rebuild, (type(self), base, args, state)
+
+
+def _rebuild(cls, base, args, state):
+    adjacency, sensory, input_dim, output_dim, attributes = state
+    obj = cls.__new__(cls)
+    base.__init__(obj, **args)
+    if input_dim is not None:
+        base.build(obj, input_dim)  # replays the draws, so the generator ends where the original's did
+    obj.adjacency_matrix = adjacency
+    obj.sensory_adjacency_matrix = sensory
+    if output_dim is not None:
+        obj.output_dim = output_dim
+    if attributes:
+        obj.__dict__.update(attributes)
+    return obj
+
+
+Wiring.__reduce__ = _reduce
 Wiring.erev_initializer = _erev_initializer
 Wiring.sensory_erev_initializer = _sensory_erev_initializer
 Wiring.get_graph = _wiring_plot.get_graph

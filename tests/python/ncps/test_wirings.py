@@ -571,3 +571,47 @@ def test_draw_graph_svg_layouts_and_axes(tmp_path):
         w.draw_graph(save=tmp_path / "x.png", layout="tree")
     with pytest.raises(ValueError, match="not built"):
         FullyConnected(3).draw_graph(save=tmp_path / "y.png")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Copies and pickles (models holding a wiring get deep-copied)
+
+def _same_wiring(a, b):
+    assert type(a) is type(b) and a is not b
+    assert (a.units, a.input_dim, a.output_dim) == (b.units, b.input_dim, b.output_dim)
+    np.testing.assert_array_equal(a.adjacency_matrix, b.adjacency_matrix)
+    if a.sensory_adjacency_matrix is None:
+        assert b.sensory_adjacency_matrix is None
+    else:
+        np.testing.assert_array_equal(a.sensory_adjacency_matrix, b.sensory_adjacency_matrix)
+
+
+def test_deepcopy_and_pickle():
+    import copy
+    import pickle
+
+    built = build(AutoNCP(16, 4), 8)
+    built.adjacency_matrix[0, 0] = 1  # an edit after build survives the copy
+    unbuilt = FullyConnected(5, 2, erev_init_seed=3)
+    plain = Wiring(3)
+    plain.add_synapse(0, 1, -1)
+    for w in [built, unbuilt, plain, build(Random(6, 2, 0.5, 9), 3), NCP(4, 3, 2, 2, 2, 3, 2)]:
+        for twin in (copy.deepcopy(w), pickle.loads(pickle.dumps(w))):
+            _same_wiring(w, twin)
+            assert twin.get_config() == w.get_config()
+    # An unbuilt copy draws the same sensory synapses as the original when built later.
+    twin = copy.deepcopy(unbuilt)
+    _same_wiring(build(unbuilt, 4), build(twin, 4))
+    twin.adjacency_matrix[0, 0] = -1 if twin.adjacency_matrix[0, 0] != -1 else 1
+    assert twin.adjacency_matrix[0, 0] != unbuilt.adjacency_matrix[0, 0]  # independent buffers
+
+
+def test_deepcopy_python_subclass():
+    import copy
+
+    w = Chain(4)
+    w.build(2)
+    twin = copy.deepcopy(w)
+    _same_wiring(w, twin)
+    assert twin.note == "custom" and twin.builds == 1 and twin.num_layers == 2
+    assert _ncps._layers_from_cpp(twin) == [[1, 2, 3], [0]]
