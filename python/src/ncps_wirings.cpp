@@ -2,8 +2,8 @@
 // subclassable from Python as in ncps: a trampoline routes C++ calls of build(), num_layers,
 // get_neurons_of_layer() and get_type_of_neuron() (as cells make them) to Python overrides. Matrices come back
 // as int32 numpy arrays viewing the wiring's own buffers, so `w.adjacency_matrix[i, j] = 1` edits the wiring, as
-// with ncps's ndarray attribute. flashlight/ncps/wirings.py adds the Python-only parts (matrix setters,
-// erev_initializer, from_config classmethods, get_graph, draw_graph).
+// with ncps's ndarray attribute. flashlight/ncps/wirings.py adds the Python-only parts (erev_initializer,
+// from_config classmethods, pickling, get_graph, draw_graph).
 #include <nanobind/ndarray.h>
 #include <nanobind/trampoline.h>
 

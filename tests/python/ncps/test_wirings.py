@@ -263,7 +263,8 @@ def test_generator_matches_numpy(seed):
     for n, k in [(5, 0), (5, 5), (10, 3), (300, 17), (10000, 9000), (10001, 200), (10001, 201), (20000, 401),
                  (12100, 6050), (20000, 1000), (20000, 1001), (2**33, 5)]:
         assert ours.choice(n, k, replace=False) == ref.choice(n, k, replace=False).tolist(), (n, k)
-        assert ours.choice(n, k, replace=False, shuffle=False) == ref.choice(n, k, replace=False, shuffle=False).tolist()
+        unshuffled = ref.choice(n, k, replace=False, shuffle=False).tolist()  # numpy's tail cutoff is n // 20 here
+        assert ours.choice(n, k, replace=False, shuffle=False) == unshuffled, (n, k)
         assert ours.choice(n, k) == ref.choice(n, k).tolist()
     assert ours.choice(7) == ref.choice(7)
     assert [ours.uniform(-3.0, 2.5) for _ in range(20)] == ref.uniform(-3.0, 2.5, 20).tolist()
@@ -334,7 +335,8 @@ def test_build_is_idempotent_and_checks_dims():
     s = w.sensory_adjacency_matrix.copy()
     w.build(3)
     np.testing.assert_array_equal(w.sensory_adjacency_matrix, s)
-    with pytest.raises(ValueError, match="Conflicting input dimensions provided. set_input_dim\\(\\) was called with 3"):
+    conflict = "Conflicting input dimensions provided. set_input_dim() was called with 3 but actual input has dimension"
+    with pytest.raises(ValueError, match=re.escape(conflict)):
         w.build(4)
     v = FullyConnected(5)
     v.set_input_dim(3)  # ncps's API: dims first, synapses at build
@@ -441,7 +443,8 @@ def test_base_config_carries_matrices():
 
 def test_repr():
     assert repr(AutoNCP(16, 4)) == "AutoNCP(units=16, output_size=4, sparsity_level=0.5, seed=22222)"
-    assert repr(FullyConnected(3)) == "FullyConnected(units=3, output_dim=3, erev_init_seed=1111, self_connections=True)"
+    assert repr(FullyConnected(3)) == ("FullyConnected(units=3, output_dim=3, erev_init_seed=1111, "
+                                       "self_connections=True)")
     assert repr(Wiring(2)) == "Wiring(units=2, input_dim=None, output_dim=None)"
 
 
