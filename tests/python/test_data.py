@@ -12,6 +12,7 @@ import torch.utils.data as tdata
 import flashlight as fl
 from flashlight.utils import data as fdata
 from flashlight.utils.progress import Progress
+from data_workers import Failing, Stream
 
 Point = namedtuple("Point", ["x", "y"])
 
@@ -34,31 +35,6 @@ class TorchSquares(tdata.Dataset):
     def __getitem__(self, i):
         return {"t": torch.full((2,), float(i)), "a": np.arange(3) * i, "f": i * 0.5, "n": i, "s": str(i),
                 "p": Point(i, [i, -i])}
-
-
-class Stream(fdata.IterableDataset):
-    """0..n-1, sharded across workers by get_worker_info()."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def __iter__(self):
-        info = fdata.get_worker_info()
-        start, step = (0, 1) if info is None else (info.id, info.num_workers)
-        return iter(range(start, self.n, step))
-
-    def __len__(self):
-        return self.n
-
-
-class Failing(fdata.Dataset):
-    def __len__(self):
-        return 4
-
-    def __getitem__(self, i):
-        if i == 2:
-            raise KeyError("bad sample")
-        return fl.tensor(i)
 
 
 def to_np(x):
@@ -147,7 +123,7 @@ def test_worker_processes_give_the_same_batches():
     got = sorted(v for b in fdata.DataLoader(Stream(9), batch_size=2, num_workers=2) for v in b.tolist())
     assert got == list(range(9))
     with pytest.raises(RuntimeError, match="KeyError in DataLoader worker process"):
-        list(fdata.DataLoader(Failing(), batch_size=1, num_workers=2))
+        list(fdata.DataLoader(Failing(), batch_size=1, num_workers=1))
 
 
 def test_tensor_pickle_and_deepcopy_round_trip():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import pickle
 import queue
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -82,7 +83,8 @@ def _worker_loop(dataset, auto_collation, collate_fn, drop_last, batch_size, ind
             result_queue.put((idx, None, repr(init_error)))
             continue
         try:
-            result_queue.put((idx, fetcher.fetch(indices), None))
+            # Pickled here, not in the queue's feeder thread: MLX evaluates only on threads that own a stream.
+            result_queue.put((idx, pickle.dumps(fetcher.fetch(indices), pickle.HIGHEST_PROTOCOL), None))
         except StopIteration:
             result_queue.put((idx, _IterableEnd(worker_id), None))
         except Exception as e:
@@ -250,7 +252,7 @@ class DataLoader:
                     continue
                 if err is not None:
                     raise RuntimeError(err)
-                pending[idx] = data
+                pending[idx] = pickle.loads(data) if isinstance(data, bytes) else data
             data = pending.pop(next_yield)
             wid = owner.pop(next_yield)
             next_yield += 1
