@@ -10,3 +10,4 @@ from flashlight.autograd.grad_mode import (enable_grad, inference_mode, is_grad_
 from flashlight import _tensor_pickle  # noqa: F401,E402  (Tensor pickling and deepcopy)
 # Frontends over the core: nn, optim, NCPs and data loading.
 from flashlight import nn, ncps, optim, utils  # noqa: F401,E402
+from flashlight._functional import grad, value_and_grad  # noqa: F401,E402  (MLX-style functional training)

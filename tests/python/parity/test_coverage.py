@@ -34,6 +34,8 @@ NON_OPS = {
     "get_num_threads": "thread-pool configuration",
     "set_num_threads": "thread-pool configuration",
     "from_mlx": "flashlight-only MLX interop (test_basics)",
+    "value_and_grad": "MLX-style functional autodiff (tests/python/nn/test_functional_training.py)",
+    "grad": "MLX-style functional autodiff (tests/python/nn/test_functional_training.py)",
 }
 # Covered outside the op tables (by name), with the file that checks them.
 OTHER_COVERAGE = {

@@ -12,6 +12,7 @@ import numpy as np
 import flashlight as fl
 from flashlight._C import Tensor
 from flashlight.nn.parameter import Buffer, Parameter
+from flashlight.utils.tree import tree_flatten, tree_unflatten
 
 __all__ = ["Module", "RemovableHandle"]
 
@@ -507,6 +508,19 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
+
+    # --- MLX-style parameter trees (flashlight.utils.tree) ----------------------------------------------------
+    def trainable_parameters(self) -> dict:
+        """Parameters that require grad, as a nested dict keyed by attribute names ({"0": {"weight": ...}})."""
+        return tree_unflatten((n, p) for n, p in self.named_parameters() if p.requires_grad)
+
+    def update(self, parameters: dict) -> Module:
+        """MLX's Module.update: copies a parameter tree's values into the existing Parameters (so optimizers
+        holding them see the new values)."""
+        with fl.no_grad():
+            for name, value in tree_flatten(parameters):
+                self.get_parameter(name).copy_(value)
+        return self
 
     # --- repr -------------------------------------------------------------------------------------------------
     def _get_name(self) -> str:
