@@ -9,3 +9,5 @@ from flashlight.autograd.grad_mode import (enable_grad, inference_mode, is_grad_
                                            is_inference_mode_enabled, no_grad, set_grad_enabled)
 # Frontends over the core: nn, optim, NCPs and data loading.
 from flashlight import nn, ncps, optim, utils  # noqa: F401,E402
+# Checkpoints: torch.save / torch.load over safetensors files.
+from flashlight.serialization import load, save  # noqa: F401,E402

@@ -34,6 +34,8 @@ NON_OPS = {
     "get_num_threads": "thread-pool configuration",
     "set_num_threads": "thread-pool configuration",
     "from_mlx": "flashlight-only MLX interop (test_basics)",
+    "save": "checkpoint I/O, not a tensor op (tests/python/test_serialize.py: round trips, safetensors interop)",
+    "load": "checkpoint I/O, not a tensor op (tests/python/test_serialize.py, tests/python/test_fuzz_safetensors.py)",
 }
 # Covered outside the op tables (by name), with the file that checks them.
 OTHER_COVERAGE = {
