@@ -29,17 +29,62 @@ using namespace safetensors;
 /// A header nests at most three levels (file object, entry object, shape array); deeper input is junk.
 constexpr int kMaxJsonDepth = 16;
 
+/// The length of the well-formed UTF-8 sequence at s[i], or 0 if there is none (an overlong form, a surrogate, a
+/// code point past U+10FFFF, or a cut sequence). The reference reader demands UTF-8 of the whole header.
+size_t utf8_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  // The second byte's range depends on the first: this excludes overlongs, surrogates and code points > U+10FFFF.
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+bool is_utf8(std::string_view s) {
+  for (size_t i = 0, n; i < s.size(); i += n)
+    if ((n = utf8_length(s, i)) == 0) return false;
+  return true;
+}
+
+/// Text from the file as it may appear in a message: valid UTF-8 (Python decodes exception messages as UTF-8),
+/// with control characters and ill-formed bytes written as \xNN, at most `max` bytes of s.
+std::string printable(std::string_view s, size_t max = std::string_view::npos) {
+  std::string out;
+  size_t end = std::min(s.size(), max);
+  for (size_t i = 0, n; i < end; i += n) {
+    n = utf8_length(s, i);
+    if (n > 1 && i + n <= end) {
+      out.append(s.substr(i, n));
+      continue;
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    n = 1;
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      const char* hex = "0123456789abcdef";
+      out += {'\\', 'x', hex[c >> 4], hex[c & 15]};
+    }
+  }
+  if (end < s.size()) out += "...";
+  return out;
+}
+
 /// Names from a malformed file may be huge or binary: error messages show a bounded, quoted prefix.
 std::string shown(std::string_view s) {
-  constexpr size_t kMax = 64;
-  std::string out = "'";
-  out.append(s.substr(0, kMax));
-  out.append(s.size() > kMax ? "...'" : "'");
+  std::string out = printable(s, 64);
+  out.insert(out.begin(), '\'');
+  out += '\'';
   return out;
 }
 
 [[noreturn]] void malformed(const std::string& file, const std::string& problem) {
-  throw Error("invalid safetensors file '" + file + "': " + problem);
+  throw Error("invalid safetensors file '" + file + "': " + printable(problem));
 }
 
 /// Where the bytes come from: a file read with pread, or a buffer in memory.
@@ -118,6 +163,7 @@ json parse_header(const Source& src, std::string_view text) {
       malformed(src.name(), "the header names " + shown(parsed.get<std::string>()) + " twice");
     return true;
   };
+  if (!is_utf8(text)) malformed(src.name(), "the header is not valid JSON (it is not valid UTF-8)");
   // nlohmann-json stops at a NUL byte as if the input ended there; JSON allows none outside escapes.
   if (text.find('\0') != std::string_view::npos)
     malformed(src.name(), "the header is not valid JSON (it contains a NUL byte)");

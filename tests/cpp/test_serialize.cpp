@@ -239,6 +239,11 @@ TEST_F(Serialize, LoadErrorsForMissingOrUnreadableFiles) {
   expect_error_containing<Error>([&] { load(dir_.string()); }, "not a regular file");
 }
 
+TEST_F(Serialize, NamesInUtf8) {
+  std::string name = "w\xc3\xa9ight \xe2\x82\xac \xf0\x9f\x98\x80";  // 2-, 3- and 4-byte sequences
+  expect_same(load_bytes(save_bytes({{name, ones({1})}})).tensors.at(name), ones({1}));
+}
+
 TEST_F(Serialize, BoolBytesAreNormalised) {
   std::string f = st_file(R"({"b":{"dtype":"BOOL","shape":[3],"data_offsets":[0,3]}})", std::string("\x02\x00\xff", 3));
   Tensor b = load_bytes(f).tensors.at("b");
@@ -271,7 +276,12 @@ TEST_F(Serialize, MalformedFilesRaiseClearErrors) {
       {"absurd header length", st_file(ok, data8, uint64_t{1} << 62), "exceeds the limit of 100000000 bytes"},
       {"truncated data", st_file(ok, data8.substr(0, 5)), "past the end of the 5-byte data section"},
       {"invalid JSON", st_file(R"({"x": )"), "the header is not valid JSON"},
-      {"invalid UTF-8", st_file("{\"\xff\":1}"), "the header is not valid JSON"},
+      {"invalid UTF-8", st_file("{\"\xff\":1}"), "the header is not valid JSON (it is not valid UTF-8)"},
+      {"invalid UTF-8 name", st_file("{\"\xff\xfft\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}"),
+       "not valid UTF-8"},
+      {"overlong UTF-8", st_file("{\"\xc0\xaf\":1}"), "not valid UTF-8"},
+      {"surrogate UTF-8", st_file("{\"\xed\xa0\x80\":1}"), "not valid UTF-8"},
+      {"cut UTF-8", st_file("{\"\xe2\x82\":1}"), "not valid UTF-8"},
       {"NUL padding", st_file(ok + std::string(2, '\0'), data8), "the header is not valid JSON"},
       {"NUL inside", st_file(std::string("{\"x\0\":1}", 8)), "the header is not valid JSON"},
       {"array header", st_file("[1, 2]"), "the header is not a JSON object"},
@@ -330,6 +340,8 @@ TEST_F(Serialize, MalformedFilesRaiseClearErrors) {
       {"metadata value not string", st_file(R"({"__metadata__":{"k":1}})"), "__metadata__ value of 'k' is not a string"},
       {"deep nesting", st_file(std::string(100000, '[') + std::string(100000, ']')),
        "the header nests deeper than any safetensors header"},
+      {"binary in JSON error", st_file("{}\xd3\x9c \x01\xff"), "the header is not valid JSON"},
+      {"binary name", st_file("{\"a\\u0000\\n\xc3\xa9\":1}"), "tensor 'a\\x00\\x0a\xc3\xa9' is not a JSON object"},
       {"long name", st_file("{\"" + std::string(200, 'n') + "\":1}"),
        "the entry of tensor '" + std::string(64, 'n') + "...' is not a JSON object"},
   };
@@ -338,6 +350,7 @@ TEST_F(Serialize, MalformedFilesRaiseClearErrors) {
     std::string msg = error_of([&] { load_bytes(c.bytes, "mem.st"); });
     EXPECT_EQ(msg.rfind("invalid safetensors file 'mem.st': ", 0), 0u) << msg;
     expect_error_containing<Error>([&] { load_bytes(c.bytes, "mem.st"); }, c.message);
+    EXPECT_EQ(msg.find('\n'), std::string::npos);
     // The same error from a file on disk, naming it.
     write_all(path("bad.safetensors"), c.bytes);
     expect_error_containing<Error>([&] { load(path("bad.safetensors")); },
