@@ -15,7 +15,7 @@ import json
 import numbers
 import os
 
-from flashlight._C import Tensor, _safetensors_dumps, _safetensors_load, _safetensors_loads, _safetensors_save
+from flashlight._C import Tensor, device, _safetensors_dumps, _safetensors_load, _safetensors_loads, _safetensors_save
 
 __all__ = ["save", "load"]
 
@@ -54,7 +54,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         if not os.path.exists(name):
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
         tensors, metadata = _safetensors_load(name)
-    if isinstance(map_location, str) or type(map_location).__name__ == "device":
+    if isinstance(map_location, (str, device)):
         tensors = {k: t.to(map_location) for k, t in tensors.items()}
     if STRUCTURE_KEY not in metadata:
         return tensors
