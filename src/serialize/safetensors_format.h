@@ -27,9 +27,8 @@ struct DtypeCode {
   int layout_rank;
 };
 inline constexpr DtypeCode kDtypeCodes[] = {
-    {kBool, "BOOL", 0},    {kUInt8, "U8", 1},     {kInt8, "I8", 2},       {kInt16, "I16", 3},
-    {kFloat16, "F16", 4},  {kBFloat16, "BF16", 5}, {kInt32, "I32", 6},    {kFloat32, "F32", 7},
-    {kFloat64, "F64", 8},  {kInt64, "I64", 9},
+    {kBool, "BOOL", 0},     {kUInt8, "U8", 1},  {kInt8, "I8", 2},     {kInt16, "I16", 3},   {kFloat16, "F16", 4},
+    {kBFloat16, "BF16", 5}, {kInt32, "I32", 6}, {kFloat32, "F32", 7}, {kFloat64, "F64", 8}, {kInt64, "I64", 9},
 };
 
 inline const DtypeCode& code_of(Dtype d) {

@@ -2,6 +2,8 @@
 // allocated, so a malformed or lying file raises fl::Error (naming the file and the problem) and never reads out of
 // bounds or allocates more than the file holds. Tensor bytes are read once, straight into MLX buffers.
 #include <fcntl.h>
+#include <mlx/allocator.h>
+#include <mlx/ops.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,12 +11,9 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
-
-#include <mlx/allocator.h>
-#include <mlx/ops.h>
-#include <nlohmann/json.hpp>
 
 #include "fl/serialize.h"
 #include "serialize/safetensors_format.h"
@@ -118,7 +117,7 @@ class FileSource final : public Source {
   explicit FileSource(const std::string& path) : Source(path) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     FL_CHECK(fd_ >= 0, "could not open '", path, "' for reading: ", std::strerror(errno));
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd_);
       throw Error("could not read '" + path + "': not a regular file");
@@ -216,8 +215,8 @@ Entry parse_entry(const Source& src, const std::string& name, const json& info, 
   for (size_t i = 0; i < shape.size(); ++i) {
     uint64_t n = non_negative(src, shape[i], "dimension " + std::to_string(i) + " of tensor " + who);
     if (n > static_cast<uint64_t>(std::numeric_limits<mx::ShapeElem>::max()))
-      malformed(src.name(), "dimension " + std::to_string(i) + " of tensor " + who + " is too large (" +
-                                std::to_string(n) + ")");
+      malformed(src.name(),
+                "dimension " + std::to_string(i) + " of tensor " + who + " is too large (" + std::to_string(n) + ")");
     overflow = overflow || __builtin_mul_overflow(nbytes, n, &nbytes);
     e.shape.push_back(static_cast<int64_t>(n));
   }
@@ -235,11 +234,10 @@ Entry parse_entry(const Source& src, const std::string& name, const json& info, 
     malformed(src.name(), "tensor " + who + " has data_offsets " + span + " past the end of the " +
                               std::to_string(data_size) + "-byte data section (is the file truncated?)");
   if (overflow || nbytes != e.end - e.begin)
-    malformed(src.name(), "tensor " + who + " has shape " + shape.dump() + " of dtype " +
-                              std::string(code_of(*d).code) + " (" +
-                              (overflow ? std::string("more bytes than fit in 64 bits") : std::to_string(nbytes) +
-                                                                                             " bytes") +
-                              ") but data_offsets " + span + " span " + std::to_string(e.end - e.begin) + " bytes");
+    malformed(src.name(),
+              "tensor " + who + " has shape " + shape.dump() + " of dtype " + std::string(code_of(*d).code) + " (" +
+                  (overflow ? std::string("more bytes than fit in 64 bits") : std::to_string(nbytes) + " bytes") +
+                  ") but data_offsets " + span + " span " + std::to_string(e.end - e.begin) + " bytes");
   return e;
 }
 
@@ -282,13 +280,14 @@ Tensor read_tensor(const Source& src, const Entry& e, uint64_t data_start) {
   src.read(data_start + e.begin, a.data<char>(), nbytes);
   // Any non-zero byte is true; storing it as is would give a C++ bool an invalid value.
   if (e.dtype == kBool)
-    for (auto* p = a.data<uint8_t>(), *end = p + nbytes; p != end; ++p) *p = *p != 0;
+    for (auto *p = a.data<uint8_t>(), *end = p + nbytes; p != end; ++p) *p = *p != 0;
   return Tensor::from_mlx(a);
 }
 
 Checkpoint read_safetensors(const Source& src) {
   uint64_t size = src.size();
-  if (size < 8) malformed(src.name(), "the file has " + std::to_string(size) + " bytes, fewer than the 8-byte header length");
+  if (size < 8)
+    malformed(src.name(), "the file has " + std::to_string(size) + " bytes, fewer than the 8-byte header length");
   unsigned char len_bytes[8];
   src.read(0, len_bytes, 8);
   uint64_t header_len = 0;
@@ -308,8 +307,10 @@ Checkpoint read_safetensors(const Source& src) {
   Checkpoint out;
   std::vector<Entry> entries;
   for (const auto& [name, info] : header.items()) {
-    if (name == kMetadataKey) out.metadata = parse_metadata(src, info);
-    else entries.push_back(parse_entry(src, name, info, data_size));
+    if (name == kMetadataKey)
+      out.metadata = parse_metadata(src, info);
+    else
+      entries.push_back(parse_entry(src, name, info, data_size));
   }
   check_layout(src, entries, data_size);
   for (const Entry& e : entries) out.tensors.emplace(e.name, read_tensor(src, e, data_start));

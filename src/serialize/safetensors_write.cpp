@@ -1,11 +1,11 @@
 // Writing safetensors files laid out as the reference writer lays them out (same tensor order, offsets and header
 // padding), so its readers and ours agree byte for byte. Tensors are evaluated one at a time while writing.
-#include <algorithm>
-#include <vector>
-
 #include <mlx/ops.h>
 #include <mlx/transforms.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "fl/serialize.h"
 #include "serialize/atomic_file.h"
@@ -50,9 +50,8 @@ std::string header_bytes(const std::vector<Planned>& planned, const Metadata& me
   ordered_json header = ordered_json::object();
   if (!metadata.empty()) header[std::string(kMetadataKey)] = metadata;
   for (const Planned& p : planned) {
-    header[*p.name] = {{"dtype", code_of(p.tensor->dtype()).code},
-                       {"shape", p.tensor->sizes()},
-                       {"data_offsets", {p.begin, p.end}}};
+    header[*p.name] = {
+        {"dtype", code_of(p.tensor->dtype()).code}, {"shape", p.tensor->sizes()}, {"data_offsets", {p.begin, p.end}}};
   }
   std::string text;
   try {
@@ -85,15 +84,16 @@ void write_safetensors(const TensorDict& tensors, const Metadata& metadata, cons
 }  // namespace
 
 void save(const std::string& path, const TensorDict& tensors, const Metadata& metadata) {
-  serialize_detail::write_file_atomically(path,
-                                          [&](const WriteBytes& write) { write_safetensors(tensors, metadata, write); });
+  serialize_detail::write_file_atomically(
+      path, [&](const WriteBytes& write) { write_safetensors(tensors, metadata, write); });
 }
 
 void save(const std::string& path, const Tensor& tensor) { save(path, TensorDict{{"tensor", tensor}}); }
 
 std::string save_bytes(const TensorDict& tensors, const Metadata& metadata) {
   std::string out;
-  write_safetensors(tensors, metadata, [&](const void* data, size_t n) { out.append(static_cast<const char*>(data), n); });
+  write_safetensors(tensors, metadata,
+                    [&](const void* data, size_t n) { out.append(static_cast<const char*>(data), n); });
   return out;
 }
 

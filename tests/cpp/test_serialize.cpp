@@ -1,5 +1,6 @@
 // fl::save / fl::load (safetensors): round trips of every dtype, 0-d, empty and view tensors, metadata, the exact
 // byte layout of the reference writer, atomic replacement on failure, and one error per malformed-file class.
+#include <mlx/primitives.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -7,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
-#include <mlx/primitives.h>
 
 #include "fl/serialize.h"
 #include "test_util.h"
@@ -22,9 +21,8 @@ namespace mx = mlx::core;
 class Serialize : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fl_serialize_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("fl_serialize_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -65,8 +63,10 @@ const Dtype kAllDtypes[] = {kBool, kUInt8, kInt8, kInt16, kInt32, kInt64, kFloat
 Tensor sample(Dtype d) {
   if (d == kBool) return tensor({1, 0, 0, 1, 1, 0}).reshape({2, 3}).to(kBool);
   Tensor x = arange(6, kFloat64).reshape({2, 3});
-  if (is_floating_point(d)) x = (x - 2) * 0.5;
-  else if (is_signed(d)) x = x - 3;
+  if (is_floating_point(d))
+    x = (x - 2) * 0.5;
+  else if (is_signed(d))
+    x = x - 3;
   return x.to(d);
 }
 
@@ -135,8 +135,7 @@ TEST_F(Serialize, ViewsAreSavedByValue) {
     expect_same(back.at(name), v.contiguous());
     EXPECT_FALSE(back.at(name).is_view());
   }
-  EXPECT_EQ(back.at("strided").tolist<double>(),
-            (std::vector<double>{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23}));
+  EXPECT_EQ(back.at("strided").tolist<double>(), (std::vector<double>{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23}));
   // Each view occupies exactly its own elements (an expanded view is written out in full, no base storage).
   int64_t elements = 24 + 12 + 8 + 18 + 6;
   EXPECT_EQ(bytes.size() - 8 - (static_cast<uint8_t>(bytes[0]) | static_cast<uint8_t>(bytes[1]) << 8),
@@ -159,8 +158,10 @@ TEST_F(Serialize, MetadataAndSingleTensor) {
 TEST_F(Serialize, LayoutMatchesTheReferenceWriter) {
   // The reference writer (safetensors 0.8's serialize) puts larger dtypes first, then names in order; offsets run
   // back to back; the header is compact JSON padded with spaces to a multiple of 8 bytes.
-  TensorDict t{{"a", tensor({1.0f, 2.0f, 3.0f})}, {"b", tensor({int64_t{7}, int64_t{8}})},
-               {"c", tensor({true, false, true})}, {"d", tensor({4.0f})}};
+  TensorDict t{{"a", tensor({1.0f, 2.0f, 3.0f})},
+               {"b", tensor({int64_t{7}, int64_t{8}})},
+               {"c", tensor({true, false, true})},
+               {"d", tensor({4.0f})}};
   std::string expected_header =
       R"({"__metadata__":{"k":"v"},"b":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},)"
       R"("a":{"dtype":"F32","shape":[3],"data_offsets":[16,28]},"d":{"dtype":"F32","shape":[1],"data_offsets":[28,32]},)"
@@ -186,8 +187,7 @@ TEST_F(Serialize, SaveReplacesAndRejectsReservedNames) {
   EXPECT_EQ(back.count("a"), 0u);
   expect_same(back.at("b"), zeros({2}));
   EXPECT_EQ(files(), std::vector<std::string>{"x.safetensors"});
-  expect_error_containing<ValueError>([&] { save(path("y.safetensors"), {{"__metadata__", ones({1})}}); },
-                                      "reserved");
+  expect_error_containing<ValueError>([&] { save(path("y.safetensors"), {{"__metadata__", ones({1})}}); }, "reserved");
   expect_error_containing<ValueError>([&] { save(path("y.safetensors"), {{"a", Tensor()}}); }, "undefined");
   expect_error_containing<ValueError>([&] { save_bytes({{std::string("\xff\xfe"), ones({1})}}); }, "UTF-8");
   EXPECT_EQ(files(), std::vector<std::string>{"x.safetensors"});
@@ -225,12 +225,18 @@ TEST_F(Serialize, FailureToRenameRemovesTheTempFile) {
   // Written in full, then the rename over a (non-empty) directory fails.
   fs::create_directory(path("target"));
   write_all(path("target/keep"), "x");
-  expect_error_containing<Error>([&] { save(path("target"), {{"a", ones({4})}}); },
-                                 "could not replace '" + path("target") + "'");
+  expect_error_containing<Error>(
+      [&] {
+        save(path("target"), {{"a", ones({4})}});
+      },
+      "could not replace '" + path("target") + "'");
   EXPECT_EQ(files(), std::vector<std::string>{"target"});
   EXPECT_EQ(read_all(path("target/keep")), "x");
-  expect_error_containing<Error>([&] { save(path("missing/x.safetensors"), {{"a", ones({1})}}); },
-                                 "Parent directory " + path("missing") + " does not exist.");
+  expect_error_containing<Error>(
+      [&] {
+        save(path("missing/x.safetensors"), {{"a", ones({1})}});
+      },
+      "Parent directory " + path("missing") + " does not exist.");
   expect_error_containing<Error>([&] { save("", {{"a", ones({1})}}); }, "empty path");
 }
 
@@ -252,8 +258,9 @@ TEST_F(Serialize, BoolBytesAreNormalised) {
 }
 
 TEST_F(Serialize, ReadsHeaderPaddingAndUnknownFields) {
-  std::string f = st_file(R"({"x":{"dtype":"I16","shape":[2],"data_offsets":[0,4],"extra":[1]},"__metadata__":null}   )",
-                          std::string("\x01\x00\xff\xff", 4));
+  std::string f =
+      st_file(R"({"x":{"dtype":"I16","shape":[2],"data_offsets":[0,4],"extra":[1]},"__metadata__":null}   )",
+              std::string("\x01\x00\xff\xff", 4));
   Checkpoint c = load_bytes(f);
   EXPECT_EQ(c.tensors.at("x").tolist<double>(), (std::vector<double>{1, -1}));
   EXPECT_TRUE(c.metadata.empty());
@@ -324,20 +331,24 @@ TEST_F(Serialize, MalformedFilesRaiseClearErrors) {
       {"offsets out of range", st_file(entry(R"("dtype":"F32","shape":[2],"data_offsets":[8,16])"), data8),
        "data_offsets [8, 16] past the end of the 8-byte data section"},
       {"overlap",
-       st_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-               data8),
+       st_file(
+           R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+           data8),
        "the data of tensors 'a' and 'b' overlap"},
       {"gap",
-       st_file(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[6,8]}})",
-               data8),
+       st_file(
+           R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[6,8]}})",
+           data8),
        "bytes [4, 6) of the data section belong to no tensor"},
       {"trailing bytes", st_file(ok, data8 + "junk"), "bytes [8, 12) of the data section belong to no tensor"},
       {"duplicate name",
-       st_file(R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
-               "ab"),
+       st_file(
+           R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
+           "ab"),
        "the header names 'x' twice"},
       {"metadata not object", st_file(R"({"__metadata__":[1]})"), "__metadata__ is not a JSON object"},
-      {"metadata value not string", st_file(R"({"__metadata__":{"k":1}})"), "__metadata__ value of 'k' is not a string"},
+      {"metadata value not string", st_file(R"({"__metadata__":{"k":1}})"),
+       "__metadata__ value of 'k' is not a string"},
       {"deep nesting", st_file(std::string(100000, '[') + std::string(100000, ']')),
        "the header nests deeper than any safetensors header"},
       {"binary in JSON error", st_file("{}\xd3\x9c \x01\xff"), "the header is not valid JSON"},

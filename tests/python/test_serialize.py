@@ -157,8 +157,8 @@ def test_torch_keywords_are_accepted(tmp_path):
     p = tmp_path / "k.pt"
     fl.save({"w": fl.ones(2)}, p, pickle_protocol=2, _use_new_zipfile_serialization=True)
     for kwargs in ({"map_location": "cpu"}, {"map_location": fl.device("cpu")}, {"map_location": {"cuda:0": "cpu"}},
-                   {"map_location": lambda storage, loc: storage}, {"map_location": torch.device("cpu")}, {"weights_only": True}, {"weights_only": False},
-                   {"mmap": True}, {"pickle_module": None, "encoding": "latin1"}):
+                   {"map_location": lambda storage, loc: storage}, {"map_location": torch.device("cpu")},
+                   {"weights_only": True}, {"weights_only": False}, {"mmap": True}, {"pickle_module": None, "encoding": "latin1"}):
         back = fl.load(p, **kwargs)
         assert back["w"].tolist() == [1.0, 1.0] and back["w"].device == fl.device("cpu")
 
