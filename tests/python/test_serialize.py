@@ -4,7 +4,6 @@ import collections
 import io
 import json
 import os
-import pathlib
 import struct
 
 import numpy as np
