@@ -11,3 +11,5 @@ from flashlight import _tensor_pickle  # noqa: F401,E402  (Tensor pickling and d
 # Frontends over the core: nn, optim, NCPs and data loading.
 from flashlight import nn, ncps, optim, utils  # noqa: F401,E402
 from flashlight._functional import grad, value_and_grad  # noqa: F401,E402  (MLX-style functional training)
+# Checkpoints: torch.save / torch.load over safetensors files.
+from flashlight.serialization import load, save  # noqa: F401,E402

@@ -36,6 +36,8 @@ NON_OPS = {
     "from_mlx": "flashlight-only MLX interop (test_basics)",
     "value_and_grad": "MLX-style functional autodiff (tests/python/nn/test_functional_training.py)",
     "grad": "MLX-style functional autodiff (tests/python/nn/test_functional_training.py)",
+    "save": "checkpoint I/O, not a tensor op (tests/python/test_serialize.py: round trips, safetensors interop)",
+    "load": "checkpoint I/O, not a tensor op (tests/python/test_serialize.py, tests/python/test_fuzz_safetensors.py)",
 }
 # Covered outside the op tables (by name), with the file that checks them.
 OTHER_COVERAGE = {
