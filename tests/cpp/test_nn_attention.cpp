@@ -28,9 +28,8 @@ TEST(NnAttention, SdpaClosedForms) {
   expect_values(F::scaled_dot_product_attention(q, k, v, mask), {3.5, 35, 0, 0}, {2, 2}, 1e-12);
   // Float mask adds to the scores: log 3 on key 2 weights it 3 to 1 to 1.
   Tensor fm = t64({0, 0, std::log(3.0)}, {3});
-  expect_values(F::scaled_dot_product_attention(q, k, v, fm), {(1 + 2 + 18) / 5.0, (10 + 20 + 180) / 5.0,
-                                                               (1 + 2 + 18) / 5.0, (10 + 20 + 180) / 5.0},
-                {2, 2}, 1e-12);
+  expect_values(F::scaled_dot_product_attention(q, k, v, fm),
+                {(1 + 2 + 18) / 5.0, (10 + 20 + 180) / 5.0, (1 + 2 + 18) / 5.0, (10 + 20 + 180) / 5.0}, {2, 2}, 1e-12);
   // The scale multiplies q k^T: one query, keys e1 and e2, scale log 2 gives weights 2:1.
   Tensor one = t64({1, 0}, {1, 2}), keys = t64({1, 0, 0, 0}, {2, 2}), vals = t64({3, 0}, {2, 1});
   expect_values(F::scaled_dot_product_attention(one, keys, vals, std::nullopt, 0.0, false, std::log(2.0)), {2}, {1, 1},
@@ -75,8 +74,11 @@ TEST(NnAttention, Errors) {
   Tensor bmask = fl::ones({3, 3}, kBool);
   expect_error_containing<Error>([&] { F::scaled_dot_product_attention(q, q, q, bmask, 0.0, true); },
                                  "Explicit attn_mask should not be set when is_causal=True");
-  expect_error_containing<Error>([&] { F::scaled_dot_product_attention(q, q, q, fl::ones({3, 3}, kInt64)); },
-                                 "Expected attn_mask dtype to be bool or float");
+  expect_error_containing<Error>(
+      [&] {
+        F::scaled_dot_product_attention(q, q, q, fl::ones({3, 3}, kInt64));
+      },
+      "Expected attn_mask dtype to be bool or float");
   expect_error_containing<Error>([&] { F::scaled_dot_product_attention(q, q, q, std::nullopt, 1.5); },
                                  "dropout probability has to be between 0 and 1, but got 1.5");
   Tensor w = fl::randn({12, 4}), ow = fl::randn({4, 4});
@@ -87,16 +89,22 @@ TEST(NnAttention, Errors) {
   expect_error_containing<F::AssertionError>([&] { mha(q, 5, 2); },
                                              "was expecting embedding dimension of 5, but got 4");
   expect_error_containing<F::AssertionError>([&] { mha(q, 4, 3); }, "embed_dim 4 not divisible by num_heads 3");
-  expect_error_containing<F::AssertionError>([&] { mha(fl::randn({1, 2, 3, 4}), 4, 2); },
-                                             "query should be unbatched 2D or batched 3D tensor but received 4-D");
-  expect_error_containing<Error>([&] {
-    F::multi_head_attention_forward(q, q, q, 4, 2, w, std::nullopt, std::nullopt, std::nullopt, false, 0.0, ow,
-                                    std::nullopt, true, std::nullopt, true, fl::zeros({2, 4}));
-  }, "The shape of the 2D attn_mask is torch.Size([2, 4]), but should be (2, 2).");
+  expect_error_containing<F::AssertionError>(
+      [&] {
+        mha(fl::randn({1, 2, 3, 4}), 4, 2);
+      },
+      "query should be unbatched 2D or batched 3D tensor but received 4-D");
+  expect_error_containing<Error>(
+      [&] {
+        F::multi_head_attention_forward(q, q, q, 4, 2, w, std::nullopt, std::nullopt, std::nullopt, false, 0.0, ow,
+                                        std::nullopt, true, std::nullopt, true, fl::zeros({2, 4}));
+      },
+      "The shape of the 2D attn_mask is torch.Size([2, 4]), but should be (2, 2).");
 }
 
 static GradCases kGrads({
-    {"scaled_dot_product_attention", [](auto& x) { return F::scaled_dot_product_attention(x[0], x[1], x[2]); },
+    {"scaled_dot_product_attention",
+     [](auto& x) { return F::scaled_dot_product_attention(x[0], x[1], x[2]); },
      {{2, 3, 4}, {2, 5, 4}, {2, 5, 3}}},
     {"scaled_dot_product_attention",
      [](auto& x) { return F::scaled_dot_product_attention(x[0], x[1], x[2], x[3], 0.0, false, 0.7); },

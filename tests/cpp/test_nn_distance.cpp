@@ -23,8 +23,11 @@ TEST(NnDistance, CosineSimilarity) {
   expect_values(c, {1, 0, 1 / std::sqrt(2.0), 0, 1, 1 / std::sqrt(2.0)}, {2, 3}, 1e-12);
   expect_error_containing<Error>([] { F::cosine_similarity(fl::arange(3), fl::arange(3), 0); },
                                  "expected common dtype to be floating point, yet common dtype is Long");
-  expect_error_containing<Error>([] { F::cosine_similarity(fl::randn({3, 2}), fl::randn({4, 2})); },
-                                 "The size of tensor a (3) must match the size of tensor b (4)");
+  expect_error_containing<Error>(
+      [] {
+        F::cosine_similarity(fl::randn({3, 2}), fl::randn({4, 2}));
+      },
+      "The size of tensor a (3) must match the size of tensor b (4)");
 }
 
 TEST(NnDistance, PairwiseDistance) {
@@ -33,8 +36,7 @@ TEST(NnDistance, PairwiseDistance) {
   const double e = 1e-6;
   expect_values(F::pairwise_distance(a, b), {std::hypot(-3 + e, -4 + e), std::hypot(e, e)}, {2}, 1e-12);
   expect_values(F::pairwise_distance(a, b, 1.0, 0.0, true), {7, 0}, {2, 1}, 1e-12);
-  expect_values(F::pairwise_distance(t64({1, 2, 3}, {3}), t64({0, 0, 0}, {3}), 2.0, 0.0), {std::sqrt(14.0)}, {},
-                1e-12);
+  expect_values(F::pairwise_distance(t64({1, 2, 3}, {3}), t64({0, 0, 0}, {3}), 2.0, 0.0), {std::sqrt(14.0)}, {}, 1e-12);
 }
 
 static GradCases kGrads({

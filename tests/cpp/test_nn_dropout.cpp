@@ -20,8 +20,10 @@ TEST(NnDropout, FractionScalingAndGradient) {
   auto yv = y.tolist<double>(), xv = x.tolist<double>();
   int dropped = 0;
   for (size_t i = 0; i < yv.size(); ++i) {
-    if (yv[i] == 0) ++dropped;
-    else EXPECT_NEAR(yv[i], xv[i] / 0.7, 1e-12);
+    if (yv[i] == 0)
+      ++dropped;
+    else
+      EXPECT_NEAR(yv[i], xv[i] / 0.7, 1e-12);
   }
   EXPECT_NEAR(dropped / 10000.0, 0.3, 0.02);
   y.backward(fl::ones_like(y));
@@ -40,9 +42,10 @@ TEST(NnDropout, EvalAndEdgeProbabilities) {
 
 TEST(NnDropout, ChannelWise) {
   manual_seed(1);
-  for (auto [fn, shape, per_channel] :
-       {std::tuple{&F::dropout1d, Shape{8, 40, 5}, int64_t{5}}, {&F::dropout1d, Shape{40, 5}, int64_t{5}},
-        {&F::dropout2d, Shape{4, 40, 2, 3}, int64_t{6}}, {&F::dropout3d, Shape{40, 2, 2, 2}, int64_t{8}}}) {
+  for (auto [fn, shape, per_channel] : {std::tuple{&F::dropout1d, Shape{8, 40, 5}, int64_t{5}},
+                                        {&F::dropout1d, Shape{40, 5}, int64_t{5}},
+                                        {&F::dropout2d, Shape{4, 40, 2, 3}, int64_t{6}},
+                                        {&F::dropout3d, Shape{40, 2, 2, 2}, int64_t{8}}}) {
     Tensor x = fl::ones(shape);
     auto v = fn(x, 0.5, true, false).tolist<double>();
     int64_t zero_channels = 0, channels = static_cast<int64_t>(v.size()) / per_channel;
@@ -100,7 +103,8 @@ TEST(NnDropout, Errors) {
   expect_error_containing<ValueError>([&] { F::dropout(x, 1.5); },
                                       "dropout probability has to be between 0 and 1, but got 1.5");
   expect_error_containing<ValueError>([&] { F::alpha_dropout(x, -0.5); }, "dropout probability has to be between");
-  expect_error_containing<Error>([&] { F::dropout1d(x); }, "dropout1d: Expected 2D or 3D input, but received a 1D input");
+  expect_error_containing<Error>([&] { F::dropout1d(x); },
+                                 "dropout1d: Expected 2D or 3D input, but received a 1D input");
   expect_error_containing<Error>([&] { F::feature_alpha_dropout(x, 0.5, true); },
                                  "Feature dropout requires at least 2 dimensions in the input");
 }
@@ -120,7 +124,8 @@ static GradCases kGrads({
     {"dropout2d", seeded([](const Tensor& x) { return F::dropout2d(x, 0.4); }), {{2, 3, 2, 2}}},
     {"dropout3d", seeded([](const Tensor& x) { return F::dropout3d(x, 0.4); }), {{3, 2, 2, 2}}},
     {"alpha_dropout", seeded([](const Tensor& x) { return F::alpha_dropout(x, 0.3, true); }), {{5, 4}}},
-    {"feature_alpha_dropout", seeded([](const Tensor& x) { return F::feature_alpha_dropout(x, 0.3, true); }),
+    {"feature_alpha_dropout",
+     seeded([](const Tensor& x) { return F::feature_alpha_dropout(x, 0.3, true); }),
      {{2, 3, 4}}},
 });
 

@@ -96,8 +96,7 @@ TEST(NnLoss, NllAndCrossEntropy) {
 TEST(NnLoss, BinaryCrossEntropy) {
   Tensor x = t64({0.5, 0.25, 0.0}, {3}), t = t64({1, 0, 1}, {3});
   // log(0) is clamped at -100.
-  expect_values(F::binary_cross_entropy(x, t, std::nullopt, "none"), {std::log(2.0), -std::log(0.75), 100}, {3},
-                1e-12);
+  expect_values(F::binary_cross_entropy(x, t, std::nullopt, "none"), {std::log(2.0), -std::log(0.75), 100}, {3}, 1e-12);
   expect_values(F::binary_cross_entropy(x, t, t64({2, 1, 0}, {3}), "sum"), {2 * std::log(2.0) - std::log(0.75)}, {},
                 1e-12);
   // The input gradient is torch's (x - t) / max(x (1 - x), eps): finite at the saturated x = 0.
@@ -150,35 +149,59 @@ TEST(NnLoss, Errors) {
   expect_error_containing<Error>([&] { F::huber_loss(x, x, "mean", 0); },
                                  "huber_loss does not support non-positive values for delta.");
   expect_error_containing<IndexError>([&] { F::cross_entropy(x, idx({0, 5, 1}, {3})); }, "Target 5 is out of bounds.");
-  expect_error_containing<Error>([&] { F::nll_loss(x, idx({0, 1, 1}, {3}).to(kInt32)); },
-                                 "expected target dtype to be Long or Byte, but got Int");
-  expect_error_containing<ValueError>([&] { F::nll_loss(x, idx({0, 1}, {2})); },
-                                      "Expected input batch_size (3) to match target batch_size (2).");
-  expect_error_containing<Error>([] { F::cross_entropy(fl::randn({3, 4, 2}), idx({0, 0, 0, 0, 0, 0, 0, 0, 0}, {3, 3})); },
-                                 "Expected target size [3, 2], got [3, 3]");
-  expect_error_containing<Error>([&] { F::cross_entropy(x, idx({0, 1, 1}, {3}), fl::ones({3})); },
-                                 "weight tensor should be defined either for all 4 classes or no classes but got "
-                                 "weight tensor of shape: [3]");
+  expect_error_containing<Error>(
+      [&] {
+        F::nll_loss(x, idx({0, 1, 1}, {3}).to(kInt32));
+      },
+      "expected target dtype to be Long or Byte, but got Int");
+  expect_error_containing<ValueError>(
+      [&] {
+        F::nll_loss(x, idx({0, 1}, {2}));
+      },
+      "Expected input batch_size (3) to match target batch_size (2).");
+  expect_error_containing<Error>(
+      [] {
+        F::cross_entropy(fl::randn({3, 4, 2}), idx({0, 0, 0, 0, 0, 0, 0, 0, 0}, {3, 3}));
+      },
+      "Expected target size [3, 2], got [3, 3]");
+  expect_error_containing<Error>(
+      [&] {
+        F::cross_entropy(x, idx({0, 1, 1}, {3}), fl::ones({3}));
+      },
+      "weight tensor should be defined either for all 4 classes or no classes but got "
+      "weight tensor of shape: [3]");
   expect_error_containing<Error>([&] { F::cross_entropy(x, x, std::nullopt, 1); },
                                  "ignore_index is not supported for floating point target");
-  expect_error_containing<Error>([&] { F::cross_entropy(x, idx({0, 1, 1}, {3}), std::nullopt, -100, "mean", 1.5); },
-                                 "label_smoothing must be between 0.0 and 1.0. Got: 1.5");
+  expect_error_containing<Error>(
+      [&] {
+        F::cross_entropy(x, idx({0, 1, 1}, {3}), std::nullopt, -100, "mean", 1.5);
+      },
+      "label_smoothing must be between 0.0 and 1.0. Got: 1.5");
   expect_error_containing<Error>([] { F::binary_cross_entropy(fl::full({2}, 1.5), fl::ones({2})); },
                                  "all elements of input should be between 0 and 1");
   expect_error_containing<ValueError>([] { F::binary_cross_entropy(fl::full({2}, 0.5), fl::ones({3})); },
                                       "Using a target size (torch.Size([3])) that is different to the input size "
                                       "(torch.Size([2])) is deprecated.");
-  expect_error_containing<ValueError>([] { F::binary_cross_entropy_with_logits(fl::randn({3, 1}), fl::ones({3})); },
-                                      "Target size (torch.Size([3])) must be the same as input size "
-                                      "(torch.Size([3, 1]))");
-  expect_error_containing<ValueError>([] { F::gaussian_nll_loss(fl::randn({2, 3}), fl::randn({2, 3}), fl::ones({2, 2})); },
-                                      "var is of incorrect size");
+  expect_error_containing<ValueError>(
+      [] {
+        F::binary_cross_entropy_with_logits(fl::randn({3, 1}), fl::ones({3}));
+      },
+      "Target size (torch.Size([3])) must be the same as input size "
+      "(torch.Size([3, 1]))");
+  expect_error_containing<ValueError>(
+      [] {
+        F::gaussian_nll_loss(fl::randn({2, 3}), fl::randn({2, 3}), fl::ones({2, 2}));
+      },
+      "var is of incorrect size");
   expect_error_containing<ValueError>([] { F::gaussian_nll_loss(fl::randn({2}), fl::randn({2}), -1.0); },
                                       "var has negative entry/entries");
   expect_error_containing<Error>([] { F::cosine_embedding_loss(fl::randn({3}), fl::randn({3}), fl::ones({3})); },
                                  "1D target tensor expects 2D input tensors, but found inputs with sizes [3] and [3].");
-  expect_error_containing<ValueError>([] { F::triplet_margin_loss(fl::randn({2, 3}), fl::randn({2, 3}), fl::randn({2, 3}), 0); },
-                                      "margin must be greater than 0, got 0");
+  expect_error_containing<ValueError>(
+      [] {
+        F::triplet_margin_loss(fl::randn({2, 3}), fl::randn({2, 3}), fl::randn({2, 3}), 0);
+      },
+      "margin must be greater than 0, got 0");
 }
 
 // Targets built inside each function: class indices, signs, probabilities.
@@ -194,31 +217,48 @@ static GradCases kGrads({
     {"huber_loss", [](auto& x) { return F::huber_loss(x[0], x[1], "mean", 0.6); }, {{3, 4}, {3, 4}}},
     {"kl_div", [](auto& x) { return F::kl_div(x[0], x[1], "batchmean"); }, {{3, 4}, {3, 4}}, 0.1, 2.0},
     {"kl_div", [](auto& x) { return F::kl_div(x[0], x[1], "none", true); }, {{3, 4}, {3, 4}}},
-    {"poisson_nll_loss", [](auto& x) { return F::poisson_nll_loss(x[0], x[1], true, true); }, {{3, 4}, {3, 4}},
-     1.5, 3.0},
-    {"poisson_nll_loss", [](auto& x) { return F::poisson_nll_loss(x[0], x[1], false, false, 1e-8, "sum"); },
-     {{3, 4}, {3, 4}}, 0.5, 2.0},
-    {"gaussian_nll_loss", [](auto& x) { return F::gaussian_nll_loss(x[0], x[1], x[2].abs() + 0.1, true); },
+    {"poisson_nll_loss",
+     [](auto& x) { return F::poisson_nll_loss(x[0], x[1], true, true); },
+     {{3, 4}, {3, 4}},
+     1.5,
+     3.0},
+    {"poisson_nll_loss",
+     [](auto& x) { return F::poisson_nll_loss(x[0], x[1], false, false, 1e-8, "sum"); },
+     {{3, 4}, {3, 4}},
+     0.5,
+     2.0},
+    {"gaussian_nll_loss",
+     [](auto& x) { return F::gaussian_nll_loss(x[0], x[1], x[2].abs() + 0.1, true); },
      {{3, 4}, {3, 4}, {3, 1}}},
     {"nll_loss", [](auto& x) { return F::nll_loss(x[0], classes(), class_weights()); }, {{4, 3}}},
-    {"nll_loss", [](auto& x) { return F::nll_loss(x[0], idx({1, 0, 2, 1}, {2, 2}), std::nullopt, -100, "none"); },
+    {"nll_loss",
+     [](auto& x) {
+       return F::nll_loss(x[0], idx({1, 0, 2, 1}, {2, 2}), std::nullopt, -100, "none");
+     },
      {{2, 3, 2}}},
     {"cross_entropy", [](auto& x) { return F::cross_entropy(x[0], classes()); }, {{4, 3}}},
     {"cross_entropy",
-     [](auto& x) { return F::cross_entropy(x[0], classes(), class_weights(), -100, "mean", 0.2); }, {{4, 3}}},
-    {"cross_entropy", [](auto& x) { return F::cross_entropy(x[0], fl::softmax(x[1], 1), std::nullopt, -100, "sum", 0.1); },
+     [](auto& x) { return F::cross_entropy(x[0], classes(), class_weights(), -100, "mean", 0.2); },
+     {{4, 3}}},
+    {"cross_entropy",
+     [](auto& x) { return F::cross_entropy(x[0], fl::softmax(x[1], 1), std::nullopt, -100, "sum", 0.1); },
      {{4, 3}, {4, 3}}},
-    {"binary_cross_entropy", [](auto& x) { return F::binary_cross_entropy(x[0], x[1], x[2]); }, {{3, 4}, {3, 4}, {4}},
-     0.05, 0.95},
+    {"binary_cross_entropy",
+     [](auto& x) { return F::binary_cross_entropy(x[0], x[1], x[2]); },
+     {{3, 4}, {3, 4}, {4}},
+     0.05,
+     0.95},
     {"binary_cross_entropy_with_logits",
      [](auto& x) { return F::binary_cross_entropy_with_logits(x[0], x[1], x[2], "sum", x[3]); },
      {{3, 4}, {3, 4}, {3, 1}, {4}}},
     {"soft_margin_loss", [](auto& x) { return F::soft_margin_loss(x[0], signs()); }, {{4}}},
-    {"cosine_embedding_loss", [](auto& x) { return F::cosine_embedding_loss(x[0], x[1], signs(), -0.5, "sum"); },
+    {"cosine_embedding_loss",
+     [](auto& x) { return F::cosine_embedding_loss(x[0], x[1], signs(), -0.5, "sum"); },
      {{4, 3}, {4, 3}}},
     {"margin_ranking_loss", [](auto& x) { return F::margin_ranking_loss(x[0], x[1], signs(), 0.3); }, {{4}, {4}}},
     {"hinge_embedding_loss", [](auto& x) { return F::hinge_embedding_loss(x[0], signs(), 1.5, "sum"); }, {{4}}},
-    {"triplet_margin_loss", [](auto& x) { return F::triplet_margin_loss(x[0], x[1], x[2], 2.0, 2, 1e-6, true); },
+    {"triplet_margin_loss",
+     [](auto& x) { return F::triplet_margin_loss(x[0], x[1], x[2], 2.0, 2, 1e-6, true); },
      {{4, 3}, {4, 3}, {4, 3}}},
 });
 

@@ -44,8 +44,8 @@ TEST(NnNormalization, LayerNormGroupNormInstanceNorm) {
   expect_values(F::layer_norm(t64({1, 2, 3, 2, 4, 6}, {2, 3}), {3}, std::nullopt, std::nullopt, 0.0),
                 {-a, 0, a, -a, 0, a}, {2, 3}, 1e-12);
   // Over the last two dims, with weight and bias of normalized_shape.
-  Tensor ln = F::layer_norm(t64({1, 3, 1, 3}, {1, 2, 2}), {2, 2}, t64({1, 2, 3, 4}, {2, 2}), t64({0, 0, 1, 1}, {2, 2}),
-                            0.0);
+  Tensor ln =
+      F::layer_norm(t64({1, 3, 1, 3}, {1, 2, 2}), {2, 2}, t64({1, 2, 3, 4}, {2, 2}), t64({0, 0, 1, 1}, {2, 2}), 0.0);
   expect_values(ln, {-1, 2, -2, 5}, {1, 2, 2}, 1e-12);
   // Two groups of two channels: {1, 2} and {3, 5}; per-channel weight.
   Tensor gn = F::group_norm(t64({1, 2, 3, 5}, {1, 4, 1}), 2, t64({1, 1, 2, 2}, {4}), std::nullopt, 0.0);
@@ -67,9 +67,12 @@ TEST(NnNormalization, Normalize) {
 
 TEST(NnNormalization, Errors) {
   Tensor x = fl::randn({2, 3});
-  expect_error_containing<ValueError>([] { F::batch_norm(fl::randn({1, 3}), std::nullopt, std::nullopt, {}, {}, true); },
-                                      "Expected more than 1 value per channel when training, got input size "
-                                      "torch.Size([1, 3])");
+  expect_error_containing<ValueError>(
+      [] {
+        F::batch_norm(fl::randn({1, 3}), std::nullopt, std::nullopt, {}, {}, true);
+      },
+      "Expected more than 1 value per channel when training, got input size "
+      "torch.Size([1, 3])");
   expect_error_containing<Error>([&] { F::batch_norm(x, fl::zeros({4}), fl::ones({4})); },
                                  "running_mean should contain 3 elements not 4");
   expect_error_containing<Error>([&] { F::batch_norm(x, std::nullopt, std::nullopt); },
@@ -82,17 +85,24 @@ TEST(NnNormalization, Errors) {
   expect_error_containing<Error>([&] { F::layer_norm(x, {3}, fl::ones({4})); },
                                  "Expected weight to be of same shape as normalized_shape, but got weight of shape [4] "
                                  "and normalized_shape = [3]");
-  expect_error_containing<Error>([] { F::group_norm(fl::randn({2, 6, 4}), 4); },
-                                 "Expected number of channels in input to be divisible by num_groups, but got input "
-                                 "of shape [2, 6, 4] and num_groups=4");
+  expect_error_containing<Error>(
+      [] {
+        F::group_norm(fl::randn({2, 6, 4}), 4);
+      },
+      "Expected number of channels in input to be divisible by num_groups, but got input "
+      "of shape [2, 6, 4] and num_groups=4");
   expect_error_containing<Error>([] { F::group_norm(fl::randn({6}), 3); },
                                  "Expected at least 2 dimensions for input tensor but received 1");
-  expect_error_containing<ValueError>([] { F::instance_norm(fl::randn({2, 3, 1})); },
-                                      "Expected more than 1 spatial element when training");
+  expect_error_containing<ValueError>(
+      [] {
+        F::instance_norm(fl::randn({2, 3, 1}));
+      },
+      "Expected more than 1 spatial element when training");
 }
 
 static GradCases kGrads({
-    {"batch_norm", [](auto& x) { return F::batch_norm(x[0], std::nullopt, std::nullopt, x[1], x[2], true); },
+    {"batch_norm",
+     [](auto& x) { return F::batch_norm(x[0], std::nullopt, std::nullopt, x[1], x[2], true); },
      {{4, 3}, {3}, {3}}},
     {"batch_norm",
      [](auto& x) {
@@ -101,10 +111,16 @@ static GradCases kGrads({
      },
      {{3, 2, 2, 2}, {2}}},
     {"batch_norm",
-     [](auto& x) { return F::batch_norm(x[0], t64({0.5, -1}, {2}), t64({2, 0.5}, {2}), x[1], x[2], false); },
+     [](auto& x) {
+       return F::batch_norm(x[0], t64({0.5, -1}, {2}), t64({2, 0.5}, {2}), x[1], x[2], false);
+     },
      {{3, 2, 4}, {2}, {2}}},
     {"layer_norm", [](auto& x) { return F::layer_norm(x[0], {4}, x[1], x[2]); }, {{3, 4}, {4}, {4}}},
-    {"layer_norm", [](auto& x) { return F::layer_norm(x[0], {2, 3}, x[1], std::nullopt, 1e-3); }, {{2, 2, 3}, {2, 3}}},
+    {"layer_norm",
+     [](auto& x) {
+       return F::layer_norm(x[0], {2, 3}, x[1], std::nullopt, 1e-3);
+     },
+     {{2, 2, 3}, {2, 3}}},
     {"group_norm", [](auto& x) { return F::group_norm(x[0], 2, x[1], x[2]); }, {{2, 4, 3}, {4}, {4}}},
     {"group_norm", [](auto& x) { return F::group_norm(x[0], 3, std::nullopt, std::nullopt, 1e-3); }, {{2, 3, 2, 2}}},
     {"instance_norm",

@@ -33,15 +33,16 @@ struct AttentionSpec {
 };
 
 // (output, weights) of softmax(q k^T * scale + mask) (* dropout keep-mask) @ v. A bool mask is True = attend.
-std::pair<Tensor, Tensor> attention(const Tensor& q, const Tensor& k, const Tensor& v, const std::optional<Tensor>& mask,
-                                    double dropout_p, AttentionSpec spec) {
+std::pair<Tensor, Tensor> attention(const Tensor& q, const Tensor& k, const Tensor& v,
+                                    const std::optional<Tensor>& mask, double dropout_p, AttentionSpec spec) {
   const Dtype d = q.dtype();
   Inputs ins;
   ins.add(q);
   ins.add(k);
   ins.add(v);
   const int im = ins.add(mask);
-  Shape wshape = broadcast_shapes(Shape(q.sizes().begin(), q.sizes().end() - 2), Shape(k.sizes().begin(), k.sizes().end() - 2));
+  Shape wshape =
+      broadcast_shapes(Shape(q.sizes().begin(), q.sizes().end() - 2), Shape(k.sizes().begin(), k.sizes().end() - 2));
   wshape.push_back(q.size(-2));
   wshape.push_back(k.size(-2));
   if (mask) wshape = broadcast_shapes(wshape, mask->sizes());
@@ -51,24 +52,27 @@ std::pair<Tensor, Tensor> attention(const Tensor& q, const Tensor& k, const Tens
     inoise = ins.add(dropout_p < 1 ? keep / (1 - dropout_p) : keep);
   }
   const int L = static_cast<int>(q.size(-2)), S = static_cast<int>(k.size(-2));
-  auto outs = apply_op("ScaledDotProductAttentionBackward", [=](const Arrays& in) {
-    auto scores = kernels::matmul(mx::multiply(in[0], c(spec.scale, in[0])), mx::swapaxes(in[1], -1, -2));
-    auto neg_inf = c(-INFINITY, scores), zero = c(0.0, scores);
-    if (spec.causal) scores = mx::add(scores, mx::where(mx::tri(L, S, 0, mx::bool_), zero, neg_inf));
-    if (im >= 0) {
-      auto m = in[im];
-      scores = mx::add(scores, m.dtype() == mx::bool_ ? mx::where(m, zero, neg_inf) : cast(m, d));
-    }
-    mx::array w = scores;
-    if (spec.safe) {
-      auto empty_row = mx::all(mx::equal(scores, neg_inf), -1, true);
-      w = mx::where(empty_row, zero, softmax_last(mx::where(empty_row, zero, scores)));
-    } else {
-      w = softmax_last(scores);
-    }
-    if (inoise >= 0) w = mx::multiply(w, in[inoise]);
-    return Arrays{kernels::matmul(w, in[2]), w};
-  }, ins.tensors, kSaveAll);
+  auto outs = apply_op(
+      "ScaledDotProductAttentionBackward",
+      [=](const Arrays& in) {
+        auto scores = kernels::matmul(mx::multiply(in[0], c(spec.scale, in[0])), mx::swapaxes(in[1], -1, -2));
+        auto neg_inf = c(-INFINITY, scores), zero = c(0.0, scores);
+        if (spec.causal) scores = mx::add(scores, mx::where(mx::tri(L, S, 0, mx::bool_), zero, neg_inf));
+        if (im >= 0) {
+          auto m = in[im];
+          scores = mx::add(scores, m.dtype() == mx::bool_ ? mx::where(m, zero, neg_inf) : cast(m, d));
+        }
+        mx::array w = scores;
+        if (spec.safe) {
+          auto empty_row = mx::all(mx::equal(scores, neg_inf), -1, true);
+          w = mx::where(empty_row, zero, softmax_last(mx::where(empty_row, zero, scores)));
+        } else {
+          w = softmax_last(scores);
+        }
+        if (inoise >= 0) w = mx::multiply(w, in[inoise]);
+        return Arrays{kernels::matmul(w, in[2]), w};
+      },
+      ins.tensors, kSaveAll);
   return {outs[0], outs[1]};
 }
 
@@ -81,12 +85,13 @@ void check_dropout_p(double p) {
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const std::optional<Tensor>& attn_mask, double dropout_p, bool is_causal,
                                     std::optional<double> scale, bool enable_gqa) {
-  FL_CHECK(!(is_causal && attn_mask), "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
-                                      "is_causal=True");
+  FL_CHECK(!(is_causal && attn_mask),
+           "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+           "is_causal=True");
   FL_CHECK(query.dtype() == key.dtype() && query.dtype() == value.dtype(),
            "Expected query, key, and value to have the same dtype, but got query.dtype: ",
-           scalar_type_name(query.dtype()), " key.dtype: ", scalar_type_name(key.dtype()), " and value.dtype: ",
-           scalar_type_name(value.dtype()), " instead.");
+           scalar_type_name(query.dtype()), " key.dtype: ", scalar_type_name(key.dtype()),
+           " and value.dtype: ", scalar_type_name(value.dtype()), " instead.");
   FL_CHECK(query.dim() >= 2 && key.dim() >= 2 && value.dim() >= 2,
            "scaled_dot_product_attention: expected query, key and value of at least 2 dimensions");
   FL_CHECK(query.is_floating_point(), "scaled_dot_product_attention: expected floating point inputs, got ",
@@ -121,24 +126,35 @@ Tensor linear(const Tensor& x, const Tensor& w, const std::optional<Tensor>& b) 
 bool mha_shape_check(const Tensor& query, const Tensor& key, const Tensor& value, const std::optional<Tensor>& kpm,
                      const std::optional<Tensor>& attn_mask, int64_t num_heads) {
   if (query.dim() == 3) {
-    FL_CHECK_AS(AssertionError, key.dim() == 3 && value.dim() == 3, "For batched (3-D) `query`, expected `key` and "
-                "`value` to be 3-D but found ", key.dim(), "-D and ", value.dim(), "-D tensors respectively");
-    FL_CHECK_AS(AssertionError, !kpm || kpm->dim() == 2, "For batched (3-D) `query`, expected `key_padding_mask` to "
-                "be `None` or 2-D but found ", kpm ? kpm->dim() : 0, "-D tensor instead");
-    FL_CHECK_AS(AssertionError, !attn_mask || attn_mask->dim() == 2 || attn_mask->dim() == 3, "For batched (3-D) "
-                "`query`, expected `attn_mask` to be `None`, 2-D or 3-D but found ", attn_mask ? attn_mask->dim() : 0,
-                "-D tensor instead");
+    FL_CHECK_AS(AssertionError, key.dim() == 3 && value.dim() == 3,
+                "For batched (3-D) `query`, expected `key` and "
+                "`value` to be 3-D but found ",
+                key.dim(), "-D and ", value.dim(), "-D tensors respectively");
+    FL_CHECK_AS(AssertionError, !kpm || kpm->dim() == 2,
+                "For batched (3-D) `query`, expected `key_padding_mask` to "
+                "be `None` or 2-D but found ",
+                kpm ? kpm->dim() : 0, "-D tensor instead");
+    FL_CHECK_AS(AssertionError, !attn_mask || attn_mask->dim() == 2 || attn_mask->dim() == 3,
+                "For batched (3-D) "
+                "`query`, expected `attn_mask` to be `None`, 2-D or 3-D but found ",
+                attn_mask ? attn_mask->dim() : 0, "-D tensor instead");
     return true;
   }
   FL_CHECK_AS(AssertionError, query.dim() == 2, "query should be unbatched 2D or batched 3D tensor but received ",
               query.dim(), "-D query tensor");
-  FL_CHECK_AS(AssertionError, key.dim() == 2 && value.dim() == 2, "For unbatched (2-D) `query`, expected `key` and "
-              "`value` to be 2-D but found ", key.dim(), "-D and ", value.dim(), "-D tensors respectively");
-  FL_CHECK_AS(AssertionError, !kpm || kpm->dim() == 1, "For unbatched (2-D) `query`, expected `key_padding_mask` to "
-              "be `None` or 1-D but found ", kpm ? kpm->dim() : 0, "-D tensor instead");
+  FL_CHECK_AS(AssertionError, key.dim() == 2 && value.dim() == 2,
+              "For unbatched (2-D) `query`, expected `key` and "
+              "`value` to be 2-D but found ",
+              key.dim(), "-D and ", value.dim(), "-D tensors respectively");
+  FL_CHECK_AS(AssertionError, !kpm || kpm->dim() == 1,
+              "For unbatched (2-D) `query`, expected `key_padding_mask` to "
+              "be `None` or 1-D but found ",
+              kpm ? kpm->dim() : 0, "-D tensor instead");
   if (attn_mask) {
-    FL_CHECK_AS(AssertionError, attn_mask->dim() == 2 || attn_mask->dim() == 3, "For unbatched (2-D) `query`, "
-                "expected `attn_mask` to be `None`, 2-D or 3-D but found ", attn_mask->dim(), "-D tensor instead");
+    FL_CHECK_AS(AssertionError, attn_mask->dim() == 2 || attn_mask->dim() == 3,
+                "For unbatched (2-D) `query`, "
+                "expected `attn_mask` to be `None`, 2-D or 3-D but found ",
+                attn_mask->dim(), "-D tensor instead");
     if (attn_mask->dim() == 3) {
       Shape expected{num_heads, query.size(0), key.size(0)};
       FL_CHECK_AS(AssertionError, attn_mask->sizes() == expected, "Expected `attn_mask` shape to be (", expected[0],
@@ -192,8 +208,8 @@ void check_proj_shape(const Tensor& t, const Shape& expected, const char* what) 
 }  // namespace
 
 std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
-    const Tensor& query_in, const Tensor& key_in, const Tensor& value_in, int64_t embed_dim_to_check,
-    int64_t num_heads, const std::optional<Tensor>& in_proj_weight, const std::optional<Tensor>& in_proj_bias,
+    const Tensor& query_in, const Tensor& key_in, const Tensor& value_in, int64_t embed_dim_to_check, int64_t num_heads,
+    const std::optional<Tensor>& in_proj_weight, const std::optional<Tensor>& in_proj_bias,
     const std::optional<Tensor>& bias_k, const std::optional<Tensor>& bias_v, bool add_zero_attn, double dropout_p,
     const Tensor& out_proj_weight, const std::optional<Tensor>& out_proj_bias, bool training,
     const std::optional<Tensor>& key_padding_mask_in, bool need_weights, const std::optional<Tensor>& attn_mask_in,
@@ -201,8 +217,7 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
     const std::optional<Tensor>& k_proj_weight, const std::optional<Tensor>& v_proj_weight,
     const std::optional<Tensor>& static_k, const std::optional<Tensor>& static_v, bool average_attn_weights,
     bool is_causal) {
-  const bool is_batched =
-      mha_shape_check(query_in, key_in, value_in, key_padding_mask_in, attn_mask_in, num_heads);
+  const bool is_batched = mha_shape_check(query_in, key_in, value_in, key_padding_mask_in, attn_mask_in, num_heads);
   Tensor query = query_in, key = key_in, value = value_in;
   std::optional<Tensor> kpm = key_padding_mask_in;
   if (!is_batched) {
@@ -215,7 +230,8 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
   const int64_t tgt_len = query.size(0), bsz = query.size(1), embed_dim = query.size(2);
   const Dtype d = query.dtype();
   kpm = canonical_mask(kpm, "key_padding_mask", d);
-  FL_CHECK(!(is_causal && !attn_mask_in), "Need attn_mask if specifying the is_causal hint. You may use the "
+  FL_CHECK(!(is_causal && !attn_mask_in),
+           "Need attn_mask if specifying the is_causal hint. You may use the "
            "Transformer module method `generate_square_subsequent_mask` to create this mask.");
   std::optional<Tensor> attn_mask;
   if (!(is_causal && !kpm && !need_weights)) {
@@ -243,8 +259,7 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
     p = in_projection_packed(query, key, value, *in_proj_weight, in_proj_bias);
   } else {
     for (auto [w, n] : {std::pair{&q_proj_weight, "q"}, {&k_proj_weight, "k"}, {&v_proj_weight, "v"}})
-      FL_CHECK_AS(AssertionError, w->has_value(), "use_separate_proj_weight is True but ", n,
-                  "_proj_weight is None");
+      FL_CHECK_AS(AssertionError, w->has_value(), "use_separate_proj_weight is True but ", n, "_proj_weight is None");
     std::vector<std::optional<Tensor>> bs(3);
     if (in_proj_bias) {
       auto c3 = fl::chunk(*in_proj_bias, 3, 0);
@@ -291,10 +306,10 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
   q = q.reshape({tgt_len, bsz * num_heads, head_dim}).transpose(0, 1);
   auto heads = [&](const Tensor& t, const std::optional<Tensor>& fixed, const char* name) {
     if (!fixed) return t.reshape({t.size(0), bsz * num_heads, head_dim}).transpose(0, 1);
-    FL_CHECK_AS(AssertionError, fixed->size(0) == bsz * num_heads, "expecting ", name, ".size(0) of ",
-                bsz * num_heads, ", but got ", fixed->size(0));
-    FL_CHECK_AS(AssertionError, fixed->size(2) == head_dim, "expecting ", name, ".size(2) of ", head_dim,
-                ", but got ", fixed->size(2));
+    FL_CHECK_AS(AssertionError, fixed->size(0) == bsz * num_heads, "expecting ", name, ".size(0) of ", bsz * num_heads,
+                ", but got ", fixed->size(0));
+    FL_CHECK_AS(AssertionError, fixed->size(2) == head_dim, "expecting ", name, ".size(2) of ", head_dim, ", but got ",
+                fixed->size(2));
     return *fixed;
   };
   k = heads(k, static_k, "static_k");
@@ -311,7 +326,8 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
                 kpm->size(0));
     FL_CHECK_AS(AssertionError, kpm->size(1) == src_len, "Expected key_padded_mask.shape[1] to be ", src_len,
                 ", but got ", kpm->size(1));
-    Tensor m = kpm->view({bsz, 1, 1, src_len}).expand({bsz, num_heads, 1, src_len}).reshape({bsz * num_heads, 1, src_len});
+    Tensor m =
+        kpm->view({bsz, 1, 1, src_len}).expand({bsz, num_heads, 1, src_len}).reshape({bsz * num_heads, 1, src_len});
     attn_mask = attn_mask ? *attn_mask + m : m;
   }
   if (!training) dropout_p = 0.0;
@@ -322,8 +338,8 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
   };
   if (need_weights) {
     check_dropout_p(dropout_p);
-    auto [o, w] = attention(q, k, v, attn_mask, dropout_p,
-                            {1.0 / std::sqrt(static_cast<double>(head_dim)), false, false});
+    auto [o, w] =
+        attention(q, k, v, attn_mask, dropout_p, {1.0 / std::sqrt(static_cast<double>(head_dim)), false, false});
     Tensor out = project_out(o.transpose(0, 1).reshape({tgt_len * bsz, embed_dim}));
     Tensor weights = w.view({bsz, num_heads, tgt_len, src_len});
     if (average_attn_weights) weights = weights.mean({1});

@@ -24,8 +24,8 @@ int64_t check_nll(const Tensor& input, const Tensor& target, const std::optional
   if (input.dim() <= 2) {
     FL_CHECK(target.dim() <= 1, "0D or 1D target tensor expected, multi-target not supported");
     FL_CHECK((input.dim() == 1 && target.dim() == 0) || (target.dim() == 1 && input.size(0) == target.size(0)),
-             "size mismatch (got input: ", shape_to_string(input.sizes()), ", target: ",
-             shape_to_string(target.sizes()), ")");
+             "size mismatch (got input: ", shape_to_string(input.sizes()),
+             ", target: ", shape_to_string(target.sizes()), ")");
   } else {
     Shape expected{input.size(0)};
     expected.insert(expected.end(), input.sizes().begin() + 2, input.sizes().end());
@@ -44,9 +44,9 @@ int64_t check_nll(const Tensor& input, const Tensor& target, const std::optional
 void check_target_bounds(const Tensor& target, int64_t C, int64_t ignore_index) {
   if (target.numel() == 0) return;
   auto t = mx::reshape(mx::astype(target.mlx(), mx::int64), {-1});
-  auto bad = mx::logical_and(mx::not_equal(t, mx::array(ignore_index, mx::int64)),
-                             mx::logical_or(mx::less(t, mx::array(0, mx::int64)),
-                                            mx::greater_equal(t, mx::array(C, mx::int64))));
+  auto bad = mx::logical_and(
+      mx::not_equal(t, mx::array(ignore_index, mx::int64)),
+      mx::logical_or(mx::less(t, mx::array(0, mx::int64)), mx::greater_equal(t, mx::array(C, mx::int64))));
   if (!mx::any(bad).item<bool>()) return;
   auto first = mx::take(t, mx::argmax(mx::astype(bad, mx::int32))).item<int64_t>();
   throw IndexError("Target " + std::to_string(first) + " is out of bounds.");
@@ -79,12 +79,13 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<T
   const int iw = ins.add(weight);
   const Dtype d = input.dtype();
   return apply1("NllLossBackward0", fn1([=](const Arrays& in) {
-    auto p = pick_targets(cast(in[0], d), in[1], opt_at(in, iw, d), cdim, ignore_index);
-    auto loss = mx::negative(mx::multiply(p.logp, p.w));
-    // The weighted mean divides by the summed weights of the counted targets (nan when none counts).
-    if (r == Reduction::Mean) return mx::divide(mx::sum(loss), mx::sum(p.w));
-    return reduce(loss, r);
-  }), ins.tensors, save_inputs({1, 2}));
+                  auto p = pick_targets(cast(in[0], d), in[1], opt_at(in, iw, d), cdim, ignore_index);
+                  auto loss = mx::negative(mx::multiply(p.logp, p.w));
+                  // The weighted mean divides by the summed weights of the counted targets (nan when none counts).
+                  if (r == Reduction::Mean) return mx::divide(mx::sum(loss), mx::sum(p.w));
+                  return reduce(loss, r);
+                }),
+                ins.tensors, save_inputs({1, 2}));
 }
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
@@ -109,9 +110,10 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const std::optio
   };
 
   if (probabilities) {
-    FL_CHECK(!weight || (weight->dim() == 1 && weight->numel() == C), "cross_entropy: weight tensor should be defined "
-             "either for all ", C, " classes or no classes but got weight tensor of shape: ",
-             shape_to_string(weight->sizes()));
+    FL_CHECK(!weight || (weight->dim() == 1 && weight->numel() == C),
+             "cross_entropy: weight tensor should be defined "
+             "either for all ",
+             C, " classes or no classes but got weight tensor of shape: ", shape_to_string(weight->sizes()));
     Tensor logp = fl::log_softmax(input, cdim);
     Tensor t = ls > 0 ? target * (1 - ls) + ls / static_cast<double>(C) : target;
     Tensor prod = logp * t;
@@ -182,10 +184,11 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const std
   }
   static const auto elementwise = mx::custom_vjp(bce_forward, bce_vjp);
   return apply1("BinaryCrossEntropyBackward0", fn1([=](const Arrays& in) {
-    auto l = elementwise({cast(in[0], d), cast(in[1], d)})[0];
-    if (iw >= 0) l = mx::multiply(l, cast(in[iw], d));
-    return reduce(l, r);
-  }), ins.tensors, kSaveAll);
+                  auto l = elementwise({cast(in[0], d), cast(in[1], d)})[0];
+                  if (iw >= 0) l = mx::multiply(l, cast(in[iw], d));
+                  return reduce(l, r);
+                }),
+                ins.tensors, kSaveAll);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
@@ -201,14 +204,17 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   const int iw = ins.add(weight), ip = ins.add(pos_weight);
   const Dtype d = loss_dtype(ins.tensors, "binary_cross_entropy_with_logits");
   return apply1("BinaryCrossEntropyWithLogitsBackward0", fn1([=](const Arrays& in) {
-    auto x = cast(in[0], d), t = cast(in[1], d);
-    // (1 - t) x - lw log(sigmoid(x)), with lw = 1 + (pos_weight - 1) t.
-    auto nls = softplus_neg(x);
-    if (ip >= 0) nls = mx::multiply(mx::add(mx::multiply(mx::subtract(cast(in[ip], d), c(1.0, x)), t), c(1.0, x)), nls);
-    auto l = mx::add(mx::multiply(mx::subtract(c(1.0, t), t), x), nls);
-    if (iw >= 0) l = mx::multiply(l, cast(in[iw], d));
-    return reduce(l, r);
-  }), ins.tensors, kSaveAll);
+                  auto x = cast(in[0], d), t = cast(in[1], d);
+                  // (1 - t) x - lw log(sigmoid(x)), with lw = 1 + (pos_weight - 1) t.
+                  auto nls = softplus_neg(x);
+                  if (ip >= 0)
+                    nls = mx::multiply(mx::add(mx::multiply(mx::subtract(cast(in[ip], d), c(1.0, x)), t), c(1.0, x)),
+                                       nls);
+                  auto l = mx::add(mx::multiply(mx::subtract(c(1.0, t), t), x), nls);
+                  if (iw >= 0) l = mx::multiply(l, cast(in[iw], d));
+                  return reduce(l, r);
+                }),
+                ins.tensors, kSaveAll);
 }
 
 Tensor soft_margin_loss(const Tensor& input, const Tensor& target, const std::string& reduction) {
@@ -216,8 +222,9 @@ Tensor soft_margin_loss(const Tensor& input, const Tensor& target, const std::st
   broadcast_shapes(input.sizes(), target.sizes());
   const Dtype d = loss_dtype({input, target}, "soft_margin_loss");
   return apply1("SoftMarginLossBackward0", fn1([=](const Arrays& in) {
-    return reduce(softplus_neg(mx::multiply(cast(in[1], d), cast(in[0], d))), r);
-  }), {input, target}, kSaveAll);
+                  return reduce(softplus_neg(mx::multiply(cast(in[1], d), cast(in[0], d))), r);
+                }),
+                {input, target}, kSaveAll);
 }
 
 static OpRegistrar registrar({

@@ -41,13 +41,15 @@ Tensor pointwise_loss(const char* name, const char* kernel, const Tensor& input,
   const int iw = ins.add(weight);
   Dtype d = loss_dtype(ins.tensors, kernel);
   return apply1(name, fn1([=](const Arrays& in) {
-    auto l = f(cast(in[0], d), cast(in[1], d));
-    if (iw < 0) return reduce(l, r);
-    auto w = cast(in[iw], d);
-    l = mx::multiply(l, w);
-    if (r == Reduction::Mean && wmean == WeightedMean::ByWeights) return mx::divide(mx::sum(l), mx::sum(w));
-    return reduce(l, r);
-  }), ins.tensors, kSaveAll);
+                  auto l = f(cast(in[0], d), cast(in[1], d));
+                  if (iw < 0) return reduce(l, r);
+                  auto w = cast(in[iw], d);
+                  l = mx::multiply(l, w);
+                  if (r == Reduction::Mean && wmean == WeightedMean::ByWeights)
+                    return mx::divide(mx::sum(l), mx::sum(w));
+                  return reduce(l, r);
+                }),
+                ins.tensors, kSaveAll);
 }
 
 mx::array squared(const mx::array& x, const mx::array& t) { return mx::square(mx::subtract(x, t)); }
@@ -74,22 +76,22 @@ mx::array xlogx(const mx::array& t) {
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& reduction,
                 const std::optional<Tensor>& weight) {
-  return pointwise_loss("MseLossBackward0", "mse_cpu", input, target, loss_reduction(reduction, weight), weight, WeightedMean::ByWeights,
-                        squared);
+  return pointwise_loss("MseLossBackward0", "mse_cpu", input, target, loss_reduction(reduction, weight), weight,
+                        WeightedMean::ByWeights, squared);
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction,
                const std::optional<Tensor>& weight) {
-  return pointwise_loss("L1LossBackward0", "l1_cpu", input, target, loss_reduction(reduction, weight), weight, WeightedMean::ByWeights,
-                        absolute);
+  return pointwise_loss("L1LossBackward0", "l1_cpu", input, target, loss_reduction(reduction, weight), weight,
+                        WeightedMean::ByWeights, absolute);
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double beta) {
   parse_reduction(reduction);
   FL_CHECK(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
   if (beta == 0) return l1_loss(input, target, reduction);
-  return pointwise_loss("SmoothL1LossBackward0", "smooth_l1_cpu", input, target, parse_reduction(reduction), std::nullopt,
-                        WeightedMean::ByCount, smooth(beta, 1.0));
+  return pointwise_loss("SmoothL1LossBackward0", "smooth_l1_cpu", input, target, parse_reduction(reduction),
+                        std::nullopt, WeightedMean::ByCount, smooth(beta, 1.0));
 }
 
 Tensor huber_loss(const Tensor& input, const Tensor& target, const std::string& reduction, double delta,
@@ -115,18 +117,19 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& redu
 
 Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input, bool full, double eps,
                         const std::string& reduction) {
-  return pointwise_loss("PoissonNllLossBackward0", "poisson_nll_cpu", input, target, parse_reduction(reduction), std::nullopt,
-                        WeightedMean::ByCount, [=](const mx::array& x, const mx::array& t) {
-    auto l = log_input ? mx::subtract(kernels::exp(x), mx::multiply(t, x))
-                       : mx::subtract(x, mx::multiply(t, mx::log(mx::add(x, c(eps, x)))));
-    if (!full) return l;
-    // Stirling's approximation of log(t!), only where t > 1 (evaluated at a safe argument elsewhere).
-    auto big = mx::greater(t, c(1.0, t));
-    auto ts = mx::where(big, t, c(2.0, t));
-    auto stirling = mx::add(mx::subtract(mx::multiply(ts, mx::log(ts)), ts),
-                            mx::multiply(c(0.5, ts), mx::log(mx::multiply(c(2 * M_PI, ts), ts))));
-    return mx::add(l, mx::where(big, stirling, c(0.0, l)));
-  });
+  return pointwise_loss("PoissonNllLossBackward0", "poisson_nll_cpu", input, target, parse_reduction(reduction),
+                        std::nullopt, WeightedMean::ByCount, [=](const mx::array& x, const mx::array& t) {
+                          auto l = log_input ? mx::subtract(kernels::exp(x), mx::multiply(t, x))
+                                             : mx::subtract(x, mx::multiply(t, mx::log(mx::add(x, c(eps, x)))));
+                          if (!full) return l;
+                          // Stirling's approximation of log(t!), only where t > 1 (evaluated at a safe argument
+                          // elsewhere).
+                          auto big = mx::greater(t, c(1.0, t));
+                          auto ts = mx::where(big, t, c(2.0, t));
+                          auto stirling = mx::add(mx::subtract(mx::multiply(ts, mx::log(ts)), ts),
+                                                  mx::multiply(c(0.5, ts), mx::log(mx::multiply(c(2 * M_PI, ts), ts))));
+                          return mx::add(l, mx::where(big, stirling, c(0.0, l)));
+                        });
 }
 
 Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor& var_in, bool full, double eps,
@@ -150,13 +153,15 @@ Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor
   Dtype d = loss_dtype({input, target, var}, "gaussian_nll_loss");
   broadcast_shapes(broadcast_shapes(input.sizes(), target.sizes()), var.sizes());
   return apply1("GaussianNllLossBackward", fn1([=](const Arrays& in) {
-    auto x = cast(in[0], d), t = cast(in[1], d), v = cast(in[2], d);
-    // torch clamps a clone of var under no_grad: the value is clamped, the gradient passes as if it were not.
-    v = mx::add(v, mx::stop_gradient(mx::subtract(mx::maximum(v, c(eps, v)), v)));
-    auto l = mx::multiply(c(0.5, v), mx::add(mx::log(v), mx::divide(mx::square(mx::subtract(x, t)), v)));
-    if (full) l = mx::add(l, c(0.5 * std::log(2 * M_PI), l));
-    return reduce(l, r);
-  }), {input, target, var}, kSaveAll);
+                  auto x = cast(in[0], d), t = cast(in[1], d), v = cast(in[2], d);
+                  // torch clamps a clone of var under no_grad: the value is clamped, the gradient passes as if it were
+                  // not.
+                  v = mx::add(v, mx::stop_gradient(mx::subtract(mx::maximum(v, c(eps, v)), v)));
+                  auto l = mx::multiply(c(0.5, v), mx::add(mx::log(v), mx::divide(mx::square(mx::subtract(x, t)), v)));
+                  if (full) l = mx::add(l, c(0.5 * std::log(2 * M_PI), l));
+                  return reduce(l, r);
+                }),
+                {input, target, var}, kSaveAll);
 }
 
 Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, double var, bool full, double eps,

@@ -41,8 +41,7 @@ mx::array softplus_neg(const mx::array& x) {
   // Each branch sees an argument where exp cannot overflow, so the unselected branch has finite gradients.
   auto pos = mx::greater(x, c(0.0, x));
   auto xp = mx::where(pos, x, c(0.0, x)), xn = mx::where(pos, c(0.0, x), x);
-  return mx::where(pos, mx::log1p(kernels::exp(mx::negative(xp))),
-                   mx::subtract(mx::log1p(kernels::exp(xn)), xn));
+  return mx::where(pos, mx::log1p(kernels::exp(mx::negative(xp))), mx::subtract(mx::log1p(kernels::exp(xn)), xn));
 }
 
 Dtype loss_dtype(const std::vector<Tensor>& ts, const char* op) {

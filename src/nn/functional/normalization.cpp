@@ -56,8 +56,8 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& running_mean
   FL_CHECK_VALUE(!training || eps > 0, "batch_norm eps must be positive during training, but got ", eps);
   FL_CHECK_VALUE(eps >= 0, "batch_norm eps must be non-negative, but got ", eps);
   const int64_t C = input.dim() > 1 ? input.size(1) : 0;
-  for (auto [t, what] : {std::pair{&running_mean, "running_mean"}, {&running_var, "running_var"},
-                         {&weight, "weight"}, {&bias, "bias"}})
+  for (auto [t, what] :
+       {std::pair{&running_mean, "running_mean"}, {&running_var, "running_var"}, {&weight, "weight"}, {&bias, "bias"}})
     if (*t) FL_CHECK((*t)->numel() == C, what, " should contain ", C, " elements not ", (*t)->numel());
   FL_CHECK(input.dim() >= 2, "batch_norm: expected 2D or higher input (got ", input.dim(), "D input)");
   FL_CHECK(training || running_mean, "running_mean must be defined in evaluation mode");
@@ -77,21 +77,25 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& running_mean
   if (!training) {
     const int im = ins.add(*running_mean), iv = ins.add(*running_var);
     return apply1("NativeBatchNormBackward0", fn1([=](const Arrays& in) {
-      auto x = cast(in[0], acc);
-      auto mean = mx::reshape(cast(in[im], acc), pshape), var = mx::reshape(cast(in[iv], acc), pshape);
-      auto y = mx::multiply(mx::subtract(x, mean), mx::rsqrt(mx::add(var, c(eps, var))));
-      return cast(affine(y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
-    }), ins.tensors, kSaveAll);
+                    auto x = cast(in[0], acc);
+                    auto mean = mx::reshape(cast(in[im], acc), pshape), var = mx::reshape(cast(in[iv], acc), pshape);
+                    auto y = mx::multiply(mx::subtract(x, mean), mx::rsqrt(mx::add(var, c(eps, var))));
+                    return cast(affine(y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
+                  }),
+                  ins.tensors, kSaveAll);
   }
 
   // Outputs: the normalised input, the batch mean and the unbiased batch variance (for the running stats).
-  auto outs = apply_op("NativeBatchNormBackward0", [=](const Arrays& in) {
-    auto s = standardize(cast(in[0], acc), ax, eps);
-    mx::Shape cs{static_cast<int>(C)};
-    auto unbiased = mx::multiply(s.var, c(n / std::max(n - 1, 1.0), s.var));
-    return Arrays{cast(affine(s.y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d), mx::reshape(s.mean, cs),
-                  mx::reshape(unbiased, cs)};
-  }, ins.tensors, kSaveAll);
+  auto outs = apply_op(
+      "NativeBatchNormBackward0",
+      [=](const Arrays& in) {
+        auto s = standardize(cast(in[0], acc), ax, eps);
+        mx::Shape cs{static_cast<int>(C)};
+        auto unbiased = mx::multiply(s.var, c(n / std::max(n - 1, 1.0), s.var));
+        return Arrays{cast(affine(s.y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d), mx::reshape(s.mean, cs),
+                      mx::reshape(unbiased, cs)};
+      },
+      ins.tensors, kSaveAll);
   NoGradGuard no_grad;
   for (auto [stat, batch] : {std::pair{running_mean, outs[1]}, {running_var, outs[2]}}) {
     if (!stat) continue;
@@ -121,9 +125,9 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& running_m
   folded[0] = 1;
   folded[1] = N * C;
   std::optional<Tensor> rm = repeated(running_mean), rv = repeated(running_var);
-  Tensor out = batch_norm(input.reshape(folded), rm, rv, repeated(weight), repeated(bias), use_input_stats, momentum,
-                          eps)
-                   .view(input.sizes());
+  Tensor out =
+      batch_norm(input.reshape(folded), rm, rv, repeated(weight), repeated(bias), use_input_stats, momentum, eps)
+          .view(input.sizes());
   NoGradGuard no_grad;
   for (auto [stat, rep] : {std::pair{running_mean, rm}, {running_var, rv}}) {
     if (!stat) continue;
@@ -136,12 +140,14 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& running_m
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight,
                   const std::optional<Tensor>& bias, double eps) {
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
-  FL_CHECK(k >= 1, "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, "
-                   "but got normalized_shape = ", shape_to_string(normalized_shape));
+  FL_CHECK(k >= 1,
+           "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, "
+           "but got normalized_shape = ",
+           shape_to_string(normalized_shape));
   for (auto [t, what] : {std::pair{&weight, "weight"}, {&bias, "bias"}})
     FL_CHECK(!*t || (*t)->sizes() == normalized_shape, "Expected ", what,
-             " to be of same shape as normalized_shape, but got ", what, " of shape ",
-             shape_to_string((*t)->sizes()), " and normalized_shape = ", shape_to_string(normalized_shape));
+             " to be of same shape as normalized_shape, but got ", what, " of shape ", shape_to_string((*t)->sizes()),
+             " and normalized_shape = ", shape_to_string(normalized_shape));
   bool fits = input.dim() >= k;
   for (int64_t i = 0; fits && i < k; ++i) fits = input.size(input.dim() - k + i) == normalized_shape[i];
   if (!fits) {
@@ -160,9 +166,10 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std:
   ins.add(input);
   const int iw = ins.add(weight), ib = ins.add(bias);
   return apply1("NativeLayerNormBackward0", fn1([=](const Arrays& in) {
-    auto s = standardize(cast(in[0], acc), ax, eps);
-    return cast(affine(s.y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
-  }), ins.tensors, kSaveAll);
+                  auto s = standardize(cast(in[0], acc), ax, eps);
+                  return cast(affine(s.y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
+                }),
+                ins.tensors, kSaveAll);
 }
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight,
@@ -173,8 +180,10 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<T
   Shape counted{N * C / num_groups, num_groups};
   for (int64_t i = 2; i < input.dim(); ++i) counted.push_back(input.size(i));
   verify_batch_size(counted, shape_to_string(counted));
-  FL_CHECK(C % num_groups == 0, "Expected number of channels in input to be divisible by num_groups, but got input "
-                                "of shape ", shape_to_string(input.sizes()), " and num_groups=", num_groups);
+  FL_CHECK(C % num_groups == 0,
+           "Expected number of channels in input to be divisible by num_groups, but got input "
+           "of shape ",
+           shape_to_string(input.sizes()), " and num_groups=", num_groups);
   for (auto [t, what] : {std::pair{&weight, "weight"}, {&bias, "bias"}})
     FL_CHECK(!*t || ((*t)->dim() == 1 && (*t)->numel() == C), "Expected ", what,
              " to be a vector of size equal to the number of channels in input, but got ", what, " of shape ",
@@ -189,9 +198,10 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<T
   ins.add(input);
   const int iw = ins.add(weight), ib = ins.add(bias);
   return apply1("NativeGroupNormBackward0", fn1([=](const Arrays& in) {
-    auto s = standardize(mx::reshape(cast(in[0], acc), grouped), {2}, eps);
-    return cast(affine(mx::reshape(s.y, full), opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
-  }), ins.tensors, kSaveAll);
+                  auto s = standardize(mx::reshape(cast(in[0], acc), grouped), {2}, eps);
+                  return cast(affine(mx::reshape(s.y, full), opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
+                }),
+                ins.tensors, kSaveAll);
 }
 
 Tensor normalize(const Tensor& input, double p, int64_t dim, double eps) {

@@ -34,7 +34,8 @@ std::pair<Tensor, std::optional<Tensor>> multi_head_attention_forward(
     const Tensor& out_proj_weight, const std::optional<Tensor>& out_proj_bias, bool training = true,
     const std::optional<Tensor>& key_padding_mask = std::nullopt, bool need_weights = true,
     const std::optional<Tensor>& attn_mask = std::nullopt, bool use_separate_proj_weight = false,
-    const std::optional<Tensor>& q_proj_weight = std::nullopt, const std::optional<Tensor>& k_proj_weight = std::nullopt,
+    const std::optional<Tensor>& q_proj_weight = std::nullopt,
+    const std::optional<Tensor>& k_proj_weight = std::nullopt,
     const std::optional<Tensor>& v_proj_weight = std::nullopt, const std::optional<Tensor>& static_k = std::nullopt,
     const std::optional<Tensor>& static_v = std::nullopt, bool average_attn_weights = true, bool is_causal = false);
 

@@ -42,8 +42,7 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<T
                 int64_t ignore_index = -100, const std::string& reduction = "mean");
 /// nll_loss of log_softmax(input) for class-index targets; for a target of input's shape, class probabilities.
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight = std::nullopt,
-                     int64_t ignore_index = -100, const std::string& reduction = "mean",
-                     double label_smoothing = 0.0);
+                     int64_t ignore_index = -100, const std::string& reduction = "mean", double label_smoothing = 0.0);
 /// -w (t log x + (1 - t) log(1 - x)) with the logs clamped at -100; input must lie in [0, 1].
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const std::optional<Tensor>& weight = std::nullopt, const std::string& reduction = "mean");

@@ -24,8 +24,9 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& running_m
                      double momentum = 0.1, double eps = 1e-5);
 
 /// Normalises over the trailing dims given by normalized_shape; weight and bias have that shape.
-Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight = std::nullopt,
-                  const std::optional<Tensor>& bias = std::nullopt, double eps = 1e-5);
+Tensor layer_norm(const Tensor& input, const Shape& normalized_shape,
+                  const std::optional<Tensor>& weight = std::nullopt, const std::optional<Tensor>& bias = std::nullopt,
+                  double eps = 1e-5);
 
 /// Normalises (N, C, *) input over groups of C / num_groups channels; weight and bias are per channel (C,).
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight = std::nullopt,
