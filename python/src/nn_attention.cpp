@@ -27,6 +27,12 @@ void init_nn_attention(nb::module_& m) {
          const Tensor& out_proj_weight, OptT out_proj_bias, bool training, OptT key_padding_mask, bool need_weights,
          OptT attn_mask, bool use_separate_proj_weight, OptT q_proj_weight, OptT k_proj_weight, OptT v_proj_weight,
          OptT static_k, OptT static_v, bool average_attn_weights, bool is_causal) {
+        if (key_padding_mask && attn_mask && key_padding_mask->dtype() != attn_mask->dtype() &&
+            PyErr_WarnEx(PyExc_UserWarning,
+                         "Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for "
+                         "both instead.",
+                         1) < 0)
+          throw nb::python_error();
         auto [out, weights] = F::multi_head_attention_forward(
             query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
             add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask, need_weights,

@@ -2,6 +2,7 @@
 // size_average / reduce arguments (which override reduction, as torch's _Reduction.legacy_get_string).
 #include "bind.h"
 #include "fl/nn/functional/loss.h"
+#include "nn/functional/nn_utils.h"
 
 namespace flpy {
 namespace F = fl::nn::functional;
@@ -10,10 +11,26 @@ using OptT = std::optional<Tensor>;
 using OptB = std::optional<bool>;
 
 namespace {
+// A Python UserWarning at the caller's line, as torch's warnings.warn.
+void warn(const std::string& msg) {
+  if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1) < 0) throw nb::python_error();
+}
+
 std::string legacy_reduction(OptB size_average, OptB reduce, const std::string& reduction) {
   if (!size_average && !reduce) return reduction;
-  if (!reduce.value_or(true)) return "none";
-  return size_average.value_or(true) ? "mean" : "sum";
+  std::string r = !reduce.value_or(true) ? "none" : size_average.value_or(true) ? "mean" : "sum";
+  warn("size_average and reduce args will be deprecated, please use reduction='" + r + "' instead.");
+  return r;
+}
+
+// torch's warning for regression losses whose target broadcasts against the input.
+void warn_target_size(const Tensor& input, const Tensor& target) {
+  if (input.sizes() == target.sizes()) return;
+  namespace d = fl::nn::functional::detail;
+  warn("Using a target size (" + d::torch_size(target.sizes()) + ") that is different to the input size (" +
+       d::torch_size(input.sizes()) +
+       "). This will likely lead to incorrect results due to broadcasting. Please "
+       "ensure they have the same size.");
 }
 }  // namespace
 
@@ -22,29 +39,46 @@ void init_nn_loss(nb::module_& m) {
   m.def(
       "mse_loss",
       [](const Tensor& input, const Tensor& target, OptB size_average, OptB reduce, const std::string& reduction,
-         OptT weight) { return F::mse_loss(input, target, legacy_reduction(size_average, reduce, reduction), weight); },
+         OptT weight) {
+        warn_target_size(input, target);
+        return F::mse_loss(input, target, legacy_reduction(size_average, reduce, reduction), weight);
+      },
       "input"_a, "target"_a, "size_average"_a = nb::none(), "reduce"_a = nb::none(), "reduction"_a = "mean",
       "weight"_a = nb::none());
   m.def(
       "l1_loss",
       [](const Tensor& input, const Tensor& target, OptB size_average, OptB reduce, const std::string& reduction,
-         OptT weight) { return F::l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), weight); },
+         OptT weight) {
+        warn_target_size(input, target);
+        return F::l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), weight);
+      },
       "input"_a, "target"_a, "size_average"_a = nb::none(), "reduce"_a = nb::none(), "reduction"_a = "mean",
       "weight"_a = nb::none());
   m.def(
       "smooth_l1_loss",
       [](const Tensor& input, const Tensor& target, OptB size_average, OptB reduce, const std::string& reduction,
          double beta) {
+        warn_target_size(input, target);
         return F::smooth_l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), beta);
       },
       "input"_a, "target"_a, "size_average"_a = nb::none(), "reduce"_a = nb::none(), "reduction"_a = "mean",
       "beta"_a = 1.0);
-  m.def("huber_loss", &F::huber_loss, "input"_a, "target"_a, "reduction"_a = "mean", "delta"_a = 1.0,
-        "weight"_a = nb::none());
+  m.def(
+      "huber_loss",
+      [](const Tensor& input, const Tensor& target, const std::string& reduction, double delta, OptT weight) {
+        warn_target_size(input, target);
+        return F::huber_loss(input, target, reduction, delta, weight);
+      },
+      "input"_a, "target"_a, "reduction"_a = "mean", "delta"_a = 1.0, "weight"_a = nb::none());
   m.def(
       "kl_div",
       [](const Tensor& input, const Tensor& target, OptB size_average, OptB reduce, const std::string& reduction,
          bool log_target) {
+        if (!size_average && !reduce && reduction == "mean")
+          warn(
+              "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+              "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to "
+              "behave the same as 'batchmean' in the next major release.");
         return F::kl_div(input, target, legacy_reduction(size_average, reduce, reduction), log_target);
       },
       "input"_a, "target"_a, "size_average"_a = nb::none(), "reduce"_a = nb::none(), "reduction"_a = "mean",

@@ -106,6 +106,7 @@ MHA_CASES = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:Support for mismatched key_padding_mask:UserWarning")
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", list(MHA_CASES))
 def test_multi_head_attention_forward(rng, dtype, case):
@@ -151,6 +152,20 @@ def test_mha_returns_none_weights_without_need_weights(rng):
     out, weights = FF.multi_head_attention_forward(x, x, x, E, 2, w, None, None, None, False, 0.0, ow, None,
                                                    need_weights=False)
     assert weights is None and tuple(out.shape) == (3, 2, E)
+
+
+def test_mha_mismatched_mask_types_warn_as_torch(rng):
+    E = 4
+    x = rand(rng, 3, 2, E).astype("float32")
+    w, ow = rand(rng, 3 * E, E).astype("float32"), rand(rng, E, E).astype("float32")
+    kpm, am = np.zeros((2, 3), dtype=bool), np.zeros((3, 3), dtype="float32")
+    messages = []
+    for lib, conv in [(FF, fl.tensor), (F, torch.from_numpy)]:
+        with pytest.warns(UserWarning) as rec:
+            lib.multi_head_attention_forward(conv(x), conv(x), conv(x), E, 2, conv(w), None, None, None, False, 0.0,
+                                             conv(ow), None, key_padding_mask=conv(kpm), attn_mask=conv(am))
+        messages.append([str(r.message) for r in rec])
+    assert messages[0] == messages[1]
 
 
 def _both(rng):

@@ -106,3 +106,12 @@ def test_alpha_dropout_keeps_mean_and_variance(fn):
 def test_errors(call):
     a = np.ones(5, dtype="float32")
     raises_like(lambda: call(FF, fl.tensor(a)), lambda: call(F, torch.from_numpy(a)))
+
+
+def test_dropout2d_rank_warnings_match_torch():
+    for shape in [(2, 3), (2, 3, 4, 5, 6)]:
+        with pytest.warns(UserWarning) as got:
+            FF.dropout2d(fl.ones(*shape), 0.5)
+        with pytest.warns(UserWarning) as want:
+            F.dropout2d(torch.ones(*shape), 0.5)
+        assert str(got[0].message) == str(want[0].message)

@@ -10,6 +10,11 @@ import flashlight as fl
 import flashlight.nn.functional as FF
 from functional_parity import G, check, raises_like
 
+# Both libraries warn on broadcast targets, kl_div's 'mean' and the legacy arguments; test_warnings_match_torch
+# compares those warnings, elsewhere they are expected noise.
+pytestmark = [pytest.mark.filterwarnings("ignore:Using a target size:UserWarning"),
+              pytest.mark.filterwarnings("ignore:reduction. 'mean' divides:UserWarning"),
+              pytest.mark.filterwarnings("ignore:size_average and reduce args:UserWarning")]
 DTYPES = ["float32", "float64"]
 REDUCTIONS = ["mean", "sum", "none"]
 
@@ -216,3 +221,20 @@ def test_errors(case):
         return T
 
     raises_like(lambda: ERROR_CASES[case](FF, maker(FF)), lambda: ERROR_CASES[case](F, maker(F)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, T: L.mse_loss(T(3, 4), T(4)),
+    lambda L, T: L.huber_loss(T(3, 4), T(1, 4)),
+    lambda L, T: L.kl_div(T(3, 4), T(3, 4)),
+    lambda L, T: L.l1_loss(T(3), T(3), size_average=False),
+])
+def test_warnings_match_torch(call):
+    def T(lib):
+        return lambda *shape: fl.ones(*shape) if lib is FF else torch.ones(*shape)
+
+    with pytest.warns(UserWarning) as got:
+        call(FF, T(FF))
+    with pytest.warns(UserWarning) as want:
+        call(F, T(F))
+    assert [str(w.message) for w in got] == [str(w.message) for w in want]
