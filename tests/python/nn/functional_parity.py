@@ -114,3 +114,14 @@ def raises_like(fn_fl, fn_torch):
     assert type(errs[0]).__name__ == type(errs[1]).__name__, f"{type(errs[0]).__name__}: {errs[0]} vs " \
                                                             f"{type(errs[1]).__name__}: {errs[1]}"
     return errs
+
+
+def check_double_backward(fn, x, tol=1e-9):
+    """Gradient of |d fn(x) / dx|^2 (backward through a create_graph backward) in both libraries, float64."""
+    results = []
+    for lib, mod, conv in [(fl, FF, fl.tensor), (torch, F, lambda a: torch.from_numpy(a.copy()))]:
+        X = conv(np.asarray(x, dtype="float64")).requires_grad_()
+        (g,) = lib.autograd.grad(fn(lib, mod, X), [X], create_graph=True)
+        (h,) = lib.autograd.grad((g * g).sum(), [X])
+        results.append(numpy_of(h))
+    np.testing.assert_allclose(results[0], results[1], rtol=tol, atol=tol)

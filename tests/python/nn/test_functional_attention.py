@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 import flashlight as fl
 import flashlight.nn.functional as FF
-from functional_parity import G, check, raises_like
+from functional_parity import G, check, check_double_backward, raises_like
 
 DTYPES = ["float32", "float64"]
 
@@ -103,6 +103,8 @@ MHA_CASES = {
     "causal with weights": dict(attn_mask="causal", is_causal=True),
     "unbatched": dict(unbatched=True, kpm=True),
     "eval with dropout": dict(training=False, dropout_p=0.5),
+    "static key and value": dict(static=True, kpm=True),
+    "static, no weights": dict(static=True, need_weights=False),
 }
 
 
@@ -125,6 +127,8 @@ def test_multi_head_attention_forward(rng, dtype, case):
               dropout_p=c.get("dropout_p", 0.0), training=c.get("training", True),
               need_weights=c.get("need_weights", True), average_attn_weights=c.get("average", True),
               is_causal=c.get("is_causal", False))
+    if c.get("static"):
+        kw["static_k"], kw["static_v"] = G(rand(rng, N * H, S, E // H)), G(rand(rng, N * H, S, E // H))
     if c.get("kpm"):
         kpm = rng.uniform(size=(nb, S)) > 0.7
         kpm[:, 0] = False
@@ -220,3 +224,8 @@ ERRORS = {
 def test_errors(rng, case):
     maker = _both(rng)
     raises_like(lambda: ERRORS[case](FF, maker(FF)), lambda: ERRORS[case](F, maker(F)))
+
+
+def test_double_backward(rng):
+    check_double_backward(lambda lib, m, X: m.scaled_dot_product_attention(X[None], X[None], X[None]).pow(2).sum(),
+                          rng.uniform(0.1, 0.9, (3, 4)))

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 import flashlight as fl
 import flashlight.nn.functional as FF
-from functional_parity import G, check, raises_like
+from functional_parity import G, check, check_double_backward, raises_like
 
 # Both libraries warn on broadcast targets, kl_div's 'mean' and the legacy arguments; test_warnings_match_torch
 # compares those warnings, elsewhere they are expected noise.
@@ -238,3 +238,13 @@ def test_warnings_match_torch(call):
     with pytest.warns(UserWarning) as want:
         call(F, T(F))
     assert [str(w.message) for w in got] == [str(w.message) for w in want]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, m, X: m.binary_cross_entropy(X, X.detach() * 0 + 0.3),
+    lambda lib, m, X: m.binary_cross_entropy_with_logits(X, X.detach() * 0 + 0.3),
+    lambda lib, m, X: m.cross_entropy(X, lib.tensor([0, 1, 3]), label_smoothing=0.1),
+    lambda lib, m, X: m.smooth_l1_loss(X, X.detach() * 0 + 0.5, beta=0.5),
+])
+def test_double_backward(rng, fn):
+    check_double_backward(fn, rng.uniform(0.1, 0.9, (3, 4)))

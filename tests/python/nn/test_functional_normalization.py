@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 import flashlight as fl
 import flashlight.nn.functional as FF
-from functional_parity import G, assert_close, check, raises_like
+from functional_parity import G, assert_close, check, check_double_backward, raises_like
 
 DTYPES = ["float32", "float64"]
 
@@ -137,3 +137,12 @@ def test_errors(rng, call):
         return x, C
 
     raises_like(lambda: call(FF, *make(FF)), lambda: call(F, *make(F)))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, m, X: m.layer_norm(X, [4]).pow(3).sum(),
+    lambda lib, m, X: m.batch_norm(X, None, None, training=True).pow(3).sum(),
+    lambda lib, m, X: m.group_norm(X.reshape(3, 2, 2), 2).pow(3).sum(),
+])
+def test_double_backward(rng, fn):
+    check_double_backward(fn, rng.uniform(0.1, 0.9, (3, 4)))
