@@ -18,6 +18,12 @@ void init_nn_normalization(nb::module_& m) {
         return F::layer_norm(input, shape_of(normalized_shape), weight, bias, eps);
       },
       "input"_a, "normalized_shape"_a, "weight"_a = nb::none(), "bias"_a = nb::none(), "eps"_a = 1e-5);
+  m.def(
+      "rms_norm",
+      [](const Tensor& input, nb::handle normalized_shape, OptT weight, std::optional<double> eps) {
+        return F::rms_norm(input, shape_of(normalized_shape), weight, eps);
+      },
+      "input"_a, "normalized_shape"_a, "weight"_a = nb::none(), "eps"_a = nb::none());
   m.def("group_norm", &F::group_norm, "input"_a, "num_groups"_a, "weight"_a = nb::none(), "bias"_a = nb::none(),
         "eps"_a = 1e-5);
   m.def(

@@ -9,7 +9,7 @@ namespace fl::test {
 namespace {
 namespace F = fl::nn::functional;
 
-static ValueTested kValues({"batch_norm", "instance_norm", "layer_norm", "group_norm", "normalize"});
+static ValueTested kValues({"batch_norm", "instance_norm", "layer_norm", "rms_norm", "group_norm", "normalize"});
 
 Tensor t64(std::initializer_list<double> v, const Shape& shape) {
   return fl::tensor(std::vector<double>(v), shape, TensorOptions(kFloat64));
@@ -58,6 +58,21 @@ TEST(NnNormalization, LayerNormGroupNormInstanceNorm) {
   F::instance_norm(t64({1, 3, 2, 6}, {1, 2, 2}), rm, rv, std::nullopt, std::nullopt, true, 0.5);
   expect_values(rm, {1.0, 2.0}, {2}, 1e-12);
   expect_values(rv, {1.5, 4.5}, {2}, 1e-12);
+}
+
+TEST(NnNormalization, RmsNorm) {
+  // rms of {3, 4} is sqrt(12.5); of {1, 1, 1, 1} is 1.
+  const double r = std::sqrt(12.5);
+  expect_values(F::rms_norm(t64({3, 4}, {1, 2}), {2}, std::nullopt, 0.0), {3 / r, 4 / r}, {1, 2}, 1e-12);
+  expect_values(F::rms_norm(t64({1, -1, 1, -1}, {1, 2, 2}), {2, 2}, t64({1, 2, 3, 4}, {2, 2}), 0.0), {1, -2, 3, -4},
+                {1, 2, 2}, 1e-12);
+  // The default eps is float32's machine epsilon: a zero row stays zero, finitely.
+  expect_values(F::rms_norm(fl::zeros({1, 3}), {3}), {0, 0, 0}, {1, 3});
+  expect_error_containing<Error>(
+      [] {
+        F::rms_norm(fl::randn({2, 3}), {4});
+      },
+      "Given normalized_shape=[4], expected input with shape [*4], but got input of size[2, 3]");
 }
 
 TEST(NnNormalization, Normalize) {
@@ -119,6 +134,11 @@ static GradCases kGrads({
     {"layer_norm",
      [](auto& x) {
        return F::layer_norm(x[0], {2, 3}, x[1], std::nullopt, 1e-3);
+     },
+     {{2, 2, 3}, {2, 3}}},
+    {"rms_norm",
+     [](auto& x) {
+       return F::rms_norm(x[0], {2, 3}, x[1]);
      },
      {{2, 2, 3}, {2, 3}}},
     {"group_norm", [](auto& x) { return F::group_norm(x[0], 2, x[1], x[2]); }, {{2, 4, 3}, {4}, {4}}},

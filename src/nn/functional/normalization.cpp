@@ -2,6 +2,8 @@
 // input, weight and bias; batch_norm's running statistics are updated in place on the caller's buffers.
 #include "fl/nn/functional/normalization.h"
 
+#include <limits>
+
 #include "fl/autograd.h"
 #include "fl/ops/binary.h"
 #include "fl/ops/reduction.h"
@@ -137,14 +139,19 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& running_m
   return out;
 }
 
-Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight,
-                  const std::optional<Tensor>& bias, double eps) {
+namespace {
+
+// torch's checks of normalized_shape against the input's trailing dims and the parameters' shapes; returns the
+// normalised axes. `sep` is what torch prints after "[*" in the expected shape (", " for layer_norm, "" for rms_norm).
+std::vector<int> trailing_axes(const Tensor& input, const Shape& normalized_shape,
+                               std::initializer_list<std::pair<const std::optional<Tensor>*, const char*>> params,
+                               const char* sep) {
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
   FL_CHECK(k >= 1,
            "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, "
            "but got normalized_shape = ",
            shape_to_string(normalized_shape));
-  for (auto [t, what] : {std::pair{&weight, "weight"}, {&bias, "bias"}})
+  for (auto [t, what] : params)
     FL_CHECK(!*t || (*t)->sizes() == normalized_shape, "Expected ", what,
              " to be of same shape as normalized_shape, but got ", what, " of shape ", shape_to_string((*t)->sizes()),
              " and normalized_shape = ", shape_to_string(normalized_shape));
@@ -152,15 +159,23 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std:
   for (int64_t i = 0; fits && i < k; ++i) fits = input.size(input.dim() - k + i) == normalized_shape[i];
   if (!fits) {
     std::string expected = "[*";
-    for (auto s : normalized_shape) expected += ", " + std::to_string(s);
+    for (size_t i = 0; i < normalized_shape.size(); ++i)
+      expected += (i ? ", " : sep) + std::to_string(normalized_shape[i]);
     throw Error("Given normalized_shape=" + shape_to_string(normalized_shape) + ", expected input with shape " +
                 expected + "], but got input of size" + shape_to_string(input.sizes()));
   }
-  FL_CHECK(input.is_floating_point(), "layer_norm: expected a floating point input, got ",
-           scalar_type_name(input.dtype()));
-  const Dtype d = input.dtype(), acc = acc_dtype(d);
+  FL_CHECK(input.is_floating_point(), "expected a floating point input, got ", scalar_type_name(input.dtype()));
   std::vector<int> ax;
   for (int64_t i = input.dim() - k; i < input.dim(); ++i) ax.push_back(static_cast<int>(i));
+  return ax;
+}
+
+}  // namespace
+
+Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight,
+                  const std::optional<Tensor>& bias, double eps) {
+  const std::vector<int> ax = trailing_axes(input, normalized_shape, {{&weight, "weight"}, {&bias, "bias"}}, ", ");
+  const Dtype d = input.dtype(), acc = acc_dtype(d);
   const mx::Shape pshape = to_mx_shape(normalized_shape);
   Inputs ins;
   ins.add(input);
@@ -168,6 +183,28 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const std:
   return apply1("NativeLayerNormBackward0", fn1([=](const Arrays& in) {
                   auto s = standardize(cast(in[0], acc), ax, eps);
                   return cast(affine(s.y, opt_at(in, iw, acc), opt_at(in, ib, acc), pshape), d);
+                }),
+                ins.tensors, kSaveAll);
+}
+
+Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight,
+                std::optional<double> eps) {
+  const std::vector<int> ax = trailing_axes(input, normalized_shape, {{&weight, "weight"}}, "");
+  const Dtype d = input.dtype(), acc = acc_dtype(d);
+  // eps defaults to the machine epsilon of the input's dtype, as torch.finfo(input.dtype).eps.
+  const double e = eps.value_or(d == kFloat64    ? std::numeric_limits<double>::epsilon()
+                                : d == kFloat16  ? 0.0009765625
+                                : d == kBFloat16 ? 0.0078125
+                                                 : std::numeric_limits<float>::epsilon());
+  const mx::Shape pshape = to_mx_shape(normalized_shape);
+  Inputs ins;
+  ins.add(input);
+  const int iw = ins.add(weight);
+  return apply1("MulBackward0", fn1([=](const Arrays& in) {
+                  // torch normalises in the accumulation dtype, casts back, then applies the weight.
+                  auto x = cast(in[0], acc);
+                  auto y = cast(mx::multiply(x, mx::rsqrt(mx::add(mx::mean(mx::square(x), ax, true), c(e, x)))), d);
+                  return iw < 0 ? y : mx::multiply(y, mx::reshape(cast(in[iw], d), pshape));
                 }),
                 ins.tensors, kSaveAll);
 }
@@ -213,6 +250,7 @@ static OpRegistrar registrar({
     {"batch_norm", "nn.normalization", true},
     {"instance_norm", "nn.normalization", true},
     {"layer_norm", "nn.normalization", true},
+    {"rms_norm", "nn.normalization", true},
     {"group_norm", "nn.normalization", true},
     {"normalize", "nn.normalization", true},
 });

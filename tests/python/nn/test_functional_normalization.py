@@ -71,6 +71,13 @@ def test_layer_norm(rng, dtype, shape, normalized):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape,normalized", [((4, 5), [5]), ((2, 3, 4), [3, 4])])
+def test_rms_norm(rng, dtype, shape, normalized):
+    check("rms_norm", [G(rand(rng, *shape)), normalized], {}, dtype)
+    check("rms_norm", [G(rand(rng, *shape)), normalized, G(rand(rng, *normalized))], {"eps": 1e-3}, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,groups", [((2, 6), 3), ((2, 6, 5), 2), ((3, 4, 2, 3), 4), ((2, 4, 3), 1)])
 def test_group_norm(rng, dtype, shape, groups):
     C = shape[1]
@@ -119,6 +126,9 @@ def _pair(rng, *shape):
     lambda L, x, C: L.layer_norm(x(2, 3), [4]),
     lambda L, x, C: L.layer_norm(x(2, 3), [3], weight=C(4)),
     lambda L, x, C: L.layer_norm(x(2, 3), [3], bias=C(2)),
+    lambda L, x, C: L.rms_norm(x(2, 3), [4]),
+    lambda L, x, C: L.rms_norm(x(2, 3), [3], weight=C(4)),
+    lambda L, x, C: L.rms_norm(x(2, 3), []),
     lambda L, x, C: L.group_norm(x(2, 6, 4), 4),
     lambda L, x, C: L.group_norm(x(2, 6, 4), 3, weight=C(5)),
     lambda L, x, C: L.group_norm(x(6), 3),

@@ -1,4 +1,4 @@
-// torch.nn.functional's normalisation ops: batch_norm, instance_norm, layer_norm, group_norm, normalize.
+// torch.nn.functional's normalisation ops: batch_norm, instance_norm, layer_norm, rms_norm, group_norm, normalize.
 #pragma once
 #include <optional>
 
@@ -27,6 +27,11 @@ Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& running_m
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape,
                   const std::optional<Tensor>& weight = std::nullopt, const std::optional<Tensor>& bias = std::nullopt,
                   double eps = 1e-5);
+
+/// x / sqrt(mean(x^2) + eps) over the trailing dims given by normalized_shape, times weight (that shape). eps
+/// defaults to the machine epsilon of the input's dtype.
+Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight = std::nullopt,
+                std::optional<double> eps = std::nullopt);
 
 /// Normalises (N, C, *) input over groups of C / num_groups channels; weight and bias are per channel (C,).
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight = std::nullopt,
