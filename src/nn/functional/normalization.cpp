@@ -191,20 +191,18 @@ Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const std::o
                 std::optional<double> eps) {
   const std::vector<int> ax = trailing_axes(input, normalized_shape, {{&weight, "weight"}}, "");
   const Dtype d = input.dtype(), acc = acc_dtype(d);
-  // eps defaults to the machine epsilon of the input's dtype, as torch.finfo(input.dtype).eps.
-  const double e = eps.value_or(d == kFloat64    ? std::numeric_limits<double>::epsilon()
-                                : d == kFloat16  ? 0.0009765625
-                                : d == kBFloat16 ? 0.0078125
-                                                 : std::numeric_limits<float>::epsilon());
+  // As torch: everything in the accumulation dtype (float32 for half inputs), whose machine epsilon is the default
+  // eps, then one cast back.
+  const double e =
+      eps.value_or(acc == kFloat64 ? std::numeric_limits<double>::epsilon() : std::numeric_limits<float>::epsilon());
   const mx::Shape pshape = to_mx_shape(normalized_shape);
   Inputs ins;
   ins.add(input);
   const int iw = ins.add(weight);
   return apply1("MulBackward0", fn1([=](const Arrays& in) {
-                  // torch normalises in the accumulation dtype, casts back, then applies the weight.
                   auto x = cast(in[0], acc);
-                  auto y = cast(mx::multiply(x, mx::rsqrt(mx::add(mx::mean(mx::square(x), ax, true), c(e, x)))), d);
-                  return iw < 0 ? y : mx::multiply(y, mx::reshape(cast(in[iw], d), pshape));
+                  auto y = mx::multiply(x, mx::rsqrt(mx::add(mx::mean(mx::square(x), ax, true), c(e, x))));
+                  return cast(affine(y, opt_at(in, iw, acc), std::nullopt, pshape), d);
                 }),
                 ins.tensors, kSaveAll);
 }

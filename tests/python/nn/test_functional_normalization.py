@@ -156,3 +156,17 @@ def test_errors(rng, call):
 ])
 def test_double_backward(rng, fn):
     check_double_backward(fn, rng.uniform(0.1, 0.9, (3, 4)))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_matches_torch_exactly(rng, dtype):
+    # Statistics accumulate in float32 (rms_norm's default eps is float32's), then one rounding to the half type.
+    x, w, b = rand(rng, 4, 6).astype("float32"), rng.uniform(0.5, 2, 6).astype("float32"), rand(rng, 6)
+    fx, tx = fl.tensor(x).to(getattr(fl, dtype)), torch.from_numpy(x).to(getattr(torch, dtype))
+    fw, tw = fl.tensor(w).to(getattr(fl, dtype)), torch.from_numpy(w).to(getattr(torch, dtype))
+    fb, tb = fl.tensor(b.astype("float32")).to(getattr(fl, dtype)), torch.from_numpy(b.astype("float32")).to(
+        getattr(torch, dtype))
+    for got, want in [(FF.rms_norm(fx, [6], fw), F.rms_norm(tx, [6], tw)),
+                      (FF.layer_norm(fx, [6], fw, fb), F.layer_norm(tx, [6], tw, tb))]:
+        assert str(got.dtype).split(".")[-1] == dtype
+        np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())

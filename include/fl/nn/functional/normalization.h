@@ -29,7 +29,7 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape,
                   double eps = 1e-5);
 
 /// x / sqrt(mean(x^2) + eps) over the trailing dims given by normalized_shape, times weight (that shape). eps
-/// defaults to the machine epsilon of the input's dtype.
+/// defaults to the machine epsilon of the computation dtype (float32 for half inputs, as torch).
 Tensor rms_norm(const Tensor& input, const Shape& normalized_shape, const std::optional<Tensor>& weight = std::nullopt,
                 std::optional<double> eps = std::nullopt);
 
