@@ -1,6 +1,12 @@
-// Bindings for this family (not yet bound).
+// Bindings for fl/nn/functional/distance.h with torch.nn.functional's signatures.
 #include "bind.h"
+#include "fl/nn/functional/distance.h"
 
 namespace flpy {
-void init_nn_distance(nb::module_& m) {}
+namespace F = fl::nn::functional;
+
+void init_nn_distance(nb::module_& m) {
+  m.def("cosine_similarity", &F::cosine_similarity, "x1"_a, "x2"_a, "dim"_a = 1, "eps"_a = 1e-8);
+  m.def("pairwise_distance", &F::pairwise_distance, "x1"_a, "x2"_a, "p"_a = 2.0, "eps"_a = 1e-6, "keepdim"_a = false);
+}
 }  // namespace flpy
