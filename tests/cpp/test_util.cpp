@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace fl::test {
@@ -46,11 +48,13 @@ Tensor random_input(const Shape& shape, double lo, double hi, uint64_t seed) {
   return rand(shape, kFloat64, &g) * (hi - lo) + lo;
 }
 
-void expect_gradcheck(const Fn& fn, const std::vector<Tensor>& inputs, double eps, double atol, double rtol) {
+void expect_gradcheck(const Fn& fn, const std::vector<Tensor>& inputs, double eps, double atol, double rtol,
+                      const std::vector<int>& fixed_inputs) {
   std::vector<Tensor> leaves;
-  for (auto& x : inputs) {
-    Tensor l = x.detach().clone();
-    if (l.is_floating_point()) l.requires_grad_(true);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Tensor l = inputs[i].detach().clone();
+    bool fixed = std::find(fixed_inputs.begin(), fixed_inputs.end(), static_cast<int>(i)) != fixed_inputs.end();
+    if (l.is_floating_point() && !fixed) l.requires_grad_(true);
     leaves.push_back(l);
   }
   Tensor out = fn(leaves);

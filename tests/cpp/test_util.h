@@ -42,9 +42,10 @@ struct ValueTested {
   ValueTested(std::initializer_list<const char*> ops);
 };
 
-/// Central finite differences in float64 against autograd (first order), with a random cotangent.
+/// Central finite differences in float64 against autograd (first order), with a random cotangent. Inputs at
+/// `fixed_inputs` are held constant (not differentiated).
 void expect_gradcheck(const Fn& fn, const std::vector<Tensor>& inputs, double eps = 1e-6, double atol = 1e-6,
-                      double rtol = 1e-5);
+                      double rtol = 1e-5, const std::vector<int>& fixed_inputs = {});
 
 /// The message of the exception f throws, or "" if it throws none.
 template <typename F>
