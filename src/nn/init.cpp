@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 
 #include "fl/autograd.h"
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
+#include "fl/ops/indexing.h"
+#include "fl/ops/shape.h"
 #include "fl/ops/reduction.h"
 #include "fl/ops/unary.h"
 
@@ -70,34 +73,55 @@ Tensor normal_(Tensor tensor, double mean, double std, Generator* gen) {
   return assign(tensor, fl::normal(mean, std, tensor.sizes(), like(tensor), gen));
 }
 
+namespace {
+// Rejection sampling: each round proposes enough candidates for the slots still empty at the expected acceptance
+// rate, and keeps the accepted ones (independent draws from the target, so their order does not matter).
+using Proposal = std::function<std::pair<Tensor, Tensor>(int64_t)>;  // m -> (candidates, accepted mask)
+Tensor rejection_sample(int64_t n, double rate, const Proposal& propose) {
+  std::vector<Tensor> parts;
+  for (int64_t filled = 0; filled < n;) {
+    int64_t need = n - filled;
+    double want = 1.1 * static_cast<double>(need) / std::max(rate, 1e-9) + 64;
+    auto m = static_cast<int64_t>(std::min(want, double{1 << 22}));
+    auto [candidates, accepted] = propose(m);
+    Tensor kept = candidates.masked_select(accepted);
+    int64_t got = std::min(kept.numel(), need);
+    if (got > 0) parts.push_back(kept.slice(0, 0, got));
+    filled += got;
+    rate = kept.numel() > 0 ? static_cast<double>(kept.numel()) / static_cast<double>(m) : rate / 16;
+  }
+  return parts.empty() ? Tensor() : fl::cat(parts);
+}
+}  // namespace
+
 Tensor trunc_normal_(Tensor tensor, double mean, double std, double a, double b, Generator* gen) {
   NoGradGuard no_grad;
-  const Shape& shape = tensor.sizes();
   TensorOptions opts = like(tensor);
   double p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std);
+  Proposal propose;
+  double rate = p;
   if (p > 0.3) {
-    // Most draws land in [a, b]: redraw the others. Bounds compare in the tensor's dtype, as torch's.
-    Tensor result = fl::normal(mean, std, shape, opts, gen);
-    while (true) {
-      Tensor outside = fl::logical_or(result < a, result > b);
-      if (!fl::any(outside).item<bool>()) break;
-      result = fl::where(outside, fl::normal(mean, std, shape, opts, gen), result);
-    }
-    return assign(tensor, result);
+    // Most normal draws land in [a, b]: keep those. Bounds compare in the tensor's dtype, as torch's.
+    propose = [=](int64_t m) {
+      Tensor c = fl::normal(mean, std, {m}, opts, gen);
+      return std::pair{c, fl::logical_and(c >= a, c <= b)};
+    };
+  } else {
+    // Little mass in [a, b]: uniform proposals on [a, b], accepted with the density's ratio to its peak there.
+    double mode = std::max(a, std::min(mean, b));
+    double log_peak = -0.5 * std::pow((mode - mean) / std, 2);
+    rate = p * std * std::sqrt(2 * M_PI) * std::exp(-log_peak) / (b - a);
+    propose = [=](int64_t m) {
+      Tensor c = fl::uniform({m}, a, b, opts, gen);
+      Tensor log_accept = fl::square((c - mean) / std) * -0.5 - log_peak;
+      return std::pair{c, fl::log(fl::rand({m}, opts, gen)) <= log_accept};
+    };
   }
-  // Little mass in [a, b]: uniform proposals on [a, b], accepted with the density's ratio to its peak there.
-  double mode = std::max(a, std::min(mean, b));
-  double log_peak = -0.5 * std::pow((mode - mean) / std, 2);
-  auto log_accept = [&](const Tensor& x) { return fl::square((x - mean) / std) * -0.5 - log_peak; };
-  auto reject = [&](const Tensor& x) { return fl::log(fl::rand(shape, opts, gen)) > log_accept(x); };
-  Tensor result = fl::uniform(shape, a, b, opts, gen);
-  Tensor pending = reject(result);
-  while (fl::any(pending).item<bool>()) {
-    Tensor candidates = fl::uniform(shape, a, b, opts, gen);
-    result = fl::where(pending, candidates, result);
-    pending = fl::logical_and(pending, reject(candidates));
+  if (tensor.numel() == 0) {
+    propose(0);  // still raises torch's error for integer tensors
+    return tensor;
   }
-  return assign(tensor, result);
+  return assign(tensor, rejection_sample(tensor.numel(), rate, propose).view(tensor.sizes()));
 }
 
 Tensor constant_(Tensor tensor, const Scalar& value) {
