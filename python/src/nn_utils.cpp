@@ -16,9 +16,10 @@ void init_nn_utils(nb::module_& m) {
         "error_if_nonfinite"_a = false, "foreach"_a = nb::none());
   m.def("clip_grad_value_", &utils::clip_grad_value_, "parameters"_a, "clip_value"_a, "foreach"_a = nb::none());
   m.def("parameters_to_vector", &utils::parameters_to_vector, "parameters"_a);
-  m.def("vector_to_parameters", [](const fl::Tensor& vec, const Tensors& parameters) {
-    utils::vector_to_parameters(vec, parameters);
-  }, "vec"_a, "parameters"_a);
+  m.def(
+      "vector_to_parameters",
+      [](const fl::Tensor& vec, const Tensors& parameters) { utils::vector_to_parameters(vec, parameters); }, "vec"_a,
+      "parameters"_a);
 }
 
 }  // namespace flpy

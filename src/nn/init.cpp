@@ -14,8 +14,8 @@
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
 #include "fl/ops/indexing.h"
-#include "fl/ops/shape.h"
 #include "fl/ops/reduction.h"
+#include "fl/ops/shape.h"
 #include "fl/ops/unary.h"
 
 namespace fl::nn::init {
@@ -35,7 +35,7 @@ double norm_cdf(double x) { return (1.0 + std::erf(x / std::sqrt(2.0))) / 2.0; }
 }  // namespace
 
 double calculate_gain(const std::string& nonlinearity, std::optional<double> param) {
-  static const char* linear_fns[] = {"linear",           "conv1d",           "conv2d",          "conv3d",
+  static const char* linear_fns[] = {"linear",           "conv1d",           "conv2d",           "conv3d",
                                      "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid"};
   for (const char* f : linear_fns)
     if (nonlinearity == f) return 1.0;
@@ -50,8 +50,7 @@ double calculate_gain(const std::string& nonlinearity, std::optional<double> par
 }
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor) {
-  FL_CHECK_VALUE(tensor.dim() >= 2,
-                 "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+  FL_CHECK_VALUE(tensor.dim() >= 2, "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
   int64_t receptive = 1;
   for (int64_t d = 2; d < tensor.dim(); ++d) receptive *= tensor.size(d);
   return {tensor.size(1) * receptive, tensor.size(0) * receptive};
@@ -60,7 +59,8 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor) {
 int64_t calculate_correct_fan(const Tensor& tensor, const std::string& mode) {
   std::string m = mode;
   std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
-  FL_CHECK_VALUE(m == "fan_in" || m == "fan_out", "Mode ", m, " not supported, please use one of ['fan_in', 'fan_out']");
+  FL_CHECK_VALUE(m == "fan_in" || m == "fan_out", "Mode ", m,
+                 " not supported, please use one of ['fan_in', 'fan_out']");
   auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(tensor);
   return m == "fan_in" ? fan_in : fan_out;
 }

@@ -76,8 +76,10 @@ Tensor Module::register_parameter(const std::string& name, Tensor tensor, bool r
 
 Tensor Module::register_buffer(const std::string& name, Tensor tensor, bool persistent) {
   check_new_name(name, "buffer", &buffers_);
-  if (persistent) non_persistent_.erase(name);
-  else non_persistent_.insert(name);
+  if (persistent)
+    non_persistent_.erase(name);
+  else
+    non_persistent_.insert(name);
   return buffers_.insert(name, tensor);
 }
 
@@ -125,8 +127,10 @@ OrderedDict<Tensor> Module::named_tensors(bool recurse, const std::string& prefi
   OrderedDict<Tensor> out;
   std::unordered_set<const TensorImpl*> memo;
   OrderedDict<std::shared_ptr<Module>> mods;
-  if (recurse) mods = named_modules(prefix, remove_duplicate);
-  else mods.insert(prefix, self_ptr());
+  if (recurse)
+    mods = named_modules(prefix, remove_duplicate);
+  else
+    mods.insert(prefix, self_ptr());
   for (auto& [mod_prefix, mod] : mods) {
     for (auto& [name, t] : buffers ? mod->buffers_ : mod->parameters_) {
       if (!t.defined() || memo.count(t.impl())) continue;
@@ -202,8 +206,10 @@ void Module::zero_grad(bool set_to_none) {
       continue;
     }
     Tensor& g = p.mutable_grad();
-    if (g.grad_fn()) g.detach_();
-    else g.requires_grad_(false);
+    if (g.grad_fn())
+      g.detach_();
+    else
+      g.requires_grad_(false);
     g.zero_();
   }
 }

@@ -41,9 +41,9 @@ void Module::load_from_state_dict(const StateDict& state_dict, const std::string
     // torch loads a 1-element 1-d checkpoint entry into a 0-d parameter (0.3-era files).
     if (param.dim() == 0 && input.dim() == 1 && input.size(0) == 1) input = input[0];
     if (input.sizes() != param.sizes()) {
-      error_msgs.push_back(fl::detail::concat("size mismatch for ", key, ": copying a param with shape ",
-                                          py_size(input.sizes()), " from checkpoint, the shape in current model is ",
-                                          py_size(param.sizes()), "."));
+      error_msgs.push_back(
+          fl::detail::concat("size mismatch for ", key, ": copying a param with shape ", py_size(input.sizes()),
+                             " from checkpoint, the shape in current model is ", py_size(param.sizes()), "."));
       continue;
     }
     try {
@@ -52,9 +52,9 @@ void Module::load_from_state_dict(const StateDict& state_dict, const std::string
       target.copy_(input);
     } catch (const std::exception& e) {
       error_msgs.push_back(fl::detail::concat("While copying the parameter named \"", key,
-                                          "\", whose dimensions in the model are ", py_size(param.sizes()),
-                                          " and whose dimensions in the checkpoint are ", py_size(input.sizes()),
-                                          ", an exception occurred : ('", e.what(), "',)."));
+                                              "\", whose dimensions in the model are ", py_size(param.sizes()),
+                                              " and whose dimensions in the checkpoint are ", py_size(input.sizes()),
+                                              ", an exception occurred : ('", e.what(), "',)."));
     }
   }
   // A key under prefix is unexpected unless it names a local entry, or its first component names a child.
@@ -115,8 +115,10 @@ void Module::apply_recursive(const std::function<Tensor(const Tensor&)>& fn) {
 }
 
 Module& Module::to(Dtype dtype) {
-  FL_CHECK_TYPE(is_floating_point(dtype), "nn.Module.to only accepts floating point or complex dtypes, but got "
-                                          "desired dtype=torch.", dtype_name(dtype));
+  FL_CHECK_TYPE(is_floating_point(dtype),
+                "nn.Module.to only accepts floating point or complex dtypes, but got "
+                "desired dtype=torch.",
+                dtype_name(dtype));
   NoGradGuard no_grad;
   apply_recursive([dtype](const Tensor& t) { return t.is_floating_point() ? t.to(dtype) : t; });
   return *this;
@@ -129,10 +131,13 @@ Module& Module::to(const Device& device) {
 }
 
 Module& Module::to(const Device& device, Dtype dtype) {
-  FL_CHECK_TYPE(is_floating_point(dtype), "nn.Module.to only accepts floating point or complex dtypes, but got "
-                                          "desired dtype=torch.", dtype_name(dtype));
+  FL_CHECK_TYPE(is_floating_point(dtype),
+                "nn.Module.to only accepts floating point or complex dtypes, but got "
+                "desired dtype=torch.",
+                dtype_name(dtype));
   NoGradGuard no_grad;
-  apply_recursive([&device, dtype](const Tensor& t) { return t.is_floating_point() ? t.to(device, dtype) : t.to(device); });
+  apply_recursive(
+      [&device, dtype](const Tensor& t) { return t.is_floating_point() ? t.to(device, dtype) : t.to(device); });
   return *this;
 }
 

@@ -1,9 +1,8 @@
 // fl::nn::init: gains and fans against torch's formulas, the statistics of large draws against the distributions
 // each initialiser promises, exact structure (eye, dirac, orthogonality), and torch's error messages.
-#include "fl/nn/init.h"
-
 #include <cmath>
 
+#include "fl/nn/init.h"
 #include "test_util.h"
 
 namespace fl::test {
@@ -15,8 +14,8 @@ double mean_of(const Tensor& t) { return t.to(kFloat64).mean().item<double>(); }
 double std_of(const Tensor& t) { return t.to(kFloat64).std({}, 0).item<double>(); }
 
 TEST(NnInit, CalculateGain) {
-  for (const char* f : {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-                        "conv_transpose3d", "sigmoid"})
+  for (const char* f :
+       {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid"})
     EXPECT_EQ(init::calculate_gain(f), 1.0) << f;
   EXPECT_DOUBLE_EQ(init::calculate_gain("tanh"), 5.0 / 3);
   EXPECT_DOUBLE_EQ(init::calculate_gain("relu"), std::sqrt(2.0));
@@ -35,10 +34,16 @@ TEST(NnInit, Fans) {
   expect_error_containing<ValueError>([&] { init::calculate_fan_in_and_fan_out(empty({3})); }, few);
   expect_error_containing<ValueError>([&] { init::xavier_uniform_(empty({3})); }, few);
   expect_error_containing<ValueError>([&] { init::kaiming_normal_(empty({3})); }, few);
-  expect_error_containing<ValueError>([&] { init::kaiming_uniform_(empty({3, 3}), 0, "fanout"); },
-                                      "Mode fanout not supported, please use one of ['fan_in', 'fan_out']");
-  expect_error_containing<ValueError>([&] { init::kaiming_uniform_(empty({3, 3}), 0, "fan_in", "foo"); },
-                                      "Unsupported nonlinearity foo");
+  expect_error_containing<ValueError>(
+      [&] {
+        init::kaiming_uniform_(empty({3, 3}), 0, "fanout");
+      },
+      "Mode fanout not supported, please use one of ['fan_in', 'fan_out']");
+  expect_error_containing<ValueError>(
+      [&] {
+        init::kaiming_uniform_(empty({3, 3}), 0, "fan_in", "foo");
+      },
+      "Unsupported nonlinearity foo");
 }
 
 TEST(NnInit, UniformAndNormalStatistics) {
@@ -98,8 +103,11 @@ TEST(NnInit, ConstantsEyeDirac) {
   EXPECT_EQ(d4.sum().item<double>(), 3.0);
   for (int64_t i = 0; i < 3; ++i) EXPECT_EQ(d4.index({i, i, 1, 1}).item<double>(), 1.0);
   EXPECT_EQ(init::dirac_(empty({2, 2, 2, 2, 2})).sum().item<double>(), 2.0);
-  expect_error_containing<ValueError>([] { init::dirac_(empty({3, 3})); },
-                                      "Only tensors with 3, 4, or 5 dimensions are supported");
+  expect_error_containing<ValueError>(
+      [] {
+        init::dirac_(empty({3, 3}));
+      },
+      "Only tensors with 3, 4, or 5 dimensions are supported");
   expect_error_containing<ValueError>([] { init::dirac_(empty({3, 3, 3}), 2); }, "dim 0 must be divisible by groups");
 }
 

@@ -50,7 +50,11 @@ TEST(NnLayers, LinearMatchesHandComputation) {
     nobias.weight.fill_(1.0);
   }
   expect_values(nobias(tensor({1.0, 2.0, 3.0}).view({1, 3})), {6, 6}, {1, 2});
-  expect_error_containing<Error>([&] { lin(zeros({5, 4})); }, "mat1 and mat2 shapes cannot be multiplied (5x4 and 3x2)");
+  expect_error_containing<Error>(
+      [&] {
+        lin(zeros({5, 4}));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (5x4 and 3x2)");
   // Gradients reach weight and bias.
   lin(ones({4, 3})).sum().backward();
   expect_values(lin.bias.grad(), {4, 4});
@@ -93,14 +97,26 @@ TEST(NnLayers, BilinearMatchesHandComputation) {
   expect_values(bil(tensor({1.0, 2.0}), ones({3})), {3.25}, {1});
   EXPECT_EQ(bil.repr(), "Bilinear(in1_features=2, in2_features=3, out_features=1, bias=True)");
   EXPECT_EQ(Bilinear(2, 3, 4, false).repr(), "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=False)");
-  expect_error_containing<Error>([&] { bil(zeros({5, 2}), zeros({5, 4})); },
-                                 "bilinear(): input2 size does not match weight size: got 4 but expected 3");
-  expect_error_containing<Error>([&] { bil(zeros({5, 3}), zeros({5, 3})); },
-                                 "bilinear(): input1 size does not match weight size: got 3 but expected 2");
-  expect_error_containing<Error>([&] { bil(zeros({5, 2}), zeros({6, 3})); },
-                                 "bilinear(): input batch dimensions do not match at dim 0: got 5 and 6");
-  expect_error_containing<Error>([&] { bil(zeros({5, 2}), zeros({3})); },
-                                 "bilinear(): input dimensions do not match: got 2 and 1");
+  expect_error_containing<Error>(
+      [&] {
+        bil(zeros({5, 2}), zeros({5, 4}));
+      },
+      "bilinear(): input2 size does not match weight size: got 4 but expected 3");
+  expect_error_containing<Error>(
+      [&] {
+        bil(zeros({5, 3}), zeros({5, 3}));
+      },
+      "bilinear(): input1 size does not match weight size: got 3 but expected 2");
+  expect_error_containing<Error>(
+      [&] {
+        bil(zeros({5, 2}), zeros({6, 3}));
+      },
+      "bilinear(): input batch dimensions do not match at dim 0: got 5 and 6");
+  expect_error_containing<Error>(
+      [&] {
+        bil(zeros({5, 2}), zeros({3}));
+      },
+      "bilinear(): input dimensions do not match: got 2 and 1");
 }
 
 TEST(NnLayers, FlattenUnflattenIdentity) {
@@ -111,8 +127,11 @@ TEST(NnLayers, FlattenUnflattenIdentity) {
   EXPECT_EQ(Unflatten(1, {3, 20})(Flatten()(x)).sizes(), (Shape{2, 3, 20}));
   EXPECT_EQ(Unflatten(-1, {-1, 5})(zeros({2, 10})).sizes(), (Shape{2, 2, 5}));
   EXPECT_TRUE(Unflatten(1, {3, 4, 5})(Flatten()(x)).equal(x));
-  expect_error_containing<Error>([] { Unflatten(1, {2, 3})(zeros({4, 5})); },
-                                 "unflatten: Provided sizes [2, 3] don't multiply up to the size of dim 1 (5)");
+  expect_error_containing<Error>(
+      [] {
+        Unflatten(1, {2, 3})(zeros({4, 5}));
+      },
+      "unflatten: Provided sizes [2, 3] don't multiply up to the size of dim 1 (5)");
   EXPECT_EQ(Flatten().repr(), "Flatten(start_dim=1, end_dim=-1)");
   EXPECT_EQ(Flatten(0, -1).repr(), "Flatten(start_dim=0, end_dim=-1)");
   EXPECT_EQ(Unflatten(1, {2, 5}).repr(), "Unflatten(dim=1, unflattened_size=(2, 5))");
@@ -137,9 +156,8 @@ TEST(NnLayers, ActivationValues) {
   GELU gelu;
   expect_elementwise(gelu, [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); });
   GELU gelu_tanh("tanh");
-  expect_elementwise(gelu_tanh, [](double v) {
-    return 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v)));
-  });
+  expect_elementwise(
+      gelu_tanh, [](double v) { return 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v))); });
   SiLU silu;
   expect_elementwise(silu, [](double v) { return v * sigmoid_d(v); });
   Mish mish;
@@ -193,14 +211,20 @@ TEST(NnLayers, SoftmaxFamilyAndGlu) {
   expect_values(Softmax()(zeros({4})), {0.25, 0.25, 0.25, 0.25});
   expect_values(Softmax()(zeros({2, 1, 1})).sum({0}), {1.0}, {1, 1});
   expect_values(Softmax2d()(zeros({2, 4, 1, 1})).sum({1}), {1.0, 1.0}, {2, 1, 1});
-  expect_error_containing<ValueError>([] { Softmax2d()(zeros({2, 2})); },
-                                      "Softmax2d: expected input to be 3D or 4D, got 2D instead");
+  expect_error_containing<ValueError>(
+      [] {
+        Softmax2d()(zeros({2, 2}));
+      },
+      "Softmax2d: expected input to be 3D or 4D, got 2D instead");
   // GLU: first half * sigmoid(second half).
   Tensor g = f64({1.0, 2.0, 0.0, 1.0}, Shape{1, 4});
   expect_values(GLU()(g), {1.0 * 0.5, 2.0 * sigmoid_d(1.0)}, {1, 2});
   expect_values(GLU(0)(tensor({3.0, 0.0})), {1.5});
-  expect_error_containing<Error>([] { GLU()(zeros({2, 3})); },
-                                 "Halving dimension must be even, but dimension 1 is size 3");
+  expect_error_containing<Error>(
+      [] {
+        GLU()(zeros({2, 3}));
+      },
+      "Halving dimension must be even, but dimension 1 is size 3");
 }
 
 TEST(NnLayers, PReLUAndRReLU) {
@@ -215,12 +239,18 @@ TEST(NnLayers, PReLUAndRReLU) {
   expect_values(y.select(0, 0), {-0.1, -0.1, -0.2, -0.2, -0.3, -0.3}, {3, 2});
   y.sum().backward();
   expect_values(prelu.weight.grad(), {-4, -4, -4});
-  expect_error_containing<Error>([&] { prelu(zeros({2, 4})); },
-                                 "Mismatch of parameter numbers and input channel size. Found parameter numbers = 3 "
-                                 "and channel size = 4.");
+  expect_error_containing<Error>(
+      [&] {
+        prelu(zeros({2, 4}));
+      },
+      "Mismatch of parameter numbers and input channel size. Found parameter numbers = 3 "
+      "and channel size = 4.");
   expect_error_containing<Error>([&] { prelu(zeros({})); }, "Not allow zero-dim input tensor.");
-  expect_error_containing<Error>([&] { prelu(zeros({2, 3}, kFloat64)); },
-                                 "prelu: Type promoting not supported. Got Double and Float");
+  expect_error_containing<Error>(
+      [&] {
+        prelu(zeros({2, 3}, kFloat64));
+      },
+      "prelu: Type promoting not supported. Got Double and Float");
   // RReLU in training: each negative element gets its own slope in [lower, upper].
   RReLU rrelu(0.1, 0.3);
   Tensor neg = full({10000}, -1.0);
@@ -329,7 +359,7 @@ TEST(NnLayers, MlpTrainingLossFalls) {
   auto params = model->parameters();
   double first = 0, last = 0;
   for (int step = 0; step < 200; ++step) {
-    Tensor loss = ((*model)(x) - y).square().mean();
+    Tensor loss = ((*model)(x)-y).square().mean();
     model->zero_grad();
     loss.backward();
     utils::clip_grad_norm_(params, 5.0);

@@ -2,7 +2,6 @@
 // printed by torch 2.13 for the same structures), load_state_dict errors (torch's exact messages), modes,
 // conversion, hooks and printing.
 #include "fl/nn/module.h"
-
 #include "fl/nn/modules/activation.h"
 #include "fl/nn/modules/container.h"
 #include "fl/nn/modules/linear.h"
@@ -25,7 +24,8 @@ struct BatchNormLike : Module {
     register_buffer("num_batches_tracked", tensor(Scalar(int64_t{0})));
   }
   std::string extra_repr() const override {
-    return "4, eps=" + py_float(1e-5) + ", momentum=" + py_float(0.1) + ", affine=True, bias=True, "
+    return "4, eps=" + py_float(1e-5) + ", momentum=" + py_float(0.1) +
+           ", affine=True, bias=True, "
            "track_running_stats=True";
   }
 };
@@ -54,15 +54,15 @@ struct Net : Module {
 
 TEST(NnModule, NamesFollowTorchOrder) {
   auto net = std::make_shared<Net>();
-  EXPECT_EQ(net->state_dict().keys(),
-            (Keys{"p", "buf", "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "bn.weight",
-                  "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", "heads.0.weight",
-                  "heads.0.bias", "heads.1.weight", "heads.1.bias", "heads.2.weight", "heads.2.bias", "d.b.weight",
-                  "d.b.bias"}));
+  EXPECT_EQ(
+      net->state_dict().keys(),
+      (Keys{"p", "buf", "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "bn.weight", "bn.bias",
+            "bn.running_mean", "bn.running_var", "bn.num_batches_tracked", "heads.0.weight", "heads.0.bias",
+            "heads.1.weight", "heads.1.bias", "heads.2.weight", "heads.2.bias", "d.b.weight", "d.b.bias"}));
   EXPECT_EQ(net->named_parameters().keys(),
             (Keys{"p", "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "bn.weight", "bn.bias",
-                  "heads.0.weight", "heads.0.bias", "heads.1.weight", "heads.1.bias", "heads.2.weight",
-                  "heads.2.bias", "d.b.weight", "d.b.bias"}));
+                  "heads.0.weight", "heads.0.bias", "heads.1.weight", "heads.1.bias", "heads.2.weight", "heads.2.bias",
+                  "d.b.weight", "d.b.bias"}));
   EXPECT_EQ(net->named_buffers().keys(),
             (Keys{"buf", "np", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"}));
   EXPECT_EQ(net->named_modules().keys(), (Keys{"", "layers", "layers.0", "layers.1", "layers.2", "bn", "heads",
@@ -235,8 +235,11 @@ TEST(NnModule, LoadStateDictBuffersAndScalars) {
   m.load_state_dict({{"s", tensor({4.0})}});
   EXPECT_EQ(m.get_parameter("s").item<double>(), 4.0);
   EXPECT_EQ(m.get_parameter("s").dim(), 0);
-  expect_error_containing<Error>([&] { m.load_state_dict({{"s", tensor({4.0})}, {"hidden", zeros({2})}}); },
-                                 "Unexpected key(s) in state_dict: \"hidden\".");
+  expect_error_containing<Error>(
+      [&] {
+        m.load_state_dict({{"s", tensor({4.0})}, {"hidden", zeros({2})}});
+      },
+      "Unexpected key(s) in state_dict: \"hidden\".");
   BatchNormLike bn;
   StateDict sd = bn.state_dict();
   sd.insert("num_batches_tracked", tensor(Scalar(int64_t{7})));

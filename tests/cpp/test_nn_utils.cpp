@@ -1,10 +1,9 @@
 // fl::nn::utils: clip_grad_norm_ against hand-computed norms (2, 1, inf), clip_grad_value_, and the
 // parameters <-> vector round trip.
-#include "fl/nn/utils.h"
-
 #include <cmath>
 #include <limits>
 
+#include "fl/nn/utils.h"
 #include "test_util.h"
 
 namespace fl::test {

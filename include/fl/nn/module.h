@@ -49,8 +49,8 @@ struct IncompatibleKeys {
 /// hook(module, inputs) before forward: nullopt keeps the inputs, a value replaces them.
 using ForwardPreHook = std::function<std::optional<std::vector<Tensor>>(Module&, const std::vector<Tensor>&)>;
 /// hook(module, inputs, outputs) after forward: nullopt keeps the outputs, a value replaces them.
-using ForwardHook = std::function<std::optional<std::vector<Tensor>>(Module&, const std::vector<Tensor>&,
-                                                                     const std::vector<Tensor>&)>;
+using ForwardHook =
+    std::function<std::optional<std::vector<Tensor>>(Module&, const std::vector<Tensor>&, const std::vector<Tensor>&)>;
 
 namespace detail {
 /// The class name of a type without namespaces ("fl::nn::Linear" -> "Linear").
@@ -95,15 +95,15 @@ class Module : public std::enable_shared_from_this<Module> {
   /// Registers a buffer; non-persistent buffers stay out of state_dict().
   Tensor register_buffer(const std::string& name, Tensor tensor, bool persistent = true);
   template <typename M>
-    requires std::derived_from<M, Module>
-  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+  requires std::derived_from<M, Module> std::shared_ptr<M> register_module(const std::string& name,
+                                                                           std::shared_ptr<M> module) {
     add_child(name, module);
     return module;
   }
   /// A module value is moved into a new shared_ptr.
   template <typename M>
-    requires(std::derived_from<std::remove_cvref_t<M>, Module> && !std::is_lvalue_reference_v<M>)
-  std::shared_ptr<std::remove_cvref_t<M>> register_module(const std::string& name, M&& module) {
+  requires(std::derived_from<std::remove_cvref_t<M>, Module> && !std::is_lvalue_reference_v<M>)
+      std::shared_ptr<std::remove_cvref_t<M>> register_module(const std::string& name, M&& module) {
     return register_module(name, std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
   }
   template <typename M>
@@ -193,8 +193,7 @@ class Module : public std::enable_shared_from_this<Module> {
  private:
   void check_new_name(const std::string& name, const char* kind, const void* own_dict) const;
   bool has_attribute(const std::string& name) const;
-  OrderedDict<Tensor> named_tensors(bool recurse, const std::string& prefix, bool remove_duplicate,
-                                    bool buffers) const;
+  OrderedDict<Tensor> named_tensors(bool recurse, const std::string& prefix, bool remove_duplicate, bool buffers) const;
   void named_modules_into(OrderedDict<std::shared_ptr<Module>>& out, std::unordered_set<const Module*>& memo,
                           const std::string& prefix, bool remove_duplicate) const;
   void state_dict_into(StateDict& out, const std::string& prefix, bool keep_vars) const;

@@ -97,9 +97,7 @@ std::string Hardshrink::args_repr() const { return py_float(lambd); }
 Activation::Fn Threshold::function() const {
   return [t = threshold, v = value](const Tensor& x) { return fl::where(x > t, x, v); };
 }
-std::string Threshold::args_repr() const {
-  return "threshold=" + py_float(threshold) + ", value=" + py_float(value);
-}
+std::string Threshold::args_repr() const { return "threshold=" + py_float(threshold) + ", value=" + py_float(value); }
 
 Activation::Fn RReLU::function() const {
   if (!is_training()) return [s = (lower + upper) / 2](const Tensor& x) { return fl::leaky_relu(x, s); };
@@ -170,8 +168,10 @@ Activation::Fn PReLU::function() const {
     if (weight.numel() != 1) {
       FL_CHECK(x.dim() > 0, "Not allow zero-dim input tensor.");
       int64_t channels = x.dim() > 1 ? x.size(1) : 1;
-      FL_CHECK(channels == weight.numel(), "Mismatch of parameter numbers and input channel size. Found parameter "
-                                           "numbers = ", weight.numel(), " and channel size = ", channels, ".");
+      FL_CHECK(channels == weight.numel(),
+               "Mismatch of parameter numbers and input channel size. Found parameter "
+               "numbers = ",
+               weight.numel(), " and channel size = ", channels, ".");
     }
     // Broadcast the slopes over dim 1, as torch reshapes them.
     if (x.dim() != weight.dim()) {

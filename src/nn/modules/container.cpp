@@ -117,8 +117,9 @@ std::string ModuleList::repr() const {
   for (size_t start = 0; start < reprs.size();) {
     size_t end = start;
     while (end + 1 < reprs.size() && reprs[end + 1] == reprs[start]) ++end;
-    std::string local = end == start ? fl::detail::concat("(", start, "): ", reprs[start])
-                                     : fl::detail::concat("(", start, "-", end, "): ", end - start + 1, " x ", reprs[start]);
+    std::string local = end == start
+                            ? fl::detail::concat("(", start, "): ", reprs[start])
+                            : fl::detail::concat("(", start, "-", end, "): ", end - start + 1, " x ", reprs[start]);
     out += fl::detail::concat("\n  ", add_indent(local, 2));
     start = end + 1;
   }

@@ -33,8 +33,8 @@ Tensor Linear::forward(const Tensor& input) {
 }
 
 std::string Linear::extra_repr() const {
-  return "in_features=" + std::to_string(options.in_features) + ", out_features=" +
-         std::to_string(options.out_features) + ", bias=" + py_bool(bias.defined());
+  return "in_features=" + std::to_string(options.in_features) +
+         ", out_features=" + std::to_string(options.out_features) + ", bias=" + py_bool(bias.defined());
 }
 
 Bilinear::Bilinear(const BilinearOptions& opts) : Module("Bilinear"), options(opts) {
@@ -68,9 +68,9 @@ Tensor Bilinear::operator()(const Tensor& x1, const Tensor& x2) {
 }
 
 std::string Bilinear::extra_repr() const {
-  return "in1_features=" + std::to_string(options.in1_features) + ", in2_features=" +
-         std::to_string(options.in2_features) + ", out_features=" + std::to_string(options.out_features) +
-         ", bias=" + py_bool(bias.defined());
+  return "in1_features=" + std::to_string(options.in1_features) +
+         ", in2_features=" + std::to_string(options.in2_features) +
+         ", out_features=" + std::to_string(options.out_features) + ", bias=" + py_bool(bias.defined());
 }
 
 }  // namespace fl::nn

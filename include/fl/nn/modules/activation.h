@@ -21,8 +21,7 @@ class Activation : public UnaryModule {
 
  protected:
   /// inplace_grad: the grad_fn name torch gives the in-place form; print_inplace: whether torch prints it.
-  explicit Activation(std::string name, bool inplace = false, const char* inplace_grad = "",
-                      bool print_inplace = true)
+  explicit Activation(std::string name, bool inplace = false, const char* inplace_grad = "", bool print_inplace = true)
       : UnaryModule(std::move(name)), inplace(inplace), inplace_grad_(inplace_grad), print_inplace_(print_inplace) {}
   /// The activation as a function of its input alone. It captures what it needs by value: an in-place call
   /// records it for the backward pass, which may outlive the module.
@@ -36,22 +35,22 @@ class Activation : public UnaryModule {
 };
 
 // Parameter-free activations (function() is one line in activation.cpp).
-#define FL_NN_ACTIVATION(NAME)                                              \
-  class NAME : public Activation {                                          \
-   public:                                                                  \
-    NAME() : Activation(#NAME) {}                                           \
-                                                                            \
-   protected:                                                               \
-    Fn function() const override;                           \
+#define FL_NN_ACTIVATION(NAME)     \
+  class NAME : public Activation { \
+   public:                         \
+    NAME() : Activation(#NAME) {}  \
+                                   \
+   protected:                      \
+    Fn function() const override;  \
   };
 // The same with torch's `inplace` flag.
-#define FL_NN_ACTIVATION_INPLACE(NAME, GRAD, PRINT_INPLACE)                       \
-  class NAME : public Activation {                                                \
-   public:                                                                        \
+#define FL_NN_ACTIVATION_INPLACE(NAME, GRAD, PRINT_INPLACE)                                  \
+  class NAME : public Activation {                                                           \
+   public:                                                                                   \
     explicit NAME(bool inplace = false) : Activation(#NAME, inplace, GRAD, PRINT_INPLACE) {} \
-                                                                                  \
-   protected:                                                                     \
-    Fn function() const override;                                 \
+                                                                                             \
+   protected:                                                                                \
+    Fn function() const override;                                                            \
   };
 
 FL_NN_ACTIVATION_INPLACE(ReLU, "ReluBackward0", true)

@@ -28,13 +28,15 @@ struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
 /// A module given as a shared_ptr to a Base, or as a Base-derived value to move into one.
 template <typename M, typename Base>
 concept ModuleArg = std::convertible_to<std::remove_cvref_t<M>, std::shared_ptr<Base>> ||
-                    (std::derived_from<std::remove_cvref_t<M>, Base> && !std::is_lvalue_reference_v<M>);
+    (std::derived_from<std::remove_cvref_t<M>, Base> && !std::is_lvalue_reference_v<M>);
 
 template <typename Base, typename M>
 std::shared_ptr<Base> to_module_ptr(M&& m) {
   using D = std::remove_cvref_t<M>;
-  if constexpr (is_shared_ptr<D>::value) return std::forward<M>(m);
-  else return std::make_shared<D>(std::move(m));
+  if constexpr (is_shared_ptr<D>::value)
+    return std::forward<M>(m);
+  else
+    return std::make_shared<D>(std::move(m));
 }
 
 /// Iterates an OrderedDict's values.
@@ -82,15 +84,15 @@ class Sequential : public UnaryModule {
  public:
   Sequential() : UnaryModule("Sequential") {}
   template <typename... Ms>
-    requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, UnaryModule> && ...))
-  explicit Sequential(Ms&&... modules) : Sequential() {
+  requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, UnaryModule> && ...)) explicit Sequential(Ms&&... modules)
+      : Sequential() {
     (push_back(std::forward<Ms>(modules)), ...);
   }
   /// Named children, as torch's Sequential(OrderedDict([...])).
   explicit Sequential(std::vector<std::pair<std::string, std::shared_ptr<UnaryModule>>> named);
 
   template <typename M>
-    requires detail::ModuleArg<M, UnaryModule>
+  requires detail::ModuleArg<M, UnaryModule>
   void push_back(M&& module) {
     push_back(std::to_string(size()), detail::to_module_ptr<UnaryModule>(std::forward<M>(module)));
   }
@@ -110,8 +112,12 @@ class Sequential : public UnaryModule {
   std::shared_ptr<T> at(int64_t index) const {
     return detail::module_as<T>((*this)[index]);
   }
-  detail::ValueIterator<std::shared_ptr<Module>> begin() const { return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin()); }
-  detail::ValueIterator<std::shared_ptr<Module>> end() const { return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end()); }
+  detail::ValueIterator<std::shared_ptr<Module>> begin() const {
+    return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin());
+  }
+  detail::ValueIterator<std::shared_ptr<Module>> end() const {
+    return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end());
+  }
 
   Tensor forward(const Tensor& input) override;
 
@@ -124,14 +130,14 @@ class ModuleList : public Module {
  public:
   ModuleList() : Module("ModuleList") {}
   template <typename... Ms>
-    requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, Module> && ...))
-  explicit ModuleList(Ms&&... modules) : ModuleList() {
+  requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, Module> && ...)) explicit ModuleList(Ms&&... modules)
+      : ModuleList() {
     (push_back(std::forward<Ms>(modules)), ...);
   }
   explicit ModuleList(const std::vector<std::shared_ptr<Module>>& modules);
 
   template <typename M>
-    requires detail::ModuleArg<M, Module>
+  requires detail::ModuleArg<M, Module>
   void push_back(M&& module) {
     register_module(std::to_string(size()), detail::to_module_ptr<Module>(std::forward<M>(module)));
   }
@@ -147,8 +153,12 @@ class ModuleList : public Module {
   std::shared_ptr<T> at(int64_t index) const {
     return detail::module_as<T>((*this)[index]);
   }
-  detail::ValueIterator<std::shared_ptr<Module>> begin() const { return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin()); }
-  detail::ValueIterator<std::shared_ptr<Module>> end() const { return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end()); }
+  detail::ValueIterator<std::shared_ptr<Module>> begin() const {
+    return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin());
+  }
+  detail::ValueIterator<std::shared_ptr<Module>> end() const {
+    return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end());
+  }
 
   std::string repr() const override;
 
@@ -164,7 +174,7 @@ class ModuleDict : public Module {
 
   /// dict[key] = module (replacing in place).
   template <typename M>
-    requires detail::ModuleArg<M, Module>
+  requires detail::ModuleArg<M, Module>
   void insert(const std::string& key, M&& module) {
     register_module(key, detail::to_module_ptr<Module>(std::forward<M>(module)));
   }
