@@ -115,6 +115,15 @@ TEST(NnModule, ReprMatchesTorch) {
   // A user module without a given name prints its class name.
   struct Plain : Module {};
   EXPECT_EQ(Plain().repr(), "Plain()");
+  // A subclass prints its own name, as torch's `class MyLinear(nn.Linear)` does.
+  struct MyLinear : Linear {
+    using Linear::Linear;
+  };
+  EXPECT_EQ(MyLinear(1, 1).repr(), "MyLinear(in_features=1, out_features=1, bias=True)");
+  struct Named : Module {
+    Named() : Module("Custom") {}
+  };
+  EXPECT_EQ(Named().repr(), "Custom()");
 }
 
 TEST(NnModule, PythonReprOfNumbers) {

@@ -19,7 +19,8 @@
 //  * Module fixes no forward() signature. UnaryModule is the interface of Tensor -> Tensor modules, the ones
 //    Sequential chains: its operator() runs the forward hooks around forward(), as torch's __call__ does (calling
 //    forward() directly skips them, as in torch). Modules with other signatures use call_with_hooks().
-//  * The printed name is the one given to the constructor, else the class name without namespaces.
+//  * A module prints under its class name without namespaces (torch's _get_name()), so a subclass of Linear
+//    prints its own name; a name given to Module's constructor overrides it.
 //  * Modules move but do not copy. Lookup failures throw fl::IndexError where torch raises KeyError or
 //    AttributeError.
 #pragma once

@@ -76,7 +76,7 @@ Activation::Fn Softplus::function() const {
 std::string Softplus::args_repr() const { return "beta=" + py_float(beta) + ", threshold=" + py_float(threshold); }
 
 Hardtanh::Hardtanh(double min_val, double max_val, bool inplace)
-    : Activation("Hardtanh", inplace, "HardtanhBackward0"), min_val(min_val), max_val(max_val) {
+    : Activation(inplace, "HardtanhBackward0"), min_val(min_val), max_val(max_val) {
   FL_CHECK_VALUE(max_val > min_val, "Hardtanh: max_val (", max_val, ") must be greater than min_val (", min_val, ")");
 }
 Activation::Fn Hardtanh::function() const {
@@ -150,7 +150,7 @@ Activation::Fn GLU::function() const {
 std::string GLU::args_repr() const { return "dim=" + std::to_string(dim); }
 
 PReLU::PReLU(int64_t num_parameters, double init, TensorOptions tensor_options)
-    : Activation("PReLU"), num_parameters(num_parameters), init(init) {
+    : Activation(), num_parameters(num_parameters), init(init) {
   weight = register_parameter("weight", fl::empty({num_parameters}, tensor_options));
   reset_parameters();
 }

@@ -9,8 +9,7 @@ std::string Flatten::extra_repr() const {
   return "start_dim=" + std::to_string(start_dim) + ", end_dim=" + std::to_string(end_dim);
 }
 
-Unflatten::Unflatten(int64_t dim, Shape unflattened_size)
-    : UnaryModule("Unflatten"), dim(dim), unflattened_size(std::move(unflattened_size)) {}
+Unflatten::Unflatten(int64_t dim, Shape unflattened_size) : dim(dim), unflattened_size(std::move(unflattened_size)) {}
 
 Tensor Unflatten::forward(const Tensor& input) { return fl::unflatten(input, dim, unflattened_size); }
 

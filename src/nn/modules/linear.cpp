@@ -10,7 +10,7 @@
 
 namespace fl::nn {
 
-Linear::Linear(const LinearOptions& opts) : UnaryModule("Linear"), options(opts) {
+Linear::Linear(const LinearOptions& opts) : options(opts) {
   weight = register_parameter("weight", fl::empty({opts.out_features, opts.in_features}, opts.tensor_options));
   bias = register_parameter("bias", opts.bias ? fl::empty({opts.out_features}, opts.tensor_options) : Tensor());
   reset_parameters();
@@ -37,7 +37,7 @@ std::string Linear::extra_repr() const {
          ", out_features=" + std::to_string(options.out_features) + ", bias=" + py_bool(bias.defined());
 }
 
-Bilinear::Bilinear(const BilinearOptions& opts) : Module("Bilinear"), options(opts) {
+Bilinear::Bilinear(const BilinearOptions& opts) : options(opts) {
   weight = register_parameter(
       "weight", fl::empty({opts.out_features, opts.in1_features, opts.in2_features}, opts.tensor_options));
   bias = register_parameter("bias", opts.bias ? fl::empty({opts.out_features}, opts.tensor_options) : Tensor());

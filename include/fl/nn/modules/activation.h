@@ -21,8 +21,8 @@ class Activation : public UnaryModule {
 
  protected:
   /// inplace_grad: the grad_fn name torch gives the in-place form; print_inplace: whether torch prints it.
-  explicit Activation(std::string name, bool inplace = false, const char* inplace_grad = "", bool print_inplace = true)
-      : UnaryModule(std::move(name)), inplace(inplace), inplace_grad_(inplace_grad), print_inplace_(print_inplace) {}
+  explicit Activation(bool inplace = false, const char* inplace_grad = "", bool print_inplace = true)
+      : inplace(inplace), inplace_grad_(inplace_grad), print_inplace_(print_inplace) {}
   /// The activation as a function of its input alone. It captures what it needs by value: an in-place call
   /// records it for the backward pass, which may outlive the module.
   virtual Fn function() const = 0;
@@ -38,19 +38,19 @@ class Activation : public UnaryModule {
 #define FL_NN_ACTIVATION(NAME)     \
   class NAME : public Activation { \
    public:                         \
-    NAME() : Activation(#NAME) {}  \
+    NAME() = default;              \
                                    \
    protected:                      \
     Fn function() const override;  \
   };
 // The same with torch's `inplace` flag.
-#define FL_NN_ACTIVATION_INPLACE(NAME, GRAD, PRINT_INPLACE)                                  \
-  class NAME : public Activation {                                                           \
-   public:                                                                                   \
-    explicit NAME(bool inplace = false) : Activation(#NAME, inplace, GRAD, PRINT_INPLACE) {} \
-                                                                                             \
-   protected:                                                                                \
-    Fn function() const override;                                                            \
+#define FL_NN_ACTIVATION_INPLACE(NAME, GRAD, PRINT_INPLACE)                           \
+  class NAME : public Activation {                                                    \
+   public:                                                                            \
+    explicit NAME(bool inplace = false) : Activation(inplace, GRAD, PRINT_INPLACE) {} \
+                                                                                      \
+   protected:                                                                         \
+    Fn function() const override;                                                     \
   };
 
 FL_NN_ACTIVATION_INPLACE(ReLU, "ReluBackward0", true)
@@ -73,7 +73,7 @@ FL_NN_ACTIVATION(Softmax2d)
 class LeakyReLU : public Activation {
  public:
   explicit LeakyReLU(double negative_slope = 0.01, bool inplace = false)
-      : Activation("LeakyReLU", inplace, "LeakyReluBackward1"), negative_slope(negative_slope) {}
+      : Activation(inplace, "LeakyReluBackward1"), negative_slope(negative_slope) {}
   double negative_slope;
 
  protected:
@@ -83,7 +83,7 @@ class LeakyReLU : public Activation {
 
 class ELU : public Activation {
  public:
-  explicit ELU(double alpha = 1.0, bool inplace = false) : Activation("ELU", inplace, "EluBackward1"), alpha(alpha) {}
+  explicit ELU(double alpha = 1.0, bool inplace = false) : Activation(inplace, "EluBackward1"), alpha(alpha) {}
   double alpha;
 
  protected:
@@ -93,8 +93,7 @@ class ELU : public Activation {
 
 class CELU : public Activation {
  public:
-  explicit CELU(double alpha = 1.0, bool inplace = false)
-      : Activation("CELU", inplace, "CeluBackward1"), alpha(alpha) {}
+  explicit CELU(double alpha = 1.0, bool inplace = false) : Activation(inplace, "CeluBackward1"), alpha(alpha) {}
   double alpha;
 
  protected:
@@ -105,7 +104,7 @@ class CELU : public Activation {
 /// approximate: "none" (erf) or "tanh".
 class GELU : public Activation {
  public:
-  explicit GELU(std::string approximate = "none") : Activation("GELU"), approximate(std::move(approximate)) {}
+  explicit GELU(std::string approximate = "none") : Activation(), approximate(std::move(approximate)) {}
   std::string approximate;
 
  protected:
@@ -115,8 +114,7 @@ class GELU : public Activation {
 
 class Softplus : public Activation {
  public:
-  explicit Softplus(double beta = 1.0, double threshold = 20.0)
-      : Activation("Softplus"), beta(beta), threshold(threshold) {}
+  explicit Softplus(double beta = 1.0, double threshold = 20.0) : Activation(), beta(beta), threshold(threshold) {}
   double beta, threshold;
 
  protected:
@@ -138,7 +136,7 @@ class Hardtanh : public Activation {
 /// Softshrink and Hardshrink print only lambd, as torch does.
 class Softshrink : public Activation {
  public:
-  explicit Softshrink(double lambd = 0.5) : Activation("Softshrink"), lambd(lambd) {}
+  explicit Softshrink(double lambd = 0.5) : Activation(), lambd(lambd) {}
   double lambd;
 
  protected:
@@ -148,7 +146,7 @@ class Softshrink : public Activation {
 
 class Hardshrink : public Activation {
  public:
-  explicit Hardshrink(double lambd = 0.5) : Activation("Hardshrink"), lambd(lambd) {}
+  explicit Hardshrink(double lambd = 0.5) : Activation(), lambd(lambd) {}
   double lambd;
 
  protected:
@@ -160,7 +158,7 @@ class Hardshrink : public Activation {
 class Threshold : public Activation {
  public:
   Threshold(double threshold, double value, bool inplace = false)
-      : Activation("Threshold", inplace, "ThresholdBackward1"), threshold(threshold), value(value) {}
+      : Activation(inplace, "ThresholdBackward1"), threshold(threshold), value(value) {}
   double threshold, value;
 
  protected:
@@ -172,7 +170,7 @@ class Threshold : public Activation {
 class RReLU : public Activation {
  public:
   explicit RReLU(double lower = 1.0 / 8, double upper = 1.0 / 3, bool inplace = false)
-      : Activation("RReLU", inplace, "RreluWithNoiseBackward1"), lower(lower), upper(upper) {}
+      : Activation(inplace, "RreluWithNoiseBackward1"), lower(lower), upper(upper) {}
   double lower, upper;
 
  protected:
@@ -184,7 +182,7 @@ class RReLU : public Activation {
 /// else 1).
 class Softmax : public Activation {
  public:
-  explicit Softmax(std::optional<int64_t> dim = std::nullopt) : Activation("Softmax"), dim(dim) {}
+  explicit Softmax(std::optional<int64_t> dim = std::nullopt) : Activation(), dim(dim) {}
   std::optional<int64_t> dim;
 
  protected:
@@ -194,7 +192,7 @@ class Softmax : public Activation {
 
 class LogSoftmax : public Activation {
  public:
-  explicit LogSoftmax(std::optional<int64_t> dim = std::nullopt) : Activation("LogSoftmax"), dim(dim) {}
+  explicit LogSoftmax(std::optional<int64_t> dim = std::nullopt) : Activation(), dim(dim) {}
   std::optional<int64_t> dim;
 
  protected:
@@ -204,7 +202,7 @@ class LogSoftmax : public Activation {
 
 class Softmin : public Activation {
  public:
-  explicit Softmin(std::optional<int64_t> dim = std::nullopt) : Activation("Softmin"), dim(dim) {}
+  explicit Softmin(std::optional<int64_t> dim = std::nullopt) : Activation(), dim(dim) {}
   std::optional<int64_t> dim;
 
  protected:
@@ -215,7 +213,7 @@ class Softmin : public Activation {
 /// Gated linear unit: the first half of dim times the sigmoid of the second half.
 class GLU : public Activation {
  public:
-  explicit GLU(int64_t dim = -1) : Activation("GLU"), dim(dim) {}
+  explicit GLU(int64_t dim = -1) : Activation(), dim(dim) {}
   int64_t dim;
 
  protected:

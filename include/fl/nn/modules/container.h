@@ -82,7 +82,7 @@ std::shared_ptr<T> module_as(const std::shared_ptr<Module>& m) {
 /// torch.nn.Sequential: runs its UnaryModules in order; children are named "0", "1", ... unless given names.
 class Sequential : public UnaryModule {
  public:
-  Sequential() : UnaryModule("Sequential") {}
+  Sequential() = default;
   template <typename... Ms>
   requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, UnaryModule> && ...)) explicit Sequential(Ms&&... modules)
       : Sequential() {
@@ -128,7 +128,7 @@ class Sequential : public UnaryModule {
 /// torch.nn.ModuleList: an indexable list of modules of any kind; printing folds repeats ("(0-2): 3 x ...").
 class ModuleList : public Module {
  public:
-  ModuleList() : Module("ModuleList") {}
+  ModuleList() = default;
   template <typename... Ms>
   requires(sizeof...(Ms) > 0 && (detail::ModuleArg<Ms, Module> && ...)) explicit ModuleList(Ms&&... modules)
       : ModuleList() {
@@ -169,7 +169,7 @@ class ModuleList : public Module {
 /// torch.nn.ModuleDict: modules by key, in insertion order.
 class ModuleDict : public Module {
  public:
-  ModuleDict() : Module("ModuleDict") {}
+  ModuleDict() = default;
   explicit ModuleDict(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& items);
 
   /// dict[key] = module (replacing in place).
@@ -201,7 +201,7 @@ class ModuleDict : public Module {
 /// torch.nn.ParameterList: parameters named "0", "1", ...
 class ParameterList : public Module {
  public:
-  ParameterList() : Module("ParameterList") {}
+  ParameterList() = default;
   explicit ParameterList(const std::vector<Tensor>& parameters);
   void push_back(const Tensor& parameter);
   size_t size() const { return own_parameters().size(); }
@@ -214,7 +214,7 @@ class ParameterList : public Module {
 /// torch.nn.ParameterDict: parameters by key, in insertion order.
 class ParameterDict : public Module {
  public:
-  ParameterDict() : Module("ParameterDict") {}
+  ParameterDict() = default;
   explicit ParameterDict(const std::vector<std::pair<std::string, Tensor>>& items);
   void insert(const std::string& key, const Tensor& parameter);
   Tensor pop(const std::string& key);

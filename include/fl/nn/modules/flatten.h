@@ -7,8 +7,7 @@ namespace fl::nn {
 /// Flattens dims start_dim..end_dim into one (a view when possible).
 class Flatten : public UnaryModule {
  public:
-  explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1)
-      : UnaryModule("Flatten"), start_dim(start_dim), end_dim(end_dim) {}
+  explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1) : start_dim(start_dim), end_dim(end_dim) {}
   Tensor forward(const Tensor& input) override { return input.flatten(start_dim, end_dim); }
   std::string extra_repr() const override;
   int64_t start_dim, end_dim;

@@ -10,7 +10,7 @@ namespace fl::nn {
 /// Returns its input (torch.nn.Identity ignores constructor arguments; here there are none).
 class Identity : public UnaryModule {
  public:
-  Identity() : UnaryModule("Identity") {}
+  Identity() = default;
   Tensor forward(const Tensor& input) override { return input; }
 };
 
