@@ -1,6 +1,8 @@
 // fl::nn::Module and the containers: registration order and torch's dotted names, state_dict keys (expected lists
 // printed by torch 2.13 for the same structures), load_state_dict errors (torch's exact messages), modes,
 // conversion, hooks and printing.
+#include <map>
+
 #include "fl/nn/module.h"
 #include "fl/nn/modules/activation.h"
 #include "fl/nn/modules/container.h"
@@ -257,6 +259,16 @@ TEST(NnModule, LoadStateDictBuffersAndScalars) {
   EXPECT_EQ(bn.get_buffer("num_batches_tracked").item<int64_t>(), 7);
   EXPECT_EQ(bn.get_buffer("num_batches_tracked").dtype(), kInt64);
   expect_values(bn.get_buffer("running_mean"), {0.5, 0.5, 0.5, 0.5});
+  // Any map of names to tensors loads.
+  std::map<std::string, Tensor> plain{{"weight", full({4}, 2.0)},
+                                      {"bias", zeros({4})},
+                                      {"running_mean", zeros({4})},
+                                      {"running_var", ones({4})},
+                                      {"num_batches_tracked", tensor(Scalar(int64_t{1}))}};
+  EXPECT_TRUE(bn.load_state_dict(plain).missing_keys.empty());
+  expect_values(bn.get_parameter("weight"), {2, 2, 2, 2});
+  plain.erase("bias");
+  EXPECT_EQ(bn.load_state_dict(plain, false).missing_keys, (Keys{"bias"}));
 }
 
 TEST(NnModule, TrainEvalZeroGradRequiresGrad) {

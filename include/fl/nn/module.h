@@ -157,6 +157,13 @@ class Module : public std::enable_shared_from_this<Module> {
   /// Copies values in place (no grad). Strict: missing or unexpected keys raise torch's error; size mismatches
   /// raise in either mode.
   IncompatibleKeys load_state_dict(const StateDict& state_dict, bool strict = true);
+  /// From any range of (name, Tensor) pairs (std::map, std::unordered_map, a vector of pairs), in its order.
+  template <typename Map>
+  requires(!std::same_as<Map, StateDict>) IncompatibleKeys load_state_dict(const Map& state_dict, bool strict = true) {
+    StateDict ordered;
+    for (const auto& [key, value] : state_dict) ordered.insert(key, value);
+    return load_state_dict(ordered, strict);
+  }
 
   // --- hooks ---------------------------------------------------------------------------------------------
   HookHandle register_forward_pre_hook(ForwardPreHook hook);

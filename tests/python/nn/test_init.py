@@ -83,6 +83,13 @@ def test_returns_argument_in_place_without_grad():
                  fl.nn.init.orthogonal_, fl.nn.init.trunc_normal_, fl.nn.init.zeros_, fl.nn.init.eye_):
         assert init(w) is w
         assert w.is_leaf and w.grad_fn is None and w.requires_grad
+    # A Tensor subclass (as a Parameter class may be) comes back as itself.
+    class Param(fl.Tensor):
+        pass
+
+    p = Param(fl.zeros(3, 4))
+    out = fl.nn.init.kaiming_uniform_(p, a=math.sqrt(5))
+    assert out is p and type(out) is Param and np.abs(arr(p)).max() > 0
     # A view writes through to its base.
     base = fl.zeros(4, 4)
     fl.nn.init.ones_(base[1:3])
