@@ -30,6 +30,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <unordered_set>
 #include <vector>
