@@ -58,6 +58,9 @@ void init_nn_attention(nb::module_& m);
 void init_nn_distance(nb::module_& m);
 // flashlight._C: fl.save / fl.load (include/fl/serialize.h).
 void init_serialize(nb::module_& m);
+// flashlight._C._nn_init and _nn_utils: include/fl/nn/init.h and utils.h.
+void init_nn_init(nb::module_& m);
+void init_nn_utils(nb::module_& m);
 // flashlight._C._ncps: include/fl/ncps/.
 void init_ncps_wirings(nb::module_& m);
 void init_ncps_cfc(nb::module_& m);
@@ -127,6 +130,8 @@ void def_method(const char* name, F&& f, const Extra&... extra) {
   nb::handle cls = nb::type<fl::Tensor>();
   nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), extra...));
 }
+/// The fl::Generator behind a `generator=` argument: nullptr for None, TypeError for anything but fl.Generator.
+fl::Generator* generator_arg(nb::handle h);
 /// Options from PyTorch's keywords (dtype=, device=, requires_grad=).
 fl::TensorOptions make_options(std::optional<fl::Dtype> dtype, std::optional<fl::Device> device, bool requires_grad);
 /// The type name of a Python object, for error messages.

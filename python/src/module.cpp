@@ -30,6 +30,10 @@ NB_MODULE(_C, m) {
   flpy::init_nn_loss(nn);
   flpy::init_nn_attention(nn);
   flpy::init_nn_distance(nn);
+  nb::module_ nn_init = m.def_submodule("_nn_init", "torch.nn.init (flashlight.nn.init re-exports it)");
+  flpy::init_nn_init(nn_init);
+  nb::module_ nn_utils = m.def_submodule("_nn_utils", "torch.nn.utils' clipping and vector ops (flashlight.nn.utils)");
+  flpy::init_nn_utils(nn_utils);
   nb::module_ ncps = m.def_submodule("_ncps", "Neural Circuit Policies (flashlight.ncps)");
   flpy::init_ncps_wirings(ncps);
   flpy::init_ncps_cfc(ncps);

@@ -68,6 +68,12 @@ Tensor operand(nb::handle h) {
 }
 }  // namespace
 
+fl::Generator* generator_arg(nb::handle h) {
+  if (h.is_none()) return nullptr;
+  FL_CHECK_TYPE(nb::isinstance<PyGenerator>(h), "generator must be a Generator, not ", py_type_name(h));
+  return nb::cast<PyGenerator*>(h)->gen;
+}
+
 void init_random(nb::module_& m) {
   nb::class_<PyGenerator>(m, "Generator")
       .def("__init__", [](PyGenerator* self, ODevice device) {
