@@ -6,12 +6,23 @@
 
 namespace fl::kernels::ltc::FL_LTC_ISA {
 
+// cond ? a : b without control flow. Under -ftrapping-math GCC keeps a branch for a ternary on floats (a compare may
+// trap), which blocks vectorisation; a bitwise blend of the compare's mask does not.
+inline float select(bool cond, float a, float b) {
+  const int32_t m = -static_cast<int32_t>(cond);
+  return std::bit_cast<float>((std::bit_cast<int32_t>(a) & m) | (std::bit_cast<int32_t>(b) & ~m));
+}
+inline double select(bool cond, double a, double b) {
+  const int64_t m = -static_cast<int64_t>(cond);
+  return std::bit_cast<double>((std::bit_cast<int64_t>(a) & m) | (std::bit_cast<int64_t>(b) & ~m));
+}
+
 // exp without calls or branches, so that loops over it vectorise. Cephes's expf (~1 ulp) for float; for double
 // a degree-13 Taylor polynomial on |r| <= ln2/2 (truncation 4e-18), ~1e-16 relative. Arguments are clamped to
 // the finite range; 2^n is built from the bits of the rounded multiple of log2(e).
 inline float exp_vec(float x) {
-  x = x < -87.3f ? -87.3f : x;
-  x = x > 88.3f ? 88.3f : x;
+  x = select(x < -87.3f, -87.3f, x);
+  x = select(x > 88.3f, 88.3f, x);
   const float kf = x * 1.44269504088896341f + 12582912.0f;  // + 1.5 * 2^23 rounds to an integer
   const int32_t n_bits = std::bit_cast<int32_t>(kf) - 0x4B400000;
   const float n = kf - 12582912.0f;
@@ -26,8 +37,8 @@ inline float exp_vec(float x) {
   return p * std::bit_cast<float>((n_bits + 127) << 23);
 }
 inline double exp_vec(double x) {
-  x = x < -708.0 ? -708.0 : x;
-  x = x > 709.0 ? 709.0 : x;
+  x = select(x < -708.0, -708.0, x);
+  x = select(x > 709.0, 709.0, x);
   const double kd = x * 1.4426950408889634 + 6755399441055744.0;  // + 1.5 * 2^52
   const int64_t n_bits = std::bit_cast<int64_t>(kd) - 0x4338000000000000LL;
   const double n = kd - 6755399441055744.0;
@@ -52,41 +63,32 @@ inline double exp_vec(double x) {
 // tanh after Cephes: a rational (double) or polynomial (float) form below 0.625, where 1 - 2 / (e^2|x| + 1)
 // would cancel, and that form above.
 inline float tanh_vec(float x) {
-  const float ax = x < 0 ? -x : x;
+  const float ax = std::fabs(x);
   const float z = x * x;
   const float small =
       ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
        3.33332819422e-1f) * z * x + x;
-  float big = 1.0f - 2.0f / (exp_vec(2.0f * ax) + 1.0f);
-  big = x < 0 ? -big : big;
-  return ax < 0.625f ? small : big;
+  const float big = std::copysign(1.0f - 2.0f / (exp_vec(2.0f * ax) + 1.0f), x);
+  return select(ax < 0.625f, small, big);
 }
 inline double tanh_vec(double x) {
-  const double ax = x < 0 ? -x : x;
+  const double ax = std::fabs(x);
   const double z = x * x;
   const double P = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
   const double Q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
   const double small = x + x * z * P / Q;
-  double big = 1.0 - 2.0 / (exp_vec(2.0 * ax) + 1.0);
-  big = x < 0 ? -big : big;
-  return ax < 0.625 ? small : big;
+  const double big = std::copysign(1.0 - 2.0 / (exp_vec(2.0 * ax) + 1.0), x);
+  return select(ax < 0.625, small, big);
 }
 
+// NaN inputs give NaN: the clamps keep it and the arithmetic propagates it.
 template <typename T>
 void sigmoid_inplace(T* __restrict p, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const T x = p[i];
-    const T s = T(1) / (T(1) + exp_vec(-x));
-    p[i] = x != x ? x : s;  // NaN stays NaN
-  }
+  for (int64_t i = 0; i < n; ++i) p[i] = T(1) / (T(1) + exp_vec(-p[i]));
 }
 template <typename T>
 void tanh_inplace(T* __restrict p, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const T x = p[i];
-    const T t = tanh_vec(x);
-    p[i] = x != x ? x : t;
-  }
+  for (int64_t i = 0; i < n; ++i) p[i] = tanh_vec(p[i]);
 }
 
 // Sums without a loop-carried dependency: eight partial sums, combined at the end.

@@ -2,6 +2,8 @@
 // primitive, the backward through time. Internal; fl::ncps::ltc_sequence is the public entry.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include <mlx/array.h>
@@ -16,8 +18,17 @@ struct OpConfig {
   int64_t motor_size = 0;
 };
 
+/// The tape of a forward, kept for its backward. Flashlight's autograd takes an op's gradient by tracing its
+/// function again at the same (immutable) inputs; an op that shares a memo between its forward call and that
+/// trace gets its backward from the first forward's tape instead of running the sequence a second time.
+struct TapeMemo {
+  std::optional<mlx::core::array> tape;
+};
+
 /// inputs: the kNumSlots arrays of ltc_kernel.h's Slot order, one float dtype (float32 or float64), on the CPU,
-/// shapes already checked. Returns {y (B, L, M), hT (B, N)} and, with mixed memory, cT (B, N).
-std::vector<mlx::core::array> sequence(const std::vector<mlx::core::array>& inputs, const OpConfig& config);
+/// shapes already checked. Returns {y (B, L, M), hT (B, N)} and, with mixed memory, cT (B, N). With a memo, the
+/// first call records the tape into it and later calls (with the same input values) differentiate from it.
+std::vector<mlx::core::array> sequence(const std::vector<mlx::core::array>& inputs, const OpConfig& config,
+                                       const std::shared_ptr<TapeMemo>& memo = nullptr);
 
 }  // namespace fl::kernels::ltc

@@ -54,7 +54,8 @@ mx::array row_contiguous(const mx::array& a) {
   return a.is_available() && a.flags().row_contiguous ? a : mx::contiguous(a);
 }
 
-std::vector<mx::array> make_forward(const std::vector<mx::array>& inputs, const OpConfig& c, bool tape);
+std::vector<mx::array> make_forward(const std::vector<mx::array>& inputs, const OpConfig& c, bool tape,
+                                    std::shared_ptr<TapeMemo> memo = nullptr);
 
 class LTCSequenceGrad : public mx::Primitive {
  public:
@@ -99,7 +100,8 @@ class LTCSequenceGrad : public mx::Primitive {
 
 class LTCSequence : public mx::Primitive {
  public:
-  LTCSequence(mx::Stream s, const OpConfig& c, bool tape) : mx::Primitive(s), cfg_(c), tape_(tape) {}
+  LTCSequence(mx::Stream s, const OpConfig& c, bool tape, std::shared_ptr<TapeMemo> memo)
+      : mx::Primitive(s), cfg_(c), tape_(tape), memo_(std::move(memo)) {}
 
   void eval_cpu(const std::vector<mx::array>& in, std::vector<mx::array>& out) override {
     prepare(stream(), in, out);
@@ -110,11 +112,13 @@ class LTCSequence : public mx::Primitive {
     throw std::runtime_error("LTCSequence has no GPU kernel: off the CPU, ltc_sequence uses the composition");
   }
 
-  // The backward primitive reads the tape; a forward built without one (no tracer inputs) is re-run with one.
+  // The backward primitive reads the tape: this forward's own, the memo's (an earlier forward at the same inputs),
+  // or else that of a forward run again with one.
   std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
                              const std::vector<int>& argnums, const std::vector<mx::array>& outputs) override {
-    mx::array tape = outputs[3];
-    if (!tape_) tape = make_forward(primals, cfg_, true)[3];
+    mx::array tape = tape_                   ? outputs[3]
+                     : memo_ && memo_->tape ? *memo_->tape
+                                            : make_forward(primals, cfg_, true)[3];
     std::vector<mx::array> in = primals;
     in.push_back(tape);
     for (int k = 0; k < 3; ++k) in.push_back(row_contiguous(cotangents[k]));
@@ -159,26 +163,36 @@ class LTCSequence : public mx::Primitive {
   }
   OpConfig cfg_;
   bool tape_;
+  std::shared_ptr<TapeMemo> memo_;
 };
 
-std::vector<mx::array> make_forward(const std::vector<mx::array>& inputs, const OpConfig& c, bool tape) {
+std::vector<mx::array> make_forward(const std::vector<mx::array>& inputs, const OpConfig& c, bool tape,
+                                    std::shared_ptr<TapeMemo> memo) {
   std::vector<mx::array> in;
   in.reserve(inputs.size());
   for (auto& a : inputs) in.push_back(row_contiguous(a));
   auto shapes = LTCSequence::shapes(in, c, tape);
   std::vector<mx::Dtype> dtypes(shapes.size(), in[kX].dtype());
   return mx::array::make_arrays(std::move(shapes), dtypes,
-                                std::make_shared<LTCSequence>(mx::to_stream(mx::Device::cpu), c, tape), in);
+                                std::make_shared<LTCSequence>(mx::to_stream(mx::Device::cpu), c, tape, std::move(memo)), in);
 }
 
 }  // namespace
 
-std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const OpConfig& config) {
+std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const OpConfig& config,
+                                const std::shared_ptr<TapeMemo>& memo) {
   if (inputs.size() != kNumSlots) throw std::invalid_argument("ltc::sequence: wrong number of inputs");
-  // Record the tape only when tracing for a vjp: a plain forward does not need it.
   bool tracing = false;
   for (auto& a : inputs) tracing |= a.is_tracer();
-  auto out = make_forward(inputs, config, tracing);
+  std::vector<mx::array> out;
+  if (memo && memo->tape) {
+    out = make_forward(inputs, config, false, memo);  // the trace for a vjp: differentiate from the memo's tape
+  } else if (memo) {
+    out = make_forward(inputs, config, true);  // the forward of an op that will be differentiated
+    memo->tape = out[3];
+  } else {
+    out = make_forward(inputs, config, tracing);  // a tape only when traced for a vjp
+  }
   out.erase(out.begin() + (config.mixed_memory ? 3 : 2), out.end());
   return out;
 }

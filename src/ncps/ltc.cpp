@@ -188,8 +188,13 @@ LTCSequenceOutput run_sequence(const Tensor& input, const Tensor& h0_in, const T
     auto params = detail::ltc_param_slots(w, memory, c, s, dt);
     in.insert(in.end(), params.begin(), params.end());
     kernels::ltc::OpConfig oc{c.ode_unfolds, c.epsilon, c.implicit_param_constraints, memory != nullptr, s.M};
+    // When autograd will record the op, its backward reuses this forward's tape (see TapeMemo).
+    bool needs_grad = false;
+    for (auto& t : in) needs_grad |= t.requires_grad();
+    auto memo = needs_grad && is_grad_enabled() ? std::make_shared<kernels::ltc::TapeMemo>() : nullptr;
     auto outs = apply_op(
-        "LTCSequenceBackward", [oc](const Arrays& a) { return kernels::ltc::sequence(a, oc); }, in, kSaveAll);
+        "LTCSequenceBackward", [oc, memo](const Arrays& a) { return kernels::ltc::sequence(a, oc, memo); }, in,
+        kSaveAll);
     return {outs[0], outs[1], memory ? outs[2] : Tensor()};
   }
 
