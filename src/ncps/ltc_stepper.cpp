@@ -56,8 +56,8 @@ struct LTCStepper::Impl {
 
   template <typename T>
   void run(const T* x, T* h, T* c, T dt, T* y) {
-    FL_CHECK_TYPE(std::holds_alternative<kl::Model<T>>(model), "LTCStepper: the weights are ",
-                  scalar_type_name(dtype), " but the buffers are ", std::is_same_v<T, float> ? "float" : "double");
+    FL_CHECK_TYPE(std::holds_alternative<kl::Model<T>>(model), "LTCStepper: the weights are ", dtype_name(dtype),
+                  " but the buffers are ", std::is_same_v<T, float> ? "float32" : "float64");
     kl::step(std::get<kl::Model<T>>(model), std::get<kl::Workspace<T>>(ws), batch, x, h, c, dt, y);
   }
 };
@@ -66,7 +66,7 @@ namespace {
 Dtype stepper_dtype(const LTCWeights& w) {
   Dtype d = w.gleak.defined() ? w.gleak.dtype() : kFloat32;
   FL_CHECK_TYPE(d == kFloat32 || d == kFloat64, "LTCStepper: weights must be float32 or float64, got ",
-                scalar_type_name(d));
+                dtype_name(d));
   return d;
 }
 }  // namespace
