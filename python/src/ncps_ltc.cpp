@@ -13,49 +13,19 @@ using fl::ncps::LSTMMemoryWeights;
 using fl::ncps::LTCConfig;
 using fl::ncps::LTCWeights;
 
-LTCWeights ltc_weights(const nb::dict& d) {
-  LTCWeights w;
-  const std::pair<const char*, Tensor*> fields[] = {
-      {"gleak", &w.gleak},
-      {"vleak", &w.vleak},
-      {"cm", &w.cm},
-      {"sigma", &w.sigma},
-      {"mu", &w.mu},
-      {"w", &w.w},
-      {"erev", &w.erev},
-      {"sensory_sigma", &w.sensory_sigma},
-      {"sensory_mu", &w.sensory_mu},
-      {"sensory_w", &w.sensory_w},
-      {"sensory_erev", &w.sensory_erev},
-      {"sparsity_mask", &w.sparsity_mask},
-      {"sensory_sparsity_mask", &w.sensory_sparsity_mask},
-      {"input_w", &w.input_w},
-      {"input_b", &w.input_b},
-      {"output_w", &w.output_w},
-      {"output_b", &w.output_b}};
+template <typename W>
+W weights_from(const nb::dict& d, const char* what) {
+  W w;
   for (auto [key, value] : d) {
     std::string k = nb::cast<std::string>(key);
-    Tensor* slot = nullptr;
-    for (auto& [name, field] : fields)
-      if (k == name) slot = field;
-    FL_CHECK_VALUE(slot, "ltc: unexpected weight '", k, "'");
+    Tensor* slot = w.find(k);
+    FL_CHECK_VALUE(slot, what, ": unexpected weight '", k, "'");
     if (!value.is_none()) *slot = nb::cast<Tensor>(value);
   }
   return w;
 }
-
-LSTMMemoryWeights lstm_weights(const nb::dict& d) {
-  LSTMMemoryWeights w;
-  for (auto [key, value] : d) {
-    std::string k = nb::cast<std::string>(key);
-    Tensor t = nb::cast<Tensor>(value);
-    if (k == "input_map.weight") w.input_map_weight = t;
-    else if (k == "input_map.bias") w.input_map_bias = t;
-    else if (k == "recurrent_map.weight") w.recurrent_map_weight = t;
-    else FL_CHECK_VALUE(false, "lstm memory: unexpected weight '", k, "'");
-  }
-  return w;
-}
+LTCWeights ltc_weights(const nb::dict& d) { return weights_from<LTCWeights>(d, "ltc"); }
+LSTMMemoryWeights lstm_weights(const nb::dict& d) { return weights_from<LSTMMemoryWeights>(d, "lstm memory"); }
 
 LTCConfig ltc_config(const std::optional<std::string>& input_mapping, const std::optional<std::string>& output_mapping,
                      int64_t ode_unfolds, double epsilon, bool implicit, std::optional<int64_t> motor_size,
@@ -74,10 +44,10 @@ LTCConfig ltc_config(const std::optional<std::string>& input_mapping, const std:
 Tensor opt(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
 
 // The config keywords every LTC function takes (keyword-only).
-#define FL_LTC_CONFIG_ARGS                                                                                     \
+#define FL_LTC_CONFIG_ARGS                                                                                       \
   nb::kw_only(), "input_mapping"_a.none() = "affine", "output_mapping"_a.none() = "affine", "ode_unfolds"_a = 6, \
-      "epsilon"_a = 1e-8, "implicit_param_constraints"_a = true, "motor_size"_a.none() = nb::none(),              \
-      "fused"_a = true
+                 "epsilon"_a = 1e-8, "implicit_param_constraints"_a = true, "motor_size"_a.none() = nb::none(),  \
+                 "fused"_a = true
 
 template <typename T>
 using Buffer = nb::ndarray<T, nb::c_contig, nb::device::cpu>;
@@ -165,22 +135,24 @@ void init_ncps_ltc(nb::module_& m) {
              std::optional<std::string> im, std::optional<std::string> om, int64_t k, double eps, bool implicit,
              std::optional<int64_t> motor, bool fused) {
             LTCConfig c = ltc_config(im, om, k, eps, implicit, motor, fused);
-            if (memory) new (self) fl::ncps::LTCStepper(ltc_weights(weights), lstm_weights(*memory), c, batch);
-            else new (self) fl::ncps::LTCStepper(ltc_weights(weights), c, batch);
+            if (memory)
+              new (self) fl::ncps::LTCStepper(ltc_weights(weights), lstm_weights(*memory), c, batch);
+            else
+              new (self) fl::ncps::LTCStepper(ltc_weights(weights), c, batch);
           },
           "weights"_a, "memory"_a.none() = nb::none(), "batch"_a = 1, FL_LTC_CONFIG_ARGS)
       .def(
           "refresh",
           [](fl::ncps::LTCStepper& s, const nb::dict& weights, std::optional<nb::dict> memory) {
-            if (memory) s.refresh(ltc_weights(weights), lstm_weights(*memory));
-            else s.refresh(ltc_weights(weights));
+            if (memory)
+              s.refresh(ltc_weights(weights), lstm_weights(*memory));
+            else
+              s.refresh(ltc_weights(weights));
           },
           "weights"_a, "memory"_a.none() = nb::none())
       .def(
           "step",
-          [](fl::ncps::LTCStepper& s, const Tensor& x, const Tensor& state, double dt) {
-            return s.step(x, state, dt);
-          },
+          [](fl::ncps::LTCStepper& s, const Tensor& x, const Tensor& state, double dt) { return s.step(x, state, dt); },
           "x"_a, "state"_a, "dt"_a = 1.0, "Returns (output, next state).")
       .def(
           "step",

@@ -146,8 +146,8 @@ void sequence_forward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const 
 }
 
 template <typename T>
-void sequence_backward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in,
-                       const T* tape, const T* gy, const T* ghT, const T* gcT, const MutPtrs<T>& g) {
+void sequence_backward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in, const T* tape,
+                       const T* gy, const T* ghT, const T* gcT, const MutPtrs<T>& g) {
   ws.resize(m, d.B, true);
 #ifdef FL_LTC_HAS_AVX2
   if (use_avx2()) return avx2::sequence_backward_impl(m, ws, d, in, tape, gy, ghT, gcT, g);
@@ -165,13 +165,13 @@ void step(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* x, T* h, T* c
 
 const char* isa() { return use_avx2() ? "avx2" : "generic"; }
 
-#define FL_LTC_INSTANTIATE(T)                                                                                      \
-  template void build_model<T>(Model<T>&, const Dims&, double, bool, const Ptrs<T>&);                            \
-  template struct Workspace<T>;                                                                                    \
-  template void sequence_forward<T>(const Model<T>&, Workspace<T>&, const Dims&, const SequenceInputs<T>&, T*, T*, \
-                                    T*, T*);                                                                       \
-  template void sequence_backward<T>(const Model<T>&, Workspace<T>&, const Dims&, const SequenceInputs<T>&,       \
-                                     const T*, const T*, const T*, const T*, const MutPtrs<T>&);                   \
+#define FL_LTC_INSTANTIATE(T)                                                                                          \
+  template void build_model<T>(Model<T>&, const Dims&, double, bool, const Ptrs<T>&);                                  \
+  template struct Workspace<T>;                                                                                        \
+  template void sequence_forward<T>(const Model<T>&, Workspace<T>&, const Dims&, const SequenceInputs<T>&, T*, T*, T*, \
+                                    T*);                                                                               \
+  template void sequence_backward<T>(const Model<T>&, Workspace<T>&, const Dims&, const SequenceInputs<T>&, const T*,  \
+                                     const T*, const T*, const T*, const MutPtrs<T>&);                                 \
   template void step<T>(const Model<T>&, Workspace<T>&, int64_t, const T*, T*, T*, T, T*);
 FL_LTC_INSTANTIATE(float)
 FL_LTC_INSTANTIATE(double)

@@ -67,7 +67,9 @@ inline float tanh_vec(float x) {
   const float z = x * x;
   const float small =
       ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
-       3.33332819422e-1f) * z * x + x;
+       3.33332819422e-1f) *
+          z * x +
+      x;
   const float big = std::copysign(1.0f - 2.0f / (exp_vec(2.0f * ax) + 1.0f), x);
   return select(ax < 0.625f, small, big);
 }
@@ -233,10 +235,10 @@ struct StepTape {
   T *V, *Dinv, *gates, *c;
   StepTape(const Model<T>& m, int64_t B, T* p) {
     const int64_t NB = m.N * B;
-    V = p;                            // K + 1 states, [k][N][B]; V[0] = the cell's input state
-    Dinv = V + (m.K + 1) * NB;        // K reciprocals of the denominators
-    gates = Dinv + m.K * NB;          // tanh(i), σ(ig), σ(fg + 1), σ(og)
-    c = gates + 4 * NB;               // the LSTM cell state after this step
+    V = p;                      // K + 1 states, [k][N][B]; V[0] = the cell's input state
+    Dinv = V + (m.K + 1) * NB;  // K reciprocals of the denominators
+    gates = Dinv + m.K * NB;    // tanh(i), σ(ig), σ(fg + 1), σ(og)
+    c = gates + 4 * NB;         // the LSTM cell state after this step
   }
 };
 
@@ -247,8 +249,7 @@ void lstm_forward(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, c
   const int64_t N = m.N, D = m.D, NB = N * B, G4 = 4 * N;
   const T *wi = m.wi.data(), *bi = m.bi.data(), *wr = m.wr.data();
   if (B == 1) {
-    for (int64_t g = 0; g < G4; ++g)
-      gates[g] = (dot(wi + g * D, xT, D) + bi[g]) + dot(wr + g * N, h_prev, N);
+    for (int64_t g = 0; g < G4; ++g) gates[g] = (dot(wi + g * D, xT, D) + bi[g]) + dot(wr + g * N, h_prev, N);
   } else {
     T* r = ws.tmp.data();
     for (int64_t g = 0; g < G4; ++g) {
@@ -282,15 +283,16 @@ void lstm_forward(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, c
 // One step of the cell on [feature][B] buffers: ws.xT holds the raw inputs and ws.tsK the elapsed time / K.
 // Fills the step tape P: the LSTM (mixed memory) or a copy of h_prev as V[0], then the K unfolds.
 template <typename T>
-void forward_step(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, const T* h_prev, const T* c_prev,
-                  T* P) {
+void forward_step(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, const T* h_prev, const T* c_prev, T* P) {
   const int64_t N = m.N, D = m.D, NB = N * B;
   StepTape<T> tp(m, B, P);
   T* xm = ws.xm.data();
   for (int64_t i = 0; i < D; ++i)
     for (int64_t b = 0; b < B; ++b) xm[i * B + b] = xT[i * B + b] * m.in_w[i] + m.in_b[i];
-  if (m.mixed) lstm_forward(m, ws, B, xT, h_prev, c_prev, tp.gates, tp.c, tp.V);
-  else if (h_prev != tp.V) std::copy(h_prev, h_prev + NB, tp.V);
+  if (m.mixed)
+    lstm_forward(m, ws, B, xT, h_prev, c_prev, tp.gates, tp.c, tp.V);
+  else if (h_prev != tp.V)
+    std::copy(h_prev, h_prev + NB, tp.V);
 
   T *Ns = ws.Ns.data(), *Ds = ws.Ds.data(), *cmt = ws.cmt.data(), *num = ws.num.data(), *den = ws.den.data();
   synapse_forward(m.sens, xm, B, ws.S.data(), Ns, Ds);
@@ -328,8 +330,8 @@ void load_step(const Model<T>& m, Workspace<T>& ws, const Dims& d, const Sequenc
 }
 
 template <typename T>
-void sequence_forward_impl(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in, T* y,
-                           T* hT, T* cT, T* tape) {
+void sequence_forward_impl(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in, T* y, T* hT,
+                           T* cT, T* tape) {
   const int64_t B = d.B, L = d.L, N = d.N, M = d.M, NB = N * B, stride = m.step_tape(B);
   transpose(in.h0, ws.h0T.data(), B, N);
   if (m.mixed) transpose(in.c0, ws.c0T.data(), B, N);
@@ -395,8 +397,8 @@ void sequence_backward_impl(const Model<T>& m, Workspace<T>& ws, const Dims& d, 
                             const T* tape, const T* gy, const T* ghT, const T* gcT, const MutPtrs<T>& g) {
   const int64_t B = d.B, L = d.L, D = d.D, N = d.N, M = d.M, K = m.K, NB = N * B, DB = D * B;
   const int64_t stride = m.step_tape(B);
-  for (auto* acc : {&ws.acc_rec, &ws.acc_sens, &ws.acc_gl, &ws.acc_vl, &ws.acc_cm, &ws.acc_ow, &ws.acc_ob,
-                    &ws.acc_iw, &ws.acc_ib})
+  for (auto* acc :
+       {&ws.acc_rec, &ws.acc_sens, &ws.acc_gl, &ws.acc_vl, &ws.acc_cm, &ws.acc_ow, &ws.acc_ob, &ws.acc_iw, &ws.acc_ib})
     std::fill(acc->begin(), acc->end(), T(0));
   if (m.mixed) {
     std::fill(g[kLstmWi], g[kLstmWi] + 4 * N * D, T(0));

@@ -13,6 +13,7 @@ namespace fl::kernels::ltc {
 
 /// The fused op's inputs, in this order. Absent mappings are passed as neutral values (ones, zeros), absent
 /// timespans as ones, an absent initial state as zeros, and without mixed memory c0 and the LSTM as empty arrays.
+// clang-format off
 enum Slot : int {
   kX, kH0, kC0, kTs,
   kGleak, kVleak, kCm, kSigma, kMu, kW, kErev,
@@ -22,6 +23,7 @@ enum Slot : int {
   kLstmWi, kLstmBi, kLstmWr,
   kNumSlots
 };
+// clang-format on
 
 /// Batch, steps, inputs, units, motor neurons, ODE unfolds, and whether the LSTM memory runs.
 struct Dims {
@@ -39,8 +41,8 @@ template <typename T>
 struct Synapses {
   int64_t n_pre = 0, n_post = 0;
   std::vector<int32_t> pre, post;
-  std::vector<int64_t> begin;  // CSR offsets by postsynaptic neuron (n_post + 1)
-  std::vector<int64_t> dense;  // pre * n_post + post: where a synapse's gradient goes
+  std::vector<int64_t> begin;    // CSR offsets by postsynaptic neuron (n_post + 1)
+  std::vector<int64_t> dense;    // pre * n_post + post: where a synapse's gradient goes
   std::vector<T> sig, mu, W, E;  // W = pos(w) * mask
   std::vector<T> dW_dw;          // mask * pos'(w)
   int64_t size() const { return static_cast<int64_t>(pre.size()); }
@@ -90,8 +92,8 @@ void sequence_forward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const 
 /// Backward through time from the tape: writes the gradient of every slot (zeros for the masks) into g, whose
 /// buffers have the shapes of the inputs. gy, ghT, gcT: the cotangents of y, hT, cT.
 template <typename T>
-void sequence_backward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in,
-                       const T* tape, const T* gy, const T* ghT, const T* gcT, const MutPtrs<T>& g);
+void sequence_backward(const Model<T>& m, Workspace<T>& ws, const Dims& d, const SequenceInputs<T>& in, const T* tape,
+                       const T* gy, const T* ghT, const T* gcT, const MutPtrs<T>& g);
 
 /// One step on row-major buffers: x (B, D), h (B, N) and c (B, N, mixed only) advance in place, y (B, M) if not
 /// null; dt is the elapsed time. Needs ws.resize(m, B, false).

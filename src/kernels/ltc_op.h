@@ -1,12 +1,12 @@
 // The fused LTC sequence as MLX arrays: one custom primitive (CPU kernel in ltc_cpu.cpp) whose vjp is a second
 // primitive, the backward through time. Internal; fl::ncps::ltc_sequence is the public entry.
 #pragma once
+#include <mlx/array.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
-
-#include <mlx/array.h>
 
 namespace fl::kernels::ltc {
 

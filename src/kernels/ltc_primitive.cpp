@@ -2,13 +2,13 @@
 // reads: every unfold's state and reciprocal denominator, the LSTM gates and cell states) and LTCSequenceGrad
 // (backward through time, every input's gradient at once). Both run the C++ kernel of ltc_cpu.cpp on MLX's CPU
 // stream, as gemm.cpp's Gemm does.
-#include <memory>
-#include <stdexcept>
-
 #include <mlx/allocator.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
+
+#include <memory>
+#include <stdexcept>
 
 #include "kernels/ltc_kernel.h"
 #include "kernels/ltc_op.h"
@@ -30,9 +30,7 @@ Dims dims_of(const std::vector<mx::array>& in, const OpConfig& c) {
   return d;
 }
 
-int64_t tape_size(const Dims& d) {
-  return d.L * ((2 * d.K + 1) * d.N + (d.mixed ? 5 * d.N : 0)) * d.B;
-}
+int64_t tape_size(const Dims& d) { return d.L * ((2 * d.K + 1) * d.N + (d.mixed ? 5 * d.N : 0)) * d.B; }
 
 template <typename T>
 Ptrs<T> pointers(const std::vector<mx::array>& in) {
@@ -64,8 +62,10 @@ class LTCSequenceGrad : public mx::Primitive {
   // inputs: the kNumSlots forward inputs, the tape, and the cotangents of y, hT, cT.
   void eval_cpu(const std::vector<mx::array>& in, std::vector<mx::array>& out) override {
     prepare(stream(), in, out);
-    if (in[kX].dtype() == mx::float32) run<float>(in, out);
-    else run<double>(in, out);
+    if (in[kX].dtype() == mx::float32)
+      run<float>(in, out);
+    else
+      run<double>(in, out);
   }
   void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
     throw std::runtime_error("LTCSequenceGrad has no GPU kernel: off the CPU, ltc_sequence uses the composition");
@@ -105,8 +105,10 @@ class LTCSequence : public mx::Primitive {
 
   void eval_cpu(const std::vector<mx::array>& in, std::vector<mx::array>& out) override {
     prepare(stream(), in, out);
-    if (in[kX].dtype() == mx::float32) run<float>(in, out);
-    else run<double>(in, out);
+    if (in[kX].dtype() == mx::float32)
+      run<float>(in, out);
+    else
+      run<double>(in, out);
   }
   void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
     throw std::runtime_error("LTCSequence has no GPU kernel: off the CPU, ltc_sequence uses the composition");
@@ -116,9 +118,7 @@ class LTCSequence : public mx::Primitive {
   // or else that of a forward run again with one.
   std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
                              const std::vector<int>& argnums, const std::vector<mx::array>& outputs) override {
-    mx::array tape = tape_                   ? outputs[3]
-                     : memo_ && memo_->tape ? *memo_->tape
-                                            : make_forward(primals, cfg_, true)[3];
+    mx::array tape = tape_ ? outputs[3] : memo_ && memo_->tape ? *memo_->tape : make_forward(primals, cfg_, true)[3];
     std::vector<mx::array> in = primals;
     in.push_back(tape);
     for (int k = 0; k < 3; ++k) in.push_back(row_contiguous(cotangents[k]));
@@ -128,7 +128,8 @@ class LTCSequence : public mx::Primitive {
       shapes.push_back(p.shape());
       dtypes.push_back(p.dtype());
     }
-    auto grads = mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<LTCSequenceGrad>(stream(), cfg_), in);
+    auto grads =
+        mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<LTCSequenceGrad>(stream(), cfg_), in);
     std::vector<mx::array> r;
     for (int a : argnums) r.push_back(grads[a]);
     return r;
@@ -174,7 +175,8 @@ std::vector<mx::array> make_forward(const std::vector<mx::array>& inputs, const 
   auto shapes = LTCSequence::shapes(in, c, tape);
   std::vector<mx::Dtype> dtypes(shapes.size(), in[kX].dtype());
   return mx::array::make_arrays(std::move(shapes), dtypes,
-                                std::make_shared<LTCSequence>(mx::to_stream(mx::Device::cpu), c, tape, std::move(memo)), in);
+                                std::make_shared<LTCSequence>(mx::to_stream(mx::Device::cpu), c, tape, std::move(memo)),
+                                in);
 }
 
 }  // namespace

@@ -11,6 +11,13 @@
 
 namespace fl::ncps {
 
+Tensor* LSTMMemoryWeights::find(const std::string& name) {
+  if (name == "input_map.weight") return &input_map_weight;
+  if (name == "input_map.bias") return &input_map_bias;
+  if (name == "recurrent_map.weight") return &recurrent_map_weight;
+  return nullptr;
+}
+
 std::vector<std::pair<std::string, Tensor>> LSTMMemoryWeights::named() const {
   return {{"input_map.weight", input_map_weight},
           {"input_map.bias", input_map_bias},
@@ -28,10 +35,10 @@ std::pair<Tensor, Tensor> lstm_memory_step(const Tensor& x, const Tensor& h, con
                w.recurrent_map_weight.size(1) == H,
            "lstm_memory_step: recurrent_map.weight must have shape [", 4 * H, ", ", H, "], got ",
            shape_to_string(w.recurrent_map_weight.sizes()));
-  FL_CHECK(w.input_map_weight.dim() == 2 && w.input_map_weight.size(0) == 4 * H &&
-               w.input_map_weight.size(1) == x.size(1),
-           "lstm_memory_step: input_map.weight must have shape [", 4 * H, ", ", x.size(1), "], got ",
-           shape_to_string(w.input_map_weight.sizes()));
+  FL_CHECK(
+      w.input_map_weight.dim() == 2 && w.input_map_weight.size(0) == 4 * H && w.input_map_weight.size(1) == x.size(1),
+      "lstm_memory_step: input_map.weight must have shape [", 4 * H, ", ", x.size(1), "], got ",
+      shape_to_string(w.input_map_weight.sizes()));
   FL_CHECK(w.input_map_bias.dim() == 1 && w.input_map_bias.size(0) == 4 * H,
            "lstm_memory_step: input_map.bias must have shape [", 4 * H, "], got ",
            shape_to_string(w.input_map_bias.sizes()));

@@ -24,28 +24,39 @@ LTCMapping ltc_mapping_from_string(const std::optional<std::string>& name) {
   return LTCMapping::None;
 }
 
+namespace {
+// ncps's names of LTCCell's parameters and buffers, in its registration order.
+// clang-format off
+constexpr std::pair<const char*, Tensor LTCWeights::*> kLTCFields[] = {
+    {"gleak", &LTCWeights::gleak}, {"vleak", &LTCWeights::vleak}, {"cm", &LTCWeights::cm},
+    {"sigma", &LTCWeights::sigma}, {"mu", &LTCWeights::mu}, {"w", &LTCWeights::w}, {"erev", &LTCWeights::erev},
+    {"sensory_sigma", &LTCWeights::sensory_sigma}, {"sensory_mu", &LTCWeights::sensory_mu},
+    {"sensory_w", &LTCWeights::sensory_w}, {"sensory_erev", &LTCWeights::sensory_erev},
+    {"sparsity_mask", &LTCWeights::sparsity_mask}, {"sensory_sparsity_mask", &LTCWeights::sensory_sparsity_mask},
+    {"input_w", &LTCWeights::input_w}, {"input_b", &LTCWeights::input_b},
+    {"output_w", &LTCWeights::output_w}, {"output_b", &LTCWeights::output_b}};
+// clang-format on
+}  // namespace
+
+const std::vector<std::string>& LTCWeights::names() {
+  static const std::vector<std::string> n = [] {
+    std::vector<std::string> v;
+    for (auto& f : kLTCFields) v.emplace_back(f.first);
+    return v;
+  }();
+  return n;
+}
+
+Tensor* LTCWeights::find(const std::string& name) {
+  for (auto& [n, member] : kLTCFields)
+    if (name == n) return &(this->*member);
+  return nullptr;
+}
+
 std::vector<std::pair<std::string, Tensor>> LTCWeights::named() const {
-  std::vector<std::pair<std::string, Tensor>> all = {
-      {"gleak", gleak},
-      {"vleak", vleak},
-      {"cm", cm},
-      {"sigma", sigma},
-      {"mu", mu},
-      {"w", w},
-      {"erev", erev},
-      {"sensory_sigma", sensory_sigma},
-      {"sensory_mu", sensory_mu},
-      {"sensory_w", sensory_w},
-      {"sensory_erev", sensory_erev},
-      {"sparsity_mask", sparsity_mask},
-      {"sensory_sparsity_mask", sensory_sparsity_mask},
-      {"input_w", input_w},
-      {"input_b", input_b},
-      {"output_w", output_w},
-      {"output_b", output_b}};
   std::vector<std::pair<std::string, Tensor>> out;
-  for (auto& e : all)
-    if (e.second.defined()) out.push_back(e);
+  for (auto& [n, member] : kLTCFields)
+    if ((this->*member).defined()) out.emplace_back(n, this->*member);
   return out;
 }
 
@@ -80,11 +91,16 @@ LTCSizes check_ltc_weights(const LTCWeights& w, const LTCConfig& c) {
   const int64_t N = w.gleak.size(0), D = w.sensory_mu.size(0);
   for (auto& [t, name] : {std::pair{&w.gleak, "gleak"}, {&w.vleak, "vleak"}, {&w.cm, "cm"}})
     expect_shape(*t, name, {N});
-  for (auto& [t, name] : {std::pair{&w.sigma, "sigma"}, {&w.mu, "mu"}, {&w.w, "w"}, {&w.erev, "erev"},
+  for (auto& [t, name] : {std::pair{&w.sigma, "sigma"},
+                          {&w.mu, "mu"},
+                          {&w.w, "w"},
+                          {&w.erev, "erev"},
                           {&w.sparsity_mask, "sparsity_mask"}})
     expect_shape(*t, name, {N, N});
-  for (auto& [t, name] : {std::pair{&w.sensory_sigma, "sensory_sigma"}, {&w.sensory_mu, "sensory_mu"},
-                          {&w.sensory_w, "sensory_w"}, {&w.sensory_erev, "sensory_erev"},
+  for (auto& [t, name] : {std::pair{&w.sensory_sigma, "sensory_sigma"},
+                          {&w.sensory_mu, "sensory_mu"},
+                          {&w.sensory_w, "sensory_w"},
+                          {&w.sensory_erev, "sensory_erev"},
                           {&w.sensory_sparsity_mask, "sensory_sparsity_mask"}})
     expect_shape(*t, name, {D, N});
   if (has_w(c.input_mapping)) expect_shape(w.input_w, "input_w", {D});
@@ -106,10 +122,21 @@ std::vector<Tensor> ltc_param_slots(const LTCWeights& w, const LSTMMemoryWeights
                                     const LTCSizes& s, Dtype dt) {
   auto opt = TensorOptions(dt);
   auto as = [dt](const Tensor& t) { return t.to(dt); };
-  auto or_fill = [&](bool present, const Tensor& t, int64_t n, double v) { return present ? as(t) : full({n}, v, opt); };
-  std::vector<Tensor> p = {as(w.gleak),         as(w.vleak),      as(w.cm),           as(w.sigma),
-                           as(w.mu),            as(w.w),          as(w.erev),         as(w.sensory_sigma),
-                           as(w.sensory_mu),    as(w.sensory_w),  as(w.sensory_erev), as(w.sparsity_mask.detach()),
+  auto or_fill = [&](bool present, const Tensor& t, int64_t n, double v) {
+    return present ? as(t) : full({n}, v, opt);
+  };
+  std::vector<Tensor> p = {as(w.gleak),
+                           as(w.vleak),
+                           as(w.cm),
+                           as(w.sigma),
+                           as(w.mu),
+                           as(w.w),
+                           as(w.erev),
+                           as(w.sensory_sigma),
+                           as(w.sensory_mu),
+                           as(w.sensory_w),
+                           as(w.sensory_erev),
+                           as(w.sparsity_mask.detach()),
                            as(w.sensory_sparsity_mask.detach())};
   p.push_back(or_fill(has_w(c.input_mapping), w.input_w, s.D, 1.0));
   p.push_back(or_fill(has_b(c.input_mapping), w.input_b, s.D, 0.0));
@@ -216,8 +243,8 @@ LTCSequenceOutput run_sequence(const Tensor& input, const Tensor& h0_in, const T
 std::pair<Tensor, Tensor> ltc_cell_step(const Tensor& input, const Tensor& state, const LTCWeights& w,
                                         const LTCConfig& c, const Tensor& elapsed_time) {
   const LTCSizes s = detail::check_ltc_weights(w, c);
-  FL_CHECK(input.dim() == 2 && input.size(1) == s.D, "ltc_cell_step: expected input of shape (batch, ", s.D,
-           "), got ", shape_to_string(input.sizes()));
+  FL_CHECK(input.dim() == 2 && input.size(1) == s.D, "ltc_cell_step: expected input of shape (batch, ", s.D, "), got ",
+           shape_to_string(input.sizes()));
   FL_CHECK(state.dim() == 2 && state.size(1) == s.N && state.size(0) == input.size(0),
            "ltc_cell_step: expected state of shape ", shape_to_string({input.size(0), s.N}), ", got ",
            shape_to_string(state.sizes()));

@@ -50,8 +50,10 @@ struct LTCStepper::Impl {
   void load(const LTCWeights& w, const LSTMMemoryWeights* memory) {
     NoGradGuard no_grad;
     auto params = detail::ltc_param_slots(w, memory, config, sizes, dtype);
-    if (dtype == kFloat64) build<double>(params);
-    else build<float>(params);
+    if (dtype == kFloat64)
+      build<double>(params);
+    else
+      build<float>(params);
   }
 
   template <typename T>
@@ -65,8 +67,7 @@ struct LTCStepper::Impl {
 namespace {
 Dtype stepper_dtype(const LTCWeights& w) {
   Dtype d = w.gleak.defined() ? w.gleak.dtype() : kFloat32;
-  FL_CHECK_TYPE(d == kFloat32 || d == kFloat64, "LTCStepper: weights must be float32 or float64, got ",
-                dtype_name(d));
+  FL_CHECK_TYPE(d == kFloat32 || d == kFloat64, "LTCStepper: weights must be float32 or float64, got ", dtype_name(d));
   return d;
 }
 }  // namespace
@@ -135,13 +136,15 @@ void LTCStepper::step(const double* x, double* h, double* c, double dt, double* 
 namespace {
 // A dense evaluated copy of t in dtype dt with shape `shape` (t may lack the batch dim when batch is 1).
 mx::array dense_as(const Tensor& t, Dtype dt, const Shape& shape, const char* name) {
-  FL_CHECK(t.numel() == [&] {
-    int64_t n = 1;
-    for (auto s : shape) n *= s;
-    return n;
-  }() && (t.sizes() == shape || (t.dim() == 1 && shape[0] == 1)),
-           "LTCStepper::step: expected ", name, " of shape ", shape_to_string(shape), ", got ",
-           shape_to_string(t.sizes()));
+  FL_CHECK(
+      t.numel() ==
+              [&] {
+                int64_t n = 1;
+                for (auto s : shape) n *= s;
+                return n;
+              }() &&
+          (t.sizes() == shape || (t.dim() == 1 && shape[0] == 1)),
+      "LTCStepper::step: expected ", name, " of shape ", shape_to_string(shape), ", got ", shape_to_string(t.sizes()));
   mx::array a = mx::contiguous(cast(t.mlx(), dt));
   a.eval();
   return a;
@@ -168,8 +171,10 @@ std::pair<Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tensor& state,
   mx::array h = fresh(dense_as(state, dt_, {B, s.N}, "state"));
   mx::array y(mx::allocator::malloc(B * s.M * itemsize(dt_)), {static_cast<int>(B), static_cast<int>(s.M)},
               to_mlx(dt_));
-  if (dt_ == kFloat64) impl_->run<double>(xa.data<double>(), ptr<double>(h), nullptr, dt, ptr<double>(y));
-  else impl_->run<float>(xa.data<float>(), ptr<float>(h), nullptr, static_cast<float>(dt), ptr<float>(y));
+  if (dt_ == kFloat64)
+    impl_->run<double>(xa.data<double>(), ptr<double>(h), nullptr, dt, ptr<double>(y));
+  else
+    impl_->run<float>(xa.data<float>(), ptr<float>(h), nullptr, static_cast<float>(dt), ptr<float>(y));
   const bool unbatched = state.dim() == 1;
   return {wrap(y, unbatched ? Shape{s.M} : Shape{B, s.M}), wrap(h, state.sizes())};
 }
@@ -184,8 +189,10 @@ std::tuple<Tensor, Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tenso
   mx::array ca = fresh(dense_as(c, dt_, {B, s.N}, "c"));
   mx::array y(mx::allocator::malloc(B * s.M * itemsize(dt_)), {static_cast<int>(B), static_cast<int>(s.M)},
               to_mlx(dt_));
-  if (dt_ == kFloat64) impl_->run<double>(xa.data<double>(), ptr<double>(ha), ptr<double>(ca), dt, ptr<double>(y));
-  else impl_->run<float>(xa.data<float>(), ptr<float>(ha), ptr<float>(ca), static_cast<float>(dt), ptr<float>(y));
+  if (dt_ == kFloat64)
+    impl_->run<double>(xa.data<double>(), ptr<double>(ha), ptr<double>(ca), dt, ptr<double>(y));
+  else
+    impl_->run<float>(xa.data<float>(), ptr<float>(ha), ptr<float>(ca), static_cast<float>(dt), ptr<float>(y));
   const bool unbatched = h.dim() == 1;
   return {wrap(y, unbatched ? Shape{s.M} : Shape{B, s.M}), wrap(ha, h.sizes()), wrap(ca, c.sizes())};
 }

@@ -40,8 +40,7 @@ struct Net {
   std::vector<Tensor> params;  // every trainable tensor, in a fixed order
 };
 
-Net make_net(int64_t D, int64_t N, int64_t M, const LTCConfig& c, bool mixed, Dtype dt = kFloat64,
-             uint64_t seed = 1) {
+Net make_net(int64_t D, int64_t N, int64_t M, const LTCConfig& c, bool mixed, Dtype dt = kFloat64, uint64_t seed = 1) {
   Generator g(seed);
   Net net;
   auto U = [&](const Shape& s, double lo, double hi) {
@@ -227,8 +226,8 @@ TEST(LTCFused, MatchesReferenceForEveryConfiguration) {
           // Rotate the optional inputs through the combinations: h0, per-sample timespans, c0.
           const bool h0 = variant % 2 == 0, ts = variant % 3 != 0, c0 = mixed && variant % 4 < 2;
           SCOPED_TRACE(std::string("input ") + mapping_name(im) + ", output " + mapping_name(om) +
-                       (implicit ? ", implicit" : ", explicit") + (mixed ? ", mixed memory" : "") +
-                       (h0 ? ", h0" : "") + (ts ? ", timespans" : "") + (c0 ? ", c0" : ""));
+                       (implicit ? ", implicit" : ", explicit") + (mixed ? ", mixed memory" : "") + (h0 ? ", h0" : "") +
+                       (ts ? ", timespans" : "") + (c0 ? ", c0" : ""));
           Net net = make_net(D, N, M, c, mixed, kFloat64, 100 + variant);
           expect_fused_matches_reference(make_inputs(B, L, D, N, h0, ts, c0), net, c, mixed, 1e-11);
           ++variant;
@@ -258,10 +257,25 @@ TEST(LTCFused, Float32AgreesWithFloat64) {
   Inputs i64 = make_inputs(4, 5, 3, 6, true, true, true);
   auto to32 = [](const Tensor& t) { return t.defined() ? t.detach().to(kFloat32) : t; };
   Net n32 = n64;
-  for (auto* t : {&n32.w.gleak, &n32.w.vleak, &n32.w.cm, &n32.w.sigma, &n32.w.mu, &n32.w.w, &n32.w.erev,
-                  &n32.w.sensory_sigma, &n32.w.sensory_mu, &n32.w.sensory_w, &n32.w.sensory_erev,
-                  &n32.w.sparsity_mask, &n32.w.sensory_sparsity_mask, &n32.w.input_w, &n32.w.input_b, &n32.w.output_w,
-                  &n32.w.output_b, &n32.lstm.input_map_weight, &n32.lstm.input_map_bias,
+  for (auto* t : {&n32.w.gleak,
+                  &n32.w.vleak,
+                  &n32.w.cm,
+                  &n32.w.sigma,
+                  &n32.w.mu,
+                  &n32.w.w,
+                  &n32.w.erev,
+                  &n32.w.sensory_sigma,
+                  &n32.w.sensory_mu,
+                  &n32.w.sensory_w,
+                  &n32.w.sensory_erev,
+                  &n32.w.sparsity_mask,
+                  &n32.w.sensory_sparsity_mask,
+                  &n32.w.input_w,
+                  &n32.w.input_b,
+                  &n32.w.output_w,
+                  &n32.w.output_b,
+                  &n32.lstm.input_map_weight,
+                  &n32.lstm.input_map_bias,
                   &n32.lstm.recurrent_map_weight})
     *t = to32(*t);
   Inputs i32{to32(i64.x), to32(i64.h0), to32(i64.c0), to32(i64.ts)};
@@ -294,8 +308,10 @@ TEST(LTCFused, MaskedSynapsesGetNoGradientAndMasksNone) {
   for (int k = 0; k < 3; ++k) {
     auto v = g[k].tolist<double>();
     for (size_t i = 0; i < v.size(); ++i)
-      if (mask[i] == 0) EXPECT_EQ(v[i], 0.0);
-      else EXPECT_NE(v[i], 0.0);
+      if (mask[i] == 0)
+        EXPECT_EQ(v[i], 0.0);
+      else
+        EXPECT_NE(v[i], 0.0);
   }
   EXPECT_TRUE(!g[3].defined() || g[3].abs().max().item<double>() == 0.0);
 }
@@ -351,11 +367,10 @@ TEST(LTCFused, SecondOrderNeedsTheReference) {
   Net net = make_net(2, 3, 1, c, false);
   Inputs in = make_inputs(1, 2, 2, 3, false, false, false);
   auto g = autograd::grad({loss_of(ncps::ltc_sequence(in.x, in.h0, in.ts, net.w, c))}, {in.x}, {}, std::nullopt, true);
-  EXPECT_NE(error_of([&] { autograd::grad({g[0].sum()}, {net.w.mu}); }).find("differentiable once"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { autograd::grad({g[0].sum()}, {net.w.mu}); }).find("differentiable once"), std::string::npos);
   c.fused = false;
-  auto g_ref = autograd::grad({loss_of(ncps::ltc_sequence(in.x, in.h0, in.ts, net.w, c))}, {in.x}, {}, std::nullopt,
-                              true);
+  auto g_ref =
+      autograd::grad({loss_of(ncps::ltc_sequence(in.x, in.h0, in.ts, net.w, c))}, {in.x}, {}, std::nullopt, true);
   EXPECT_TRUE(autograd::grad({g_ref[0].sum()}, {net.w.mu})[0].defined());
 }
 
@@ -363,14 +378,22 @@ TEST(LTCFused, Errors) {
   LTCConfig c;
   Net net = make_net(2, 3, 1, c, false);
   Tensor x = rand({2, 4, 2}, kFloat64);
-  expect_error_containing<Error>([&] { ncps::ltc_sequence(rand({2, 4, 3}, kFloat64), {}, {}, net.w, c); },
-                                 "input has 3 features but the cell expects 2");
-  expect_error_containing<Error>([&] { ncps::ltc_sequence(rand({4, 2}, kFloat64), {}, {}, net.w, c); },
-                                 "expected input of shape (batch, length, 2)");
-  expect_error_containing<Error>([&] { ncps::ltc_sequence(x, rand({2, 4}, kFloat64), {}, net.w, c); },
-                                 "h0 must have shape [2, 3], got [2, 4]");
-  expect_error_containing<Error>([&] { ncps::ltc_sequence(x, {}, rand({3, 4}, kFloat64), net.w, c); },
-                                 "expand");
+  expect_error_containing<Error>(
+      [&] {
+        ncps::ltc_sequence(rand({2, 4, 3}, kFloat64), {}, {}, net.w, c);
+      },
+      "input has 3 features but the cell expects 2");
+  expect_error_containing<Error>(
+      [&] {
+        ncps::ltc_sequence(rand({4, 2}, kFloat64), {}, {}, net.w, c);
+      },
+      "expected input of shape (batch, length, 2)");
+  expect_error_containing<Error>(
+      [&] {
+        ncps::ltc_sequence(x, rand({2, 4}, kFloat64), {}, net.w, c);
+      },
+      "h0 must have shape [2, 3], got [2, 4]");
+  expect_error_containing<Error>([&] { ncps::ltc_sequence(x, {}, rand({3, 4}, kFloat64), net.w, c); }, "expand");
   LTCWeights bad = net.w;
   bad.mu = rand({3, 2}, kFloat64);
   expect_error_containing<Error>([&] { ncps::ltc_sequence(x, {}, {}, bad, c); },
@@ -416,8 +439,10 @@ void expect_stepper_matches(bool mixed, int64_t B, Dtype dt, double tol) {
     for (int64_t b = 0; b < B; ++b)
       for (int64_t i = 0; i < D; ++i) x[b * D + i] = xs[(b * L + t) * D + i];
     const T dtt = ts[t];  // one dt for the batch: sample 0's timespans (the reference below uses them for all)
-    if (mixed) st.step(x.data(), h.data(), cs.data(), dtt, y.data());
-    else st.step(x.data(), h.data(), dtt, y.data());
+    if (mixed)
+      st.step(x.data(), h.data(), cs.data(), dtt, y.data());
+    else
+      st.step(x.data(), h.data(), dtt, y.data());
     for (int64_t b = 0; b < B; ++b)
       for (int64_t m = 0; m < M; ++m) outs[(b * L + t) * M + m] = y[b * M + m];
   }
@@ -462,8 +487,8 @@ TEST(LTCStepper, TensorStepsRefreshAndErrors) {
   w2.vleak = (net.w.vleak + 0.3).detach();
   st.refresh(w2);
   auto [y2, h2] = st.step(x, h, 0.7);
-  auto ref2 = ncps::ltc_cell_step(x.unsqueeze(0), h.unsqueeze(0), w2, c,
-                                  tensor(std::vector<double>{0.7}, Shape{1}, kFloat64));
+  auto ref2 =
+      ncps::ltc_cell_step(x.unsqueeze(0), h.unsqueeze(0), w2, c, tensor(std::vector<double>{0.7}, Shape{1}, kFloat64));
   EXPECT_LE(max_rel_err(h2, ref2.second.squeeze(0)), 1e-13);
   std::vector<float> xf(3), hf(5);
   expect_error_containing<TypeError>([&] { st.step(xf.data(), hf.data()); }, "weights are float64");
@@ -481,8 +506,10 @@ TEST(LTCStepper, StepAllocatesNothing) {
     g_allocs = 0;
     g_count_allocs = true;
     for (int i = 0; i < 10; ++i) {
-      if (mixed) st.step(x.data(), h.data(), cs.data(), 0.5f, y.data());
-      else st.step(x.data(), h.data(), 0.5f, y.data());
+      if (mixed)
+        st.step(x.data(), h.data(), cs.data(), 0.5f, y.data());
+      else
+        st.step(x.data(), h.data(), 0.5f, y.data());
     }
     g_count_allocs = false;
     EXPECT_EQ(g_allocs, 0);
@@ -510,8 +537,8 @@ Net grad_row_net(const std::vector<Tensor>& a, size_t first, bool mixed) {
   }
   return n;
 }
-const std::vector<Shape> kCellShapes = {{3}, {3}, {3}, {3, 3}, {3, 3}, {3, 3}, {3, 3}, {2, 3}, {2, 3}, {2, 3},
-                                        {2, 3}, {2}, {2}, {2}, {2}};
+const std::vector<Shape> kCellShapes = {{3},    {3},    {3},    {3, 3}, {3, 3}, {3, 3}, {3, 3}, {2, 3},
+                                        {2, 3}, {2, 3}, {2, 3}, {2},    {2},    {2},    {2}};
 std::vector<Shape> with(std::vector<Shape> head, const std::vector<Shape>& tail) {
   head.insert(head.end(), tail.begin(), tail.end());
   return head;
@@ -540,8 +567,7 @@ GradCases ltc_grads({
     {"ltc_sequence_mixed_memory",
      [](const std::vector<Tensor>& a) {
        Net n = grad_row_net(a, 4, true);
-       auto r = ncps::ltc_sequence_mixed_memory(a[0] - 0.85, a[1] - 0.85, a[3] - 0.85, a[2], n.w, n.lstm,
-                                                row_config());
+       auto r = ncps::ltc_sequence_mixed_memory(a[0] - 0.85, a[1] - 0.85, a[3] - 0.85, a[2], n.w, n.lstm, row_config());
        return cat({r.output.flatten(), r.h.flatten(), r.c.flatten()});
      },
      with(with({{2, 2, 2}, {2, 3}, {2, 2}, {2, 3}}, kCellShapes), {{12, 2}, {12}, {12, 3}}), 0.2, 1.5},

@@ -15,6 +15,8 @@ struct LSTMMemoryWeights {
   Tensor input_map_weight;
   Tensor input_map_bias;
   Tensor recurrent_map_weight;
+  /// The entry of a state-dict name (nullptr for an unknown name).
+  Tensor* find(const std::string& name);
   /// (state-dict name, tensor) pairs in ncps's registration order.
   std::vector<std::pair<std::string, Tensor>> named() const;
 };

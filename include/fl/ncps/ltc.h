@@ -37,12 +37,16 @@ struct LTCConfig {
 /// N = units, D = input features, M = motor neurons. input_w/input_b and output_w/output_b are undefined where
 /// the mapping has none. The masks are buffers (ncps: requires_grad=False); no gradient flows into them.
 struct LTCWeights {
-  Tensor gleak, vleak, cm;                                          // (N)
-  Tensor sigma, mu, w, erev;                                        // (N, N), row = presynaptic neuron
-  Tensor sensory_sigma, sensory_mu, sensory_w, sensory_erev;        // (D, N)
-  Tensor sparsity_mask, sensory_sparsity_mask;                      // (N, N), (D, N): |adjacency|
-  Tensor input_w, input_b;                                          // (D)
-  Tensor output_w, output_b;                                        // (M)
+  Tensor gleak, vleak, cm;                                    // (N)
+  Tensor sigma, mu, w, erev;                                  // (N, N), row = presynaptic neuron
+  Tensor sensory_sigma, sensory_mu, sensory_w, sensory_erev;  // (D, N)
+  Tensor sparsity_mask, sensory_sparsity_mask;                // (N, N), (D, N): |adjacency|
+  Tensor input_w, input_b;                                    // (D)
+  Tensor output_w, output_b;                                  // (M)
+  /// ncps's names of all entries, in its registration order.
+  static const std::vector<std::string>& names();
+  /// The entry of that name (nullptr for an unknown name).
+  Tensor* find(const std::string& name);
   /// (name, tensor) pairs of the defined entries, in ncps's registration order.
   std::vector<std::pair<std::string, Tensor>> named() const;
   int64_t units() const { return gleak.numel(); }
