@@ -189,7 +189,7 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const OpCo
   std::vector<mx::array> out;
   if (memo && memo->tape) {
     out = make_forward(inputs, config, false, memo);  // the trace for a vjp: differentiate from the memo's tape
-  } else if (memo) {
+  } else if (memo && !tracing) {
     out = make_forward(inputs, config, true);  // the forward of an op that will be differentiated
     memo->tape = out[3];
   } else {
