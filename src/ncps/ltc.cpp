@@ -75,11 +75,12 @@ namespace {
 bool has_w(LTCMapping m) { return m != LTCMapping::None; }
 bool has_b(LTCMapping m) { return m == LTCMapping::Affine; }
 
-void expect_shape(const Tensor& t, const char* name, const Shape& shape) {
+// Masks may be of any dtype (a wiring's int32 |adjacency| works as it is); parameters must be floating point.
+void expect_shape(const Tensor& t, const char* name, const Shape& shape, bool floating = true) {
   FL_CHECK(t.defined(), "ltc: the weight ", name, " is missing");
   FL_CHECK(t.sizes() == shape, "ltc: ", name, " must have shape ", shape_to_string(shape), ", got ",
            shape_to_string(t.sizes()));
-  FL_CHECK_TYPE(t.is_floating_point(), "ltc: ", name, " must be a floating-point tensor, got ",
+  FL_CHECK_TYPE(!floating || t.is_floating_point(), "ltc: ", name, " must be a floating-point tensor, got ",
                 scalar_type_name(t.dtype()));
 }
 }  // namespace
@@ -91,18 +92,15 @@ LTCSizes check_ltc_weights(const LTCWeights& w, const LTCConfig& c) {
   const int64_t N = w.gleak.size(0), D = w.sensory_mu.size(0);
   for (auto& [t, name] : {std::pair{&w.gleak, "gleak"}, {&w.vleak, "vleak"}, {&w.cm, "cm"}})
     expect_shape(*t, name, {N});
-  for (auto& [t, name] : {std::pair{&w.sigma, "sigma"},
-                          {&w.mu, "mu"},
-                          {&w.w, "w"},
-                          {&w.erev, "erev"},
-                          {&w.sparsity_mask, "sparsity_mask"}})
+  for (auto& [t, name] : {std::pair{&w.sigma, "sigma"}, {&w.mu, "mu"}, {&w.w, "w"}, {&w.erev, "erev"}})
     expect_shape(*t, name, {N, N});
   for (auto& [t, name] : {std::pair{&w.sensory_sigma, "sensory_sigma"},
                           {&w.sensory_mu, "sensory_mu"},
                           {&w.sensory_w, "sensory_w"},
-                          {&w.sensory_erev, "sensory_erev"},
-                          {&w.sensory_sparsity_mask, "sensory_sparsity_mask"}})
+                          {&w.sensory_erev, "sensory_erev"}})
     expect_shape(*t, name, {D, N});
+  expect_shape(w.sparsity_mask, "sparsity_mask", {N, N}, false);
+  expect_shape(w.sensory_sparsity_mask, "sensory_sparsity_mask", {D, N}, false);
   if (has_w(c.input_mapping)) expect_shape(w.input_w, "input_w", {D});
   if (has_b(c.input_mapping)) expect_shape(w.input_b, "input_b", {D});
   int64_t M = c.motor_size.value_or(has_w(c.output_mapping) && w.output_w.defined() ? w.output_w.numel() : N);

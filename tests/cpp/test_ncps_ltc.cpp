@@ -314,6 +314,14 @@ TEST(LTCFused, MaskedSynapsesGetNoGradientAndMasksNone) {
         EXPECT_NE(v[i], 0.0);
   }
   EXPECT_TRUE(!g[3].defined() || g[3].abs().max().item<double>() == 0.0);
+  // Integer masks (a wiring's |adjacency| as it is) give the same result on both paths.
+  LTCWeights wi = net.w;
+  wi.sparsity_mask = net.w.sparsity_mask.detach().to(kInt32);
+  wi.sensory_sparsity_mask = net.w.sensory_sparsity_mask.to(kInt32);
+  for (bool fused : {true, false}) {
+    c.fused = fused;
+    EXPECT_TRUE(ncps::ltc_sequence(in.x, in.h0, in.ts, wi, c).output.allclose(r.output, 1e-13, 0));
+  }
 }
 
 TEST(LTCFused, FiniteDifferencesFloat64) {
