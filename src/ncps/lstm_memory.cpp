@@ -1,0 +1,57 @@
+// ncps's mixed-memory LSTM cell, written with core ops (its gradients come from autograd).
+#include "fl/ncps/lstm_memory.h"
+
+#include "fl/error.h"
+#include "fl/ops/binary.h"
+#include "fl/ops/linalg.h"
+#include "fl/ops/shape.h"
+#include "fl/ops/unary.h"
+#include "fl/registry.h"
+#include "ops/op_utils.h"
+
+namespace fl::ncps {
+
+Tensor* LSTMMemoryWeights::find(const std::string& name) {
+  if (name == "input_map.weight") return &input_map_weight;
+  if (name == "input_map.bias") return &input_map_bias;
+  if (name == "recurrent_map.weight") return &recurrent_map_weight;
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, Tensor>> LSTMMemoryWeights::named() const {
+  return {{"input_map.weight", input_map_weight},
+          {"input_map.bias", input_map_bias},
+          {"recurrent_map.weight", recurrent_map_weight}};
+}
+
+std::pair<Tensor, Tensor> lstm_memory_step(const Tensor& x, const Tensor& h, const Tensor& c,
+                                           const LSTMMemoryWeights& w) {
+  FL_CHECK(w.input_map_weight.defined() && w.input_map_bias.defined() && w.recurrent_map_weight.defined(),
+           "lstm_memory_step: input_map.weight, input_map.bias and recurrent_map.weight are required");
+  FL_CHECK(x.dim() == 2 && h.dim() == 2 && c.dim() == 2, "lstm_memory_step: expected 2-D input, h and c, got ",
+           shape_to_string(x.sizes()), ", ", shape_to_string(h.sizes()), " and ", shape_to_string(c.sizes()));
+  const int64_t H = h.size(1);
+  FL_CHECK(w.recurrent_map_weight.dim() == 2 && w.recurrent_map_weight.size(0) == 4 * H &&
+               w.recurrent_map_weight.size(1) == H,
+           "lstm_memory_step: recurrent_map.weight must have shape [", 4 * H, ", ", H, "], got ",
+           shape_to_string(w.recurrent_map_weight.sizes()));
+  FL_CHECK(
+      w.input_map_weight.dim() == 2 && w.input_map_weight.size(0) == 4 * H && w.input_map_weight.size(1) == x.size(1),
+      "lstm_memory_step: input_map.weight must have shape [", 4 * H, ", ", x.size(1), "], got ",
+      shape_to_string(w.input_map_weight.sizes()));
+  FL_CHECK(w.input_map_bias.dim() == 1 && w.input_map_bias.size(0) == 4 * H,
+           "lstm_memory_step: input_map.bias must have shape [", 4 * H, "], got ",
+           shape_to_string(w.input_map_bias.sizes()));
+  FL_CHECK(c.sizes() == h.sizes() && x.size(0) == h.size(0), "lstm_memory_step: input ", shape_to_string(x.sizes()),
+           ", h ", shape_to_string(h.sizes()), " and c ", shape_to_string(c.sizes()), " disagree in batch or units");
+  // z = input_map(x) + recurrent_map(h), chunks (i, ig, fg, og) as in ncps.torch.lstm.LSTMCell.
+  Tensor z = (matmul(x, w.input_map_weight.t()) + w.input_map_bias) + matmul(h, w.recurrent_map_weight.t());
+  auto g = z.chunk(4, 1);
+  Tensor c_next = c * sigmoid(g[2] + 1.0) + tanh(g[0]) * sigmoid(g[1]);
+  Tensor h_next = tanh(c_next) * sigmoid(g[3]);
+  return {h_next, c_next};
+}
+
+static OpRegistrar registrar({{"lstm_memory_step", "ncps", true}});
+
+}  // namespace fl::ncps
