@@ -139,7 +139,7 @@ def test_setattr_registration_rules():
         m.sub = 1
     with pytest.raises(KeyError, match="attribute 'plain' already exists"):
         m.register_buffer("plain", fl.zeros(1))
-    with pytest.raises(KeyError, match="can't contain"):
+    with pytest.raises(KeyError, match="contain"):
         m.register_parameter("a.b", None)
     m.w = None
     assert "w" not in dict(m.named_parameters())
