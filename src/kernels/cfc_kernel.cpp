@@ -1,0 +1,362 @@
+// The fused CfC sequence on the CPU: all time steps, forward and backward through time, in one call.
+//
+// Per step and layer the cell is three dense products on B rows (backbone, heads; the LSTM's input and recurrent
+// maps) and elementwise passes. The forward saves what the backward reads (each layer's [u, h] input, backbone
+// outputs and activation derivatives, head values, LSTM gates) in blocks whose rows are t * B + b, so the
+// backward runs the sequential part (dh through the heads, backbone and recurrence) step by step and then forms
+// every weight gradient with one product over all L * B rows.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/cfc_elementwise.h"
+#include "kernels/cfc_kernel.h"
+
+namespace fl::kernels::cfc {
+
+int Dims::state() const {
+  int n = 0;
+  for (auto& l : layers) n += l.hidden;
+  return n;
+}
+
+int Dims::offset(int l) const {
+  int n = 0;
+  for (int i = 0; i < l; ++i) n += layers[i].hidden;
+  return n;
+}
+
+InputIndex::InputIndex(const Dims& d) {
+  int k = 2;
+  if (d.mixed) c0 = k++;
+  if (d.has_ts) ts = k++;
+  for (auto& l : d.layers) {
+    Layer e;
+    e.backbone = k;
+    k += 2 * l.backbone_layers;
+    e.heads = k;
+    k += d.mode == Mode::Pure ? 4 : 8;
+    layers.push_back(e);
+  }
+  if (d.mixed) {
+    lstm = k;
+    k += 3;
+  }
+  count = k;
+}
+
+WsLayout::WsLayout(const Dims& d, int steps) {
+  const size_t rows = static_cast<size_t>(steps) * d.B;
+  size_t off = 0;
+  auto take = [&](int width) {
+    size_t o = off;
+    off += rows * width;
+    return o;
+  };
+  for (auto& l : d.layers) {
+    Layer e;
+    e.cat = take(l.cat());
+    for (int k = 0; k < l.backbone_layers; ++k) {
+      e.z.push_back(take(l.backbone_units));
+      e.deriv.push_back(take(l.backbone_units));
+    }
+    e.save_width = d.mode == Mode::Pure ? 2 * l.hidden : 4 * l.hidden;
+    e.save = take(e.save_width);
+    layers.push_back(std::move(e));
+  }
+  if (d.mixed) {
+    const int N = d.state();
+    gates = take(4 * N);
+    cprev = take(N);
+    tanhc = take(N);
+    hprev = take(N);
+  }
+  total = off;
+}
+
+size_t workspace_size(const Dims& d) { return WsLayout(d, d.L).total; }
+
+namespace {
+
+// Scratch memory reused across calls on the same thread (fresh pages cost more than the small products here).
+// Very large buffers are returned after use.
+template <typename T>
+class Scratch {
+ public:
+  explicit Scratch(size_t n) {
+    auto& buf = buffer();
+    if (buf.size() < n) buf.assign(n, T(0));
+    data_ = buf.data();
+  }
+  ~Scratch() {
+    auto& buf = buffer();
+    if (buf.size() * sizeof(T) > (size_t(64) << 20)) std::vector<T>().swap(buf);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  T* data() const { return data_; }
+
+ private:
+  static std::vector<T>& buffer() {
+    thread_local std::vector<T> buf;
+    return buf;
+  }
+  T* data_;
+};
+
+// Bump allocation inside one scratch region: sizes first, then pointers.
+struct Carve {
+  size_t n = 0;
+  size_t add(size_t count) {
+    size_t o = n;
+    n += (count + 15) & ~size_t(15);  // 64-byte steps for float keep rows of blocks aligned
+    return o;
+  }
+};
+
+// Copies rows of `cols` values between buffers with different row strides.
+template <typename T>
+void copy_rows(int rows, int cols, const T* src, size_t lds, T* dst, size_t ldd) {
+  for (int r = 0; r < rows; ++r) std::memcpy(dst + r * ldd, src + r * lds, sizeof(T) * cols);
+}
+template <typename T>
+void add_rows(int rows, int cols, const T* src, size_t lds, T* dst, size_t ldd) {
+  for (int r = 0; r < rows; ++r) {
+    const T* s = src + r * lds;
+    T* o = dst + r * ldd;
+    for (int j = 0; j < cols; ++j) o[j] += s[j];
+  }
+}
+
+// The heads of a layer as one (heads * H, F) matrix and bias, so each step is one product.
+template <typename T>
+struct Heads {
+  const T* W;
+  const T* b;
+};
+template <typename T>
+Heads<T> pack_heads(const Dims& d, const InputIndex::Layer& ix, const LayerDims& ld, const std::vector<const T*>& in,
+                    T* W, T* b) {
+  if (d.mode == Mode::Pure) return {in[ix.heads], in[ix.heads + 1]};
+  const size_t HF = static_cast<size_t>(ld.hidden) * ld.feat();
+  for (int q = 0; q < 4; ++q) {
+    std::memcpy(W + q * HF, in[ix.heads + 2 * q], sizeof(T) * HF);
+    std::memcpy(b + q * ld.hidden, in[ix.heads + 2 * q + 1], sizeof(T) * ld.hidden);
+  }
+  return {W, b};
+}
+
+}  // namespace
+
+template <typename T>
+void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT, T* ws) {
+  SingleThreadBlas single;
+  const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
+  const InputIndex ix(d);
+  const WsLayout lay(d, ws ? L : 1);
+
+  Carve c;
+  const size_t o_local = ws ? 0 : c.add(lay.total);
+  const size_t o_h = c.add(size_t(B) * N), o_hn = c.add(size_t(B) * N), o_c = c.add(size_t(B) * N);
+  std::vector<size_t> o_W(nl), o_b(nl);
+  for (int l = 0; l < nl; ++l) {
+    auto& ld = d.layers[l];
+    o_W[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
+    o_b[l] = c.add(size_t(d.heads()) * ld.hidden);
+  }
+  Scratch<T> scratch(c.n);
+  T* S = scratch.data();
+  T* base = ws ? ws : S + o_local;
+  T *h = S + o_h, *hn = S + o_hn, *cc = S + o_c;
+  std::vector<Heads<T>> heads;
+  for (int l = 0; l < nl; ++l) heads.push_back(pack_heads(d, ix.layers[l], d.layers[l], in, S + o_W[l], S + o_b[l]));
+
+  std::memcpy(h, in[ix.h0], sizeof(T) * B * N);
+  if (d.mixed) std::memcpy(cc, in[ix.c0], sizeof(T) * B * N);
+  const T* x = in[ix.x];
+  const T* ts = d.has_ts ? in[ix.ts] : nullptr;
+  const int ldx = L * I;
+
+  for (int t = 0; t < L; ++t) {
+    auto slot = [&](size_t off, int width) { return base + off + static_cast<size_t>(ws ? t : 0) * B * width; };
+    const T* xt = x + static_cast<size_t>(t) * I;
+    const T* tst = ts ? ts + t : nullptr;
+    if (d.mixed) {
+      const T *Wi = in[ix.lstm], *bi = in[ix.lstm + 1], *Wr = in[ix.lstm + 2];
+      T* Z = slot(lay.gates, 4 * N);
+      if (ws) {
+        std::memcpy(slot(lay.hprev, N), h, sizeof(T) * B * N);
+        std::memcpy(slot(lay.cprev, N), cc, sizeof(T) * B * N);
+      }
+      gemm(false, true, B, 4 * N, I, T(1), xt, ldx, Wi, I, T(0), Z, 4 * N);
+      gemm(false, true, B, 4 * N, N, T(1), h, N, Wr, N, T(1), Z, 4 * N);
+      lstm_forward(B, N, bi, Z, cc, h, slot(lay.tanhc, N));
+    }
+    for (int l = 0; l < nl; ++l) {
+      const LayerDims& ld = d.layers[l];
+      const auto& li = ix.layers[l];
+      const auto& wl = lay.layers[l];
+      const int H = ld.hidden, C = ld.cat(), off = d.offset(l);
+      T* cat = slot(wl.cat, C);
+      if (l == 0) copy_rows(B, ld.in, xt, ldx, cat, C);
+      else copy_rows(B, ld.in, hn + d.offset(l - 1), N, cat, C);
+      copy_rows(B, H, h + off, N, cat + ld.in, C);
+      const T* feat = cat;
+      int F = C;
+      for (int k = 0; k < ld.backbone_layers; ++k) {
+        const int U = ld.backbone_units;
+        T* z = slot(wl.z[k], U);
+        gemm(false, true, B, U, F, T(1), feat, F, in[li.backbone + 2 * k], F, T(0), z, U);
+        act_forward(d.act, B, U, in[li.backbone + 2 * k + 1], z, ws ? slot(wl.deriv[k], U) : nullptr);
+        feat = z;
+        F = U;
+      }
+      T* P = slot(wl.save, wl.save_width);
+      gemm(false, true, B, d.heads() * H, F, T(1), feat, F, heads[l].W, F, T(0), P, wl.save_width);
+      if (d.mode == Mode::Pure)
+        pure_forward(B, H, heads[l].b, in[li.heads + 2], in[li.heads + 3], tst, L, P, hn + off, N);
+      else
+        gate_forward(d.mode == Mode::NoGate, B, H, heads[l].b, tst, L, P, hn + off, N);
+    }
+    const int Ho = d.out();
+    copy_rows(B, Ho, hn + (N - Ho), N, y + static_cast<size_t>(t) * Ho, static_cast<size_t>(L) * Ho);
+    std::swap(h, hn);
+  }
+  std::memcpy(hT, h, sizeof(T) * B * N);
+  if (d.mixed) std::memcpy(cT, cc, sizeof(T) * B * N);
+}
+
+template <typename T>
+void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const T* dy, const T* dhT, const T* dcT,
+              const std::vector<T*>& grads) {
+  SingleThreadBlas single;
+  const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
+  const size_t LB = static_cast<size_t>(L) * B;
+  const InputIndex ix(d);
+  const WsLayout lay(d, L);
+  const bool pure = d.mode == Mode::Pure;
+
+  // Scratch: packed heads; per-step gradients kept for the weight products (dP per layer, dpre per backbone
+  // layer, dZ of the LSTM); the running dh_t, dc_t and per-step temporaries.
+  Carve c;
+  int maxC = 0, maxF = 0;
+  std::vector<size_t> o_W(nl), o_b(nl), o_dP(nl), o_dA(nl), o_dw(nl);
+  std::vector<std::vector<size_t>> o_dpre(nl);
+  for (int l = 0; l < nl; ++l) {
+    auto& ld = d.layers[l];
+    maxC = std::max(maxC, ld.cat());
+    maxF = std::max(maxF, ld.feat());
+    o_W[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
+    o_b[l] = c.add(size_t(d.heads()) * ld.hidden);
+    o_dP[l] = c.add(LB * d.heads() * ld.hidden);
+    for (int k = 0; k < ld.backbone_layers; ++k) o_dpre[l].push_back(c.add(LB * ld.backbone_units));
+    o_dA[l] = c.add(ld.hidden);
+    o_dw[l] = c.add(ld.hidden);
+  }
+  const size_t o_dZ = d.mixed ? c.add(LB * 4 * N) : 0;
+  const size_t o_g = c.add(size_t(B) * N), o_old = c.add(size_t(B) * N), o_dc = c.add(size_t(B) * N);
+  const size_t o_feat = c.add(size_t(B) * std::max(maxF, maxC)), o_cat = c.add(size_t(B) * maxC);
+  Scratch<T> scratch(c.n);
+  T* S = scratch.data();
+  std::vector<Heads<T>> heads;
+  for (int l = 0; l < nl; ++l) heads.push_back(pack_heads(d, ix.layers[l], d.layers[l], in, S + o_W[l], S + o_b[l]));
+  T *g = S + o_g, *dold = S + o_old, *dc = S + o_dc, *dfeat = S + o_feat, *dcat = S + o_cat;
+
+  T* dx = grads[ix.x];
+  T* dts = d.has_ts ? grads[ix.ts] : nullptr;
+  if (dx) std::fill(dx, dx + LB * I, T(0));
+  if (dts) std::fill(dts, dts + LB, T(0));
+  for (int l = 0; l < nl; ++l)
+    if (pure) {
+      std::fill(S + o_dA[l], S + o_dA[l] + d.layers[l].hidden, T(0));
+      std::fill(S + o_dw[l], S + o_dw[l] + d.layers[l].hidden, T(0));
+    }
+  std::memcpy(g, dhT, sizeof(T) * B * N);
+  if (d.mixed) std::memcpy(dc, dcT, sizeof(T) * B * N);
+  const T* ts = d.has_ts ? in[ix.ts] : nullptr;
+  const int Ho = d.out();
+
+  for (int t = L - 1; t >= 0; --t) {
+    auto saved = [&](size_t off, int width) { return ws + off + static_cast<size_t>(t) * B * width; };
+    const T* tst = ts ? ts + t : nullptr;
+    T* dtst = dts ? dts + t : nullptr;
+    add_rows(B, Ho, dy + static_cast<size_t>(t) * Ho, static_cast<size_t>(L) * Ho, g + (N - Ho), N);
+    for (int l = nl - 1; l >= 0; --l) {
+      const LayerDims& ld = d.layers[l];
+      const auto& li = ix.layers[l];
+      const auto& wl = lay.layers[l];
+      const int H = ld.hidden, C = ld.cat(), F = ld.feat(), off = d.offset(l), nh = d.heads() * H;
+      T* dP = S + o_dP[l] + static_cast<size_t>(t) * B * nh;
+      const T* save = saved(wl.save, wl.save_width);
+      if (pure)
+        pure_backward(B, H, save, in[li.heads + 2], in[li.heads + 3], tst, L, g + off, N, dP, dtst, S + o_dA[l],
+                      S + o_dw[l]);
+      else
+        gate_backward(d.mode == Mode::NoGate, B, H, save, tst, L, g + off, N, dP, dtst);
+      T* dnext = ld.backbone_layers > 0 ? dfeat : dcat;
+      gemm(false, false, B, F, nh, T(1), dP, nh, heads[l].W, F, T(0), dnext, F);
+      for (int k = ld.backbone_layers - 1; k >= 0; --k) {
+        const int U = ld.backbone_units, Kin = k == 0 ? C : U;
+        T* dpre = S + o_dpre[l][k] + static_cast<size_t>(t) * B * U;
+        mul(static_cast<size_t>(B) * U, dfeat, saved(wl.deriv[k], U), dpre);
+        gemm(false, false, B, Kin, U, T(1), dpre, U, in[li.backbone + 2 * k], Kin, T(0), k == 0 ? dcat : dfeat, Kin);
+      }
+      copy_rows(B, H, dcat + ld.in, C, dold + off, N);
+      if (l > 0) add_rows(B, ld.in, dcat, C, g + d.offset(l - 1), N);
+      else if (dx) add_rows(B, I, dcat, C, dx + static_cast<size_t>(t) * I, static_cast<size_t>(L) * I);
+    }
+    if (d.mixed) {
+      T* dZ = S + o_dZ + static_cast<size_t>(t) * B * 4 * N;
+      lstm_backward(B, N, saved(lay.gates, 4 * N), saved(lay.cprev, N), saved(lay.tanhc, N), dold, dc, dZ);
+      gemm(false, false, B, N, 4 * N, T(1), dZ, 4 * N, in[ix.lstm + 2], N, T(0), g, N);
+      if (dx) gemm(false, false, B, I, 4 * N, T(1), dZ, 4 * N, in[ix.lstm], I, T(1), dx + static_cast<size_t>(t) * I, L * I);
+    } else {
+      std::swap(g, dold);
+    }
+  }
+  if (grads[ix.h0]) std::memcpy(grads[ix.h0], g, sizeof(T) * B * N);
+  if (d.mixed && grads[ix.c0]) std::memcpy(grads[ix.c0], dc, sizeof(T) * B * N);
+
+  // Weight gradients: one product over all L * B rows each.
+  const int LBi = static_cast<int>(LB);
+  for (int l = 0; l < nl; ++l) {
+    const LayerDims& ld = d.layers[l];
+    const auto& li = ix.layers[l];
+    const auto& wl = lay.layers[l];
+    const int H = ld.hidden, C = ld.cat(), F = ld.feat(), nh = d.heads() * H;
+    const T* feat = ld.backbone_layers > 0 ? ws + wl.z.back() : ws + wl.cat;
+    const T* dP = S + o_dP[l];
+    for (int q = 0; q < d.heads(); ++q) {
+      if (T* dW = grads[li.heads + 2 * q]) gemm(true, false, H, F, LBi, T(1), dP + q * H, nh, feat, F, T(0), dW, F);
+      if (T* db = grads[li.heads + 2 * q + 1]) colsum(LBi, H, dP + q * H, nh, db);
+    }
+    if (pure) {
+      if (T* dw = grads[li.heads + 2]) std::memcpy(dw, S + o_dw[l], sizeof(T) * H);
+      if (T* dA = grads[li.heads + 3]) std::memcpy(dA, S + o_dA[l], sizeof(T) * H);
+    }
+    for (int k = 0; k < ld.backbone_layers; ++k) {
+      const int U = ld.backbone_units, Kin = k == 0 ? C : U;
+      const T* inp = k == 0 ? ws + wl.cat : ws + wl.z[k - 1];
+      const T* dpre = S + o_dpre[l][k];
+      if (T* dW = grads[li.backbone + 2 * k]) gemm(true, false, U, Kin, LBi, T(1), dpre, U, inp, Kin, T(0), dW, Kin);
+      if (T* db = grads[li.backbone + 2 * k + 1]) colsum(LBi, U, dpre, U, db);
+    }
+  }
+  if (d.mixed) {
+    const T* dZ = S + o_dZ;
+    // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
+    if (T* dWi = grads[ix.lstm])
+      gemm(true, false, 4 * N, I, LBi, T(1), dZ, 4 * N, ws + lay.layers[0].cat, d.layers[0].cat(), T(0), dWi, I);
+    if (T* dbi = grads[ix.lstm + 1]) colsum(LBi, 4 * N, dZ, 4 * N, dbi);
+    if (T* dWr = grads[ix.lstm + 2]) gemm(true, false, 4 * N, N, LBi, T(1), dZ, 4 * N, ws + lay.hprev, N, T(0), dWr, N);
+  }
+}
+
+template void forward<float>(const Dims&, const std::vector<const float*>&, float*, float*, float*, float*);
+template void forward<double>(const Dims&, const std::vector<const double*>&, double*, double*, double*, double*);
+template void backward<float>(const Dims&, const std::vector<const float*>&, const float*, const float*, const float*,
+                              const float*, const std::vector<float*>&);
+template void backward<double>(const Dims&, const std::vector<const double*>&, const double*, const double*,
+                               const double*, const double*, const std::vector<double*>&);
+
+}  // namespace fl::kernels::cfc
