@@ -24,7 +24,7 @@ namespace fl::kernels::cfc {
   /* Z (rows x 4N pre-bias) becomes [tanh i, s(ig), s(fg + 1), s(og)]; c is updated in place. */                      \
   void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc);                                     \
   void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc, T* dZ);    \
-  /* out[j] = sum over rows of A[r * lda + j]. */                                                                    \
+  /* out[j] += sum over rows of A[r * lda + j]. */                                                                    \
   void colsum(int rows, int cols, const T* A, int lda, T* out);                                                      \
   /* y = Wt^T x (+ y when accumulate) for Wt (n_in x n_out): the single-step product. */                            \
   void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y);

@@ -40,7 +40,8 @@ namespace {
 
 mx::Stream cpu_stream() { return mx::default_stream(mx::Device::cpu); }
 
-// Row-major pointers to the arrays' data, copying the few that are strided (broadcast zeros, transposed views).
+// Row-major pointers to the arrays' data, copying the few that are strided: cotangents that MLX passes as broadcast
+// values (the gradient of a mean, zeros for unused outputs) and transposed views.
 template <typename T>
 class Contiguous {
  public:
@@ -54,17 +55,7 @@ class Contiguous {
       }
       auto& buf = copies_[i];
       buf.resize(a.size());
-      const T* src = a.data<T>();
-      std::vector<int> idx(a.ndim(), 0);
-      for (size_t k = 0; k < a.size(); ++k) {
-        int64_t off = 0;
-        for (size_t dd = 0; dd < idx.size(); ++dd) off += idx[dd] * a.strides()[dd];
-        buf[k] = src[off];
-        for (int dd = static_cast<int>(idx.size()) - 1; dd >= 0; --dd) {
-          if (++idx[dd] < a.shape(dd)) break;
-          idx[dd] = 0;
-        }
-      }
+      copy_strided(a.data<T>(), a.shape(), a.strides(), 0, buf.data());
       ptrs_.push_back(buf.data());
     }
   }
@@ -74,6 +65,29 @@ class Contiguous {
   }
 
  private:
+  // Copies dims [dim, ndim) of src into dst (row-major); returns the end of what was written.
+  static T* copy_strided(const T* src, const mx::Shape& shape, const mx::Strides& strides, size_t dim, T* dst) {
+    const int n = shape[dim];
+    const int64_t s = strides[dim];
+    if (dim + 1 == shape.size()) {
+      if (s == 0) std::fill(dst, dst + n, *src);
+      else if (s == 1) std::copy(src, src + n, dst);
+      else
+        for (int k = 0; k < n; ++k) dst[k] = src[k * s];
+      return dst + n;
+    }
+    T* begin = dst;
+    for (int k = 0; k < n; ++k) {
+      if (s == 0 && k > 0) {  // a broadcast dim: repeat the block already written
+        const ptrdiff_t block = dst - begin;
+        std::copy(begin, begin + block / k, dst);
+        dst += block / k;
+      } else {
+        dst = copy_strided(src + k * s, shape, strides, dim + 1, dst);
+      }
+    }
+    return dst;
+  }
   std::vector<const T*> ptrs_;
   std::vector<std::vector<T>> copies_;
 };
