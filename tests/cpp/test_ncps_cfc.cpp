@@ -502,3 +502,40 @@ TEST(NcpsCfC, Errors) {
 
 }  // namespace
 }  // namespace fl::test
+
+namespace fl::test {
+namespace {
+using namespace fl::ncps;
+
+TEST(NcpsCfC, StridedInputsAndEmptyBatch) {
+  // Time-major data viewed as batch-first, a transposed state and transposed weights: the kernel copies what is
+  // not row-contiguous.
+  Spec s;
+  s.mixed = true;
+  CfCWeights w = random_weights(s);
+  Tensor xt = random_input({4, 2, 3}, -1, 1, 20), h0t = random_input({w.state_size(), 2}, -1, 1, 21);
+  Tensor x = xt.permute({1, 0, 2}), h0 = h0t.t();
+  CfCWeights wv = w;
+  wv.layers[0].ff2_weight = w.layers[0].ff2_weight.t().contiguous().t();
+  wv.lstm->recurrent_map_weight = w.lstm->recurrent_map_weight.t().contiguous().t();
+  auto got = cfc_sequence_full(x, h0, std::nullopt, std::nullopt, wv);
+  auto want = cfc_sequence_reference(x.contiguous(), h0.contiguous(), std::nullopt, std::nullopt, w);
+  expect_close(got.y, want.y, 1e-12, "y");
+  expect_close(got.c, want.c, 1e-12, "c");
+  // An empty batch gives empty outputs (as ncps).
+  auto empty = cfc_sequence_full(zeros({0, 3, 3}, kFloat64), std::nullopt, std::nullopt, std::nullopt, w);
+  EXPECT_EQ(empty.y.sizes(), Shape({0, 3, 4}));
+  EXPECT_EQ(empty.h.sizes(), Shape({0, 4}));
+}
+
+TEST(NcpsCfC, OtherDtypesUseTheComposition) {
+  CfCWeights w = random_weights(Spec{}, kFloat16);
+  Tensor x = random_input({2, 3, 3}, -1, 1, 22);
+  auto half = cfc_sequence_full(x.to(kFloat16), std::nullopt, std::nullopt, std::nullopt, w);
+  auto ref = cfc_sequence_reference(x, std::nullopt, std::nullopt, std::nullopt, random_weights(Spec{}, kFloat64));
+  EXPECT_EQ(half.y.dtype(), kFloat16);
+  expect_close(half.y, ref.y, 2e-2, "float16");
+}
+
+}  // namespace
+}  // namespace fl::test
