@@ -261,13 +261,16 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
               const std::vector<T*>& grads) {
   SingleThreadBlas single;
   const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
-  const size_t LB = static_cast<size_t>(L) * B;
   const InputIndex ix(d);
   const WsLayout lay(d, L);
   const bool pure = d.mode == Mode::Pure;
+  // Weight gradients are products over rows (t, b); they run every `chunk` steps on the rows just produced (about
+  // 512 of them: as fast as one product over all rows, while those rows are still in cache, in bounded memory).
+  const int chunk = std::max(1, std::min(L, 512 / std::max(B, 1)));
+  const size_t CB = static_cast<size_t>(chunk) * B;
 
-  // Scratch: packed heads; per-step gradients kept for the weight products (dP per layer, dpre per backbone
-  // layer, dZ of the LSTM); the running dh_t, dc_t and per-step temporaries.
+  // Scratch: packed heads; the chunk's per-step gradients (dP per layer, dpre per backbone layer, dZ of the LSTM);
+  // bias sums; the running dh_t, dc_t and per-step temporaries.
   Carve c;
   int maxC = 0, maxF = 0;
   std::vector<size_t> o_W(nl), o_b(nl), o_dP(nl), o_dA(nl), o_dw(nl), o_db(nl);
@@ -278,16 +281,16 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     maxF = std::max(maxF, ld.feat());
     o_W[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
     o_b[l] = c.add(size_t(d.heads()) * ld.hidden);
-    o_dP[l] = c.add(LB * d.heads() * ld.hidden);
+    o_dP[l] = c.add(CB * d.heads() * ld.hidden);
     for (int k = 0; k < ld.backbone_layers; ++k) {
-      o_dpre[l].push_back(c.add(LB * ld.backbone_units));
+      o_dpre[l].push_back(c.add(CB * ld.backbone_units));
       o_dbb[l].push_back(c.add(ld.backbone_units));
     }
     o_db[l] = c.add(size_t(d.heads()) * ld.hidden);
     o_dA[l] = c.add(ld.hidden);
     o_dw[l] = c.add(ld.hidden);
   }
-  const size_t o_dZ = d.mixed ? c.add(LB * 4 * N) : 0, o_dbi = d.mixed ? c.add(size_t(4) * N) : 0;
+  const size_t o_dZ = d.mixed ? c.add(CB * 4 * N) : 0, o_dbi = d.mixed ? c.add(size_t(4) * N) : 0;
   const size_t o_g = c.add(size_t(B) * N), o_old = c.add(size_t(B) * N), o_dc = c.add(size_t(B) * N);
   const size_t o_feat = c.add(size_t(B) * std::max(maxF, maxC)), o_cat = c.add(size_t(B) * maxC);
   Scratch<T> scratch(c.n);
@@ -296,26 +299,68 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   for (int l = 0; l < nl; ++l) heads.push_back(pack_heads(d, ix.layers[l], d.layers[l], in, S + o_W[l], S + o_b[l]));
   T *g = S + o_g, *dold = S + o_old, *dc = S + o_dc, *dfeat = S + o_feat, *dcat = S + o_cat;
 
-  T* dx = grads[ix.x];
-  T* dts = d.has_ts ? grads[ix.ts] : nullptr;
-  if (dx) std::fill(dx, dx + LB * I, T(0));
-  if (dts) std::fill(dts, dts + LB, T(0));
-  // Bias gradients (and pure mode's w_tau and A) are summed step by step, while the rows are in cache.
+  // Everything accumulated starts at zero: x, timespans and weight gradients in place, sums in scratch.
+  auto zero_grad = [&](int i, size_t n) {
+    if (i >= 0 && grads[i]) std::fill(grads[i], grads[i] + n, T(0));
+  };
+  zero_grad(ix.x, size_t(B) * L * I);
+  if (d.has_ts) zero_grad(ix.ts, size_t(B) * L);
   auto zero = [&](size_t off, size_t n) { std::fill(S + off, S + off + n, T(0)); };
   for (int l = 0; l < nl; ++l) {
     const LayerDims& ld = d.layers[l];
+    const auto& li = ix.layers[l];
+    for (int q = 0; q < d.heads(); ++q) zero_grad(li.heads + 2 * q, size_t(ld.hidden) * ld.feat());
+    for (int k = 0; k < ld.backbone_layers; ++k)
+      zero_grad(li.backbone + 2 * k, size_t(ld.backbone_units) * (k == 0 ? ld.cat() : ld.backbone_units));
     zero(o_db[l], size_t(d.heads()) * ld.hidden);
     zero(o_dA[l], ld.hidden);
     zero(o_dw[l], ld.hidden);
     for (int k = 0; k < ld.backbone_layers; ++k) zero(o_dbb[l][k], ld.backbone_units);
   }
-  if (d.mixed) zero(o_dbi, size_t(4) * N);
+  if (d.mixed) {
+    zero_grad(ix.lstm, size_t(4) * N * I);
+    zero_grad(ix.lstm + 2, size_t(4) * N * N);
+    zero(o_dbi, size_t(4) * N);
+  }
+
+  // dW += (chunk's gradient rows)^T (the same rows of the layer's saved inputs), for steps [t0, t0 + n).
+  auto flush = [&](int t0, int n) {
+    const int K = n * B;
+    const size_t r0 = static_cast<size_t>(t0) * B;
+    for (int l = 0; l < nl; ++l) {
+      const LayerDims& ld = d.layers[l];
+      const auto& li = ix.layers[l];
+      const auto& wl = lay.layers[l];
+      const int H = ld.hidden, C = ld.cat(), F = ld.feat(), nh = d.heads() * H;
+      const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
+      for (int q = 0; q < d.heads(); ++q)
+        if (T* dW = grads[li.heads + 2 * q]) gemm(true, false, H, F, K, T(1), S + o_dP[l] + q * H, nh, feat, F, T(1), dW, F);
+      for (int k = 0; k < ld.backbone_layers; ++k) {
+        const int U = ld.backbone_units, Kin = k == 0 ? C : U;
+        const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
+        if (T* dW = grads[li.backbone + 2 * k]) gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k], U, inp, Kin, T(1), dW, Kin);
+      }
+    }
+    if (d.mixed) {
+      // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
+      const int C0 = d.layers[0].cat();
+      if (T* dWi = grads[ix.lstm])
+        gemm(true, false, 4 * N, I, K, T(1), S + o_dZ, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1), dWi, I);
+      if (T* dWr = grads[ix.lstm + 2])
+        gemm(true, false, 4 * N, N, K, T(1), S + o_dZ, 4 * N, ws + lay.hprev + r0 * N, N, T(1), dWr, N);
+    }
+  };
+
+  T* dx = grads[ix.x];
+  T* dts = d.has_ts ? grads[ix.ts] : nullptr;
   std::memcpy(g, dhT, sizeof(T) * B * N);
   if (d.mixed) std::memcpy(dc, dcT, sizeof(T) * B * N);
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
   const int Ho = d.out();
 
   for (int t = L - 1; t >= 0; --t) {
+    const int t0 = t / chunk * chunk;                       // first step of t's chunk
+    const size_t row = static_cast<size_t>(t - t0) * B;     // t's rows in the chunk buffers
     auto saved = [&](size_t off, int width) { return ws + off + static_cast<size_t>(t) * B * width; };
     const T* tst = ts ? ts + t : nullptr;
     T* dtst = dts ? dts + t : nullptr;
@@ -325,7 +370,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       const auto& li = ix.layers[l];
       const auto& wl = lay.layers[l];
       const int H = ld.hidden, C = ld.cat(), F = ld.feat(), off = d.offset(l), nh = d.heads() * H;
-      T* dP = S + o_dP[l] + static_cast<size_t>(t) * B * nh;
+      T* dP = S + o_dP[l] + row * nh;
       const T* save = saved(wl.save, wl.save_width);
       if (pure)
         pure_backward(B, H, save, in[li.heads + 2], in[li.heads + 3], tst, L, g + off, N, dP, dtst, S + o_dA[l],
@@ -337,7 +382,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       gemm(false, false, B, F, nh, T(1), dP, nh, heads[l].W, F, T(0), dnext, F);
       for (int k = ld.backbone_layers - 1; k >= 0; --k) {
         const int U = ld.backbone_units, Kin = k == 0 ? C : U;
-        T* dpre = S + o_dpre[l][k] + static_cast<size_t>(t) * B * U;
+        T* dpre = S + o_dpre[l][k] + row * U;
         mul(static_cast<size_t>(B) * U, dfeat, saved(wl.deriv[k], U), dpre);
         colsum(B, U, dpre, U, S + o_dbb[l][k]);
         gemm(false, false, B, Kin, U, T(1), dpre, U, in[li.backbone + 2 * k], Kin, T(0), k == 0 ? dcat : dfeat, Kin);
@@ -347,7 +392,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       else if (dx) add_rows(B, I, dcat, C, dx + static_cast<size_t>(t) * I, static_cast<size_t>(L) * I);
     }
     if (d.mixed) {
-      T* dZ = S + o_dZ + static_cast<size_t>(t) * B * 4 * N;
+      T* dZ = S + o_dZ + row * 4 * N;
       lstm_backward(B, N, saved(lay.gates, 4 * N), saved(lay.cprev, N), saved(lay.tanhc, N), dold, dc, dZ);
       colsum(B, 4 * N, dZ, 4 * N, S + o_dbi);
       gemm(false, false, B, N, 4 * N, T(1), dZ, 4 * N, in[ix.lstm + 2], N, T(0), g, N);
@@ -355,43 +400,27 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     } else {
       std::swap(g, dold);
     }
+    if (t == t0) flush(t0, std::min(chunk, L - t0));
   }
   if (grads[ix.h0]) std::memcpy(grads[ix.h0], g, sizeof(T) * B * N);
   if (d.mixed && grads[ix.c0]) std::memcpy(grads[ix.c0], dc, sizeof(T) * B * N);
 
-  // Weight gradients: one product over all L * B rows each.
-  const int LBi = static_cast<int>(LB);
+  // The summed gradients.
   for (int l = 0; l < nl; ++l) {
     const LayerDims& ld = d.layers[l];
     const auto& li = ix.layers[l];
-    const auto& wl = lay.layers[l];
-    const int H = ld.hidden, C = ld.cat(), F = ld.feat(), nh = d.heads() * H;
-    const T* feat = ld.backbone_layers > 0 ? ws + wl.z.back() : ws + wl.cat;
-    const T* dP = S + o_dP[l];
-    for (int q = 0; q < d.heads(); ++q) {
-      if (T* dW = grads[li.heads + 2 * q]) gemm(true, false, H, F, LBi, T(1), dP + q * H, nh, feat, F, T(0), dW, F);
+    const int H = ld.hidden;
+    for (int q = 0; q < d.heads(); ++q)
       if (T* db = grads[li.heads + 2 * q + 1]) std::memcpy(db, S + o_db[l] + q * H, sizeof(T) * H);
-    }
     if (pure) {
       if (T* dw = grads[li.heads + 2]) std::memcpy(dw, S + o_dw[l], sizeof(T) * H);
       if (T* dA = grads[li.heads + 3]) std::memcpy(dA, S + o_dA[l], sizeof(T) * H);
     }
-    for (int k = 0; k < ld.backbone_layers; ++k) {
-      const int U = ld.backbone_units, Kin = k == 0 ? C : U;
-      const T* inp = k == 0 ? ws + wl.cat : ws + wl.z[k - 1];
-      const T* dpre = S + o_dpre[l][k];
-      if (T* dW = grads[li.backbone + 2 * k]) gemm(true, false, U, Kin, LBi, T(1), dpre, U, inp, Kin, T(0), dW, Kin);
-      if (T* db = grads[li.backbone + 2 * k + 1]) std::memcpy(db, S + o_dbb[l][k], sizeof(T) * U);
-    }
+    for (int k = 0; k < ld.backbone_layers; ++k)
+      if (T* db = grads[li.backbone + 2 * k + 1]) std::memcpy(db, S + o_dbb[l][k], sizeof(T) * ld.backbone_units);
   }
-  if (d.mixed) {
-    const T* dZ = S + o_dZ;
-    // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
-    if (T* dWi = grads[ix.lstm])
-      gemm(true, false, 4 * N, I, LBi, T(1), dZ, 4 * N, ws + lay.layers[0].cat, d.layers[0].cat(), T(0), dWi, I);
+  if (d.mixed)
     if (T* dbi = grads[ix.lstm + 1]) std::memcpy(dbi, S + o_dbi, sizeof(T) * 4 * N);
-    if (T* dWr = grads[ix.lstm + 2]) gemm(true, false, 4 * N, N, LBi, T(1), dZ, 4 * N, ws + lay.hprev, N, T(0), dWr, N);
-  }
 }
 
 template void forward<float>(const Dims&, const std::vector<const float*>&, float*, float*, float*, float*);

@@ -229,6 +229,17 @@ TEST(NcpsCfC, FusedMatchesCompositionWired) {
   }
 }
 
+TEST(NcpsCfC, WeightGradientsOverSeveralChunks) {
+  // The backward forms weight gradients every 512 / B steps: here chunks of 5, 5 and 3 steps.
+  Case c;
+  c.B = 100;
+  c.L = 13;
+  c.ts = c.h0 = true;
+  c.spec.mixed = true;
+  c.spec.backbone_layers = 2;
+  expect_fused_matches_reference(c);
+}
+
 TEST(NcpsCfC, SingleStepAndSingleSample) {
   Case c;
   c.B = 1;
