@@ -2,13 +2,13 @@
 // versions are compiled once per x86-64 level (AVX-512, AVX2+FMA, baseline) and picked at load time, because the
 // build itself targets generic x86-64. Float uses the branch-free exp/tanh below (a few ulp; libm's are scalar
 // calls that block vectorisation); double uses libm, so float64 results match PyTorch to rounding.
+#include "kernels/cfc_elementwise.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-
-#include "kernels/cfc_elementwise.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define FL_CFC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -120,8 +120,8 @@ FL_INLINE void act_forward_impl(Act act, int rows, int cols, const T* b, T* z, T
 }
 
 template <typename T, bool no_gate>
-FL_INLINE void gate_forward_impl(int rows, int H, const T* __restrict bias, const T* ts, int ts_stride,
-                                 T* __restrict P, T* __restrict h, int ldh) {
+FL_INLINE void gate_forward_impl(int rows, int H, const T* __restrict bias, const T* ts, int ts_stride, T* __restrict P,
+                                 T* __restrict h, int ldh) {
   const T *b1 = bias, *b2 = bias + H, *ba = bias + 2 * H, *bb = bias + 3 * H;
   for (int r = 0; r < rows; ++r) {
     T* __restrict p = P + static_cast<size_t>(r) * 4 * H;
@@ -176,8 +176,8 @@ FL_INLINE T sign_(T v) {
 
 template <typename T>
 FL_INLINE void pure_forward_impl(int rows, int H, const T* __restrict b1, const T* __restrict w_tau,
-                                 const T* __restrict A, const T* ts, int ts_stride, T* __restrict save,
-                                 T* __restrict h, int ldh) {
+                                 const T* __restrict A, const T* ts, int ts_stride, T* __restrict save, T* __restrict h,
+                                 int ldh) {
   for (int r = 0; r < rows; ++r) {
     T* __restrict s = save + static_cast<size_t>(r) * 2 * H;
     T* __restrict hr = h + static_cast<size_t>(r) * ldh;
@@ -211,8 +211,7 @@ FL_INLINE void pure_backward_impl(int rows, int H, const T* __restrict save, con
     }
     if (dts) {  // d ts = sum_j d e * e * -(|w_tau| + |a1|)
       T acc = 0;
-      for (int j = 0; j < H; ++j)
-        acc += -d[j] * A[j] * s[j] * s[H + j] * -(std::fabs(w_tau[j]) + std::fabs(s[j]));
+      for (int j = 0; j < H; ++j) acc += -d[j] * A[j] * s[j] * s[H + j] * -(std::fabs(w_tau[j]) + std::fabs(s[j]));
       dts[static_cast<size_t>(r) * ts_stride] += acc;
     }
   }
@@ -309,39 +308,43 @@ FL_INLINE void mul_impl(size_t n, const T* a, const T* b, T* out) {
 }  // namespace
 
 // One definition per dtype: the float one carries the clones.
-#define FL_CFC_DEFINE(T, ATTR)                                                                                        \
-  ATTR void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv) {                                    \
-    act_forward_impl<T>(act, rows, cols, b, z, deriv);                                                                \
-  }                                                                                                                   \
-  ATTR void mul(size_t n, const T* a, const T* b, T* out) { mul_impl<T>(n, a, b, out); }                              \
-  ATTR void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h,        \
-                         int ldh) {                                                                                   \
-    if (no_gate) gate_forward_impl<T, true>(rows, H, bias, ts, ts_stride, P, h, ldh);                                 \
-    else gate_forward_impl<T, false>(rows, H, bias, ts, ts_stride, P, h, ldh);                                           \
-  }                                                                                                                   \
-  ATTR void gate_backward(bool no_gate, int rows, int H, const T* save, const T* ts, int ts_stride, const T* dh,      \
-                          int lddh, T* dP, T* dts) {                                                                  \
-    if (no_gate) gate_backward_impl<T, true>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                        \
-    else gate_backward_impl<T, false>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                                  \
-  }                                                                                                                   \
-  ATTR void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride,        \
-                         T* save, T* h, int ldh) {                                                                    \
-    pure_forward_impl<T>(rows, H, b1, w_tau, A, ts, ts_stride, save, h, ldh);                                         \
-  }                                                                                                                   \
-  ATTR void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride,     \
-                          const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau) {                                   \
-    pure_backward_impl<T>(rows, H, save, w_tau, A, ts, ts_stride, dh, lddh, dP, dts, dA, dw_tau);                     \
-  }                                                                                                                   \
-  ATTR void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc) {                                \
-    lstm_forward_impl<T>(rows, N, bias, Z, c, h, tanhc);                                                              \
-  }                                                                                                                   \
-  ATTR void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc,        \
-                          T* dZ) {                                                                                    \
-    lstm_backward_impl<T>(rows, N, gates, cprev, tanhc, dh, dc, dZ);                                                  \
-  }                                                                                                                   \
-  ATTR void colsum(int rows, int cols, const T* A, int lda, T* out) { colsum_impl<T>(rows, cols, A, lda, out); }      \
-  ATTR void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y) {                             \
-    gemv_t_impl<T>(n_in, n_out, Wt, x, accumulate, y);                                                                \
+#define FL_CFC_DEFINE(T, ATTR)                                                                                    \
+  ATTR void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv) {                                \
+    act_forward_impl<T>(act, rows, cols, b, z, deriv);                                                            \
+  }                                                                                                               \
+  ATTR void mul(size_t n, const T* a, const T* b, T* out) { mul_impl<T>(n, a, b, out); }                          \
+  ATTR void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h,    \
+                         int ldh) {                                                                               \
+    if (no_gate)                                                                                                  \
+      gate_forward_impl<T, true>(rows, H, bias, ts, ts_stride, P, h, ldh);                                        \
+    else                                                                                                          \
+      gate_forward_impl<T, false>(rows, H, bias, ts, ts_stride, P, h, ldh);                                       \
+  }                                                                                                               \
+  ATTR void gate_backward(bool no_gate, int rows, int H, const T* save, const T* ts, int ts_stride, const T* dh,  \
+                          int lddh, T* dP, T* dts) {                                                              \
+    if (no_gate)                                                                                                  \
+      gate_backward_impl<T, true>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                               \
+    else                                                                                                          \
+      gate_backward_impl<T, false>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                              \
+  }                                                                                                               \
+  ATTR void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride,    \
+                         T* save, T* h, int ldh) {                                                                \
+    pure_forward_impl<T>(rows, H, b1, w_tau, A, ts, ts_stride, save, h, ldh);                                     \
+  }                                                                                                               \
+  ATTR void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride, \
+                          const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau) {                               \
+    pure_backward_impl<T>(rows, H, save, w_tau, A, ts, ts_stride, dh, lddh, dP, dts, dA, dw_tau);                 \
+  }                                                                                                               \
+  ATTR void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc) {                            \
+    lstm_forward_impl<T>(rows, N, bias, Z, c, h, tanhc);                                                          \
+  }                                                                                                               \
+  ATTR void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc,    \
+                          T* dZ) {                                                                                \
+    lstm_backward_impl<T>(rows, N, gates, cprev, tanhc, dh, dc, dZ);                                              \
+  }                                                                                                               \
+  ATTR void colsum(int rows, int cols, const T* A, int lda, T* out) { colsum_impl<T>(rows, cols, A, lda, out); }  \
+  ATTR void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y) {                         \
+    gemv_t_impl<T>(n_in, n_out, Wt, x, accumulate, y);                                                            \
   }
 
 FL_CFC_DEFINE(float, FL_CFC_CLONES)

@@ -7,26 +7,26 @@ namespace fl::kernels::cfc {
 
 // Every pass reads `ts` (the elapsed time of row r at ts[r * ts_stride]; null means 1.0) and writes the new hidden
 // state of row r at h[r * ldh + j].
-#define FL_CFC_ELEMENTWISE(T)                                                                                        \
+#define FL_CFC_ELEMENTWISE(T)                                                                                         \
   /* z = act(z + b) over rows x cols in place; deriv (nullable) = act'(z + b). */                                     \
-  void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv);                                         \
-  /* out = a * b elementwise. */                                                                                     \
-  void mul(size_t n, const T* a, const T* b, T* out);                                                                \
-  /* P (rows x 4H: ff1, ff2, time_a, time_b pre-bias) becomes [tanh ff1, tanh ff2, time_a, gate]. */                   \
-  void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h, int ldh);  \
+  void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv);                                          \
+  /* out = a * b elementwise. */                                                                                      \
+  void mul(size_t n, const T* a, const T* b, T* out);                                                                 \
+  /* P (rows x 4H: ff1, ff2, time_a, time_b pre-bias) becomes [tanh ff1, tanh ff2, time_a, gate]. */                  \
+  void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h, int ldh);   \
   void gate_backward(bool no_gate, int rows, int H, const T* save, const T* ts, int ts_stride, const T* dh, int lddh, \
-                     T* dP, T* dts);                                                                                 \
+                     T* dP, T* dts);                                                                                  \
   /* save (rows x 2H): a1 pre-bias in the first H columns; a1 and e = exp(-ts (|w_tau| + |a1|)) after. */             \
-  void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride, T* save,   \
-                    T* h, int ldh);                                                                                  \
-  void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride,         \
-                     const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau);                                        \
+  void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride, T* save,    \
+                    T* h, int ldh);                                                                                   \
+  void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride,          \
+                     const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau);                                         \
   /* Z (rows x 4N pre-bias) becomes [tanh i, s(ig), s(fg + 1), s(og)]; c is updated in place. */                      \
-  void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc);                                     \
-  void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc, T* dZ);    \
+  void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc);                                      \
+  void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc, T* dZ);     \
   /* out[j] += sum over rows of A[r * lda + j]. */                                                                    \
-  void colsum(int rows, int cols, const T* A, int lda, T* out);                                                      \
-  /* y = Wt^T x (+ y when accumulate) for Wt (n_in x n_out): the single-step product. */                            \
+  void colsum(int rows, int cols, const T* A, int lda, T* out);                                                       \
+  /* y = Wt^T x (+ y when accumulate) for Wt (n_in x n_out): the single-step product. */                              \
   void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y);
 
 FL_CFC_ELEMENTWISE(float)

@@ -5,12 +5,13 @@
 // outputs and activation derivatives, head values, LSTM gates) in blocks whose rows are t * B + b, so the
 // backward runs the sequential part (dh through the heads, backbone and recurrence) step by step and then forms
 // every weight gradient with one product over all L * B rows.
+#include "kernels/cfc_kernel.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "kernels/cfc_elementwise.h"
-#include "kernels/cfc_kernel.h"
 
 namespace fl::kernels::cfc {
 
@@ -228,8 +229,10 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
       const auto& wl = lay.layers[l];
       const int H = ld.hidden, C = ld.cat(), off = d.offset(l);
       T* cat = slot(wl.cat, C);
-      if (l == 0) copy_rows(B, ld.in, xt, ldx, cat, C);
-      else copy_rows(B, ld.in, hn + d.offset(l - 1), N, cat, C);
+      if (l == 0)
+        copy_rows(B, ld.in, xt, ldx, cat, C);
+      else
+        copy_rows(B, ld.in, hn + d.offset(l - 1), N, cat, C);
       copy_rows(B, H, h + off, N, cat + ld.in, C);
       const T* feat = cat;
       int F = C;
@@ -334,11 +337,13 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       const int H = ld.hidden, C = ld.cat(), F = ld.feat(), nh = d.heads() * H;
       const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
       for (int q = 0; q < d.heads(); ++q)
-        if (T* dW = grads[li.heads + 2 * q]) gemm(true, false, H, F, K, T(1), S + o_dP[l] + q * H, nh, feat, F, T(1), dW, F);
+        if (T* dW = grads[li.heads + 2 * q])
+          gemm(true, false, H, F, K, T(1), S + o_dP[l] + q * H, nh, feat, F, T(1), dW, F);
       for (int k = 0; k < ld.backbone_layers; ++k) {
         const int U = ld.backbone_units, Kin = k == 0 ? C : U;
         const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
-        if (T* dW = grads[li.backbone + 2 * k]) gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k], U, inp, Kin, T(1), dW, Kin);
+        if (T* dW = grads[li.backbone + 2 * k])
+          gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k], U, inp, Kin, T(1), dW, Kin);
       }
     }
     if (d.mixed) {
@@ -359,8 +364,8 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   const int Ho = d.out();
 
   for (int t = L - 1; t >= 0; --t) {
-    const int t0 = t / chunk * chunk;                       // first step of t's chunk
-    const size_t row = static_cast<size_t>(t - t0) * B;     // t's rows in the chunk buffers
+    const int t0 = t / chunk * chunk;                    // first step of t's chunk
+    const size_t row = static_cast<size_t>(t - t0) * B;  // t's rows in the chunk buffers
     auto saved = [&](size_t off, int width) { return ws + off + static_cast<size_t>(t) * B * width; };
     const T* tst = ts ? ts + t : nullptr;
     T* dtst = dts ? dts + t : nullptr;
@@ -388,15 +393,18 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
         gemm(false, false, B, Kin, U, T(1), dpre, U, in[li.backbone + 2 * k], Kin, T(0), k == 0 ? dcat : dfeat, Kin);
       }
       copy_rows(B, H, dcat + ld.in, C, dold + off, N);
-      if (l > 0) add_rows(B, ld.in, dcat, C, g + d.offset(l - 1), N);
-      else if (dx) add_rows(B, I, dcat, C, dx + static_cast<size_t>(t) * I, static_cast<size_t>(L) * I);
+      if (l > 0)
+        add_rows(B, ld.in, dcat, C, g + d.offset(l - 1), N);
+      else if (dx)
+        add_rows(B, I, dcat, C, dx + static_cast<size_t>(t) * I, static_cast<size_t>(L) * I);
     }
     if (d.mixed) {
       T* dZ = S + o_dZ + row * 4 * N;
       lstm_backward(B, N, saved(lay.gates, 4 * N), saved(lay.cprev, N), saved(lay.tanhc, N), dold, dc, dZ);
       colsum(B, 4 * N, dZ, 4 * N, S + o_dbi);
       gemm(false, false, B, N, 4 * N, T(1), dZ, 4 * N, in[ix.lstm + 2], N, T(0), g, N);
-      if (dx) gemm(false, false, B, I, 4 * N, T(1), dZ, 4 * N, in[ix.lstm], I, T(1), dx + static_cast<size_t>(t) * I, L * I);
+      if (dx)
+        gemm(false, false, B, I, 4 * N, T(1), dZ, 4 * N, in[ix.lstm], I, T(1), dx + static_cast<size_t>(t) * I, L * I);
     } else {
       std::swap(g, dold);
     }

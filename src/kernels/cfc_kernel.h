@@ -55,7 +55,8 @@ struct WsLayout {
     int save_width = 0;
   };
   std::vector<Layer> layers;
-  size_t gates = 0, cprev = 0, tanhc = 0, hprev = 0;  // LSTM: [tanh i, s(ig), s(fg+1), s(og)], c_{t-1}, tanh c_t, h_{t-1}
+  size_t gates = 0, cprev = 0, tanhc = 0,
+         hprev = 0;  // LSTM: [tanh i, s(ig), s(fg+1), s(og)], c_{t-1}, tanh c_t, h_{t-1}
   size_t total = 0;
   WsLayout(const Dims& d, int steps);
 };

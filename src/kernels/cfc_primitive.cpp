@@ -2,15 +2,15 @@
 // CfCSequenceGrad node that reads the workspace and the cotangents and returns the gradients the vjp asks for.
 #include "kernels/cfc_primitive.h"
 
-#include <algorithm>
-#include <mutex>
-#include <stdexcept>
-
 #include <mlx/allocator.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
 #include <mlx/transforms.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
 
 #include "fl/error.h"
 
@@ -70,8 +70,10 @@ class Contiguous {
     const int n = shape[dim];
     const int64_t s = strides[dim];
     if (dim + 1 == shape.size()) {
-      if (s == 0) std::fill(dst, dst + n, *src);
-      else if (s == 1) std::copy(src, src + n, dst);
+      if (s == 0)
+        std::fill(dst, dst + n, *src);
+      else if (s == 1)
+        std::copy(src, src + n, dst);
       else
         for (int k = 0; k < n; ++k) dst[k] = src[k * s];
       return dst + n;
@@ -94,9 +96,12 @@ class Contiguous {
 
 template <typename F>
 void dispatch_float(mx::Dtype dt, F&& f) {
-  if (dt == mx::float32) f.template operator()<float>();
-  else if (dt == mx::float64) f.template operator()<double>();
-  else throw std::invalid_argument("[cfc] the fused kernel takes float32 or float64");
+  if (dt == mx::float32)
+    f.template operator()<float>();
+  else if (dt == mx::float64)
+    f.template operator()<double>();
+  else
+    throw std::invalid_argument("[cfc] the fused kernel takes float32 or float64");
 }
 
 std::vector<mx::Shape> forward_shapes(const Dims& d, bool save) {
@@ -196,8 +201,8 @@ class CfCSequence : public mx::Primitive {
       shapes.push_back(primals[a].shape());
       dtypes.push_back(primals[a].dtype());
     }
-    return mx::array::make_arrays(std::move(shapes), dtypes,
-                                  std::make_shared<CfCSequenceGrad>(stream(), d_, argnums), in);
+    return mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<CfCSequenceGrad>(stream(), d_, argnums),
+                                  in);
   }
   const char* name() const override { return "FlCfCSequence"; }
 
@@ -231,8 +236,8 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims
   }
   auto shapes = forward_shapes(d, true);
   std::vector<mx::Dtype> dtypes(shapes.size(), dt);
-  auto outs = mx::array::make_arrays(std::move(shapes), dtypes,
-                                     std::make_shared<CfCSequence>(cpu_stream(), d, saved), inputs);
+  auto outs =
+      mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<CfCSequence>(cpu_stream(), d, saved), inputs);
   outs.erase(outs.begin() + n_out, outs.end());
   return outs;
 }

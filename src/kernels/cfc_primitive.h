@@ -1,10 +1,10 @@
 // The fused CfC sequence as MLX arrays: one custom primitive for the forward and one for its backward through
 // time, both running src/kernels/cfc_kernel.cpp on the CPU.
 #pragma once
+#include <mlx/array.h>
+
 #include <memory>
 #include <vector>
-
-#include <mlx/array.h>
 
 #include "kernels/cfc_kernel.h"
 

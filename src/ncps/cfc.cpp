@@ -65,10 +65,14 @@ CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& stat
     if (name.rfind("fc.", 0) == 0) continue;
     if (name.rfind("lstm.", 0) == 0) {
       if (!w.lstm) w.lstm.emplace();
-      if (name == "lstm.input_map.weight") w.lstm->input_map_weight = t;
-      else if (name == "lstm.input_map.bias") w.lstm->input_map_bias = t;
-      else if (name == "lstm.recurrent_map.weight") w.lstm->recurrent_map_weight = t;
-      else throw ValueError("CfC state_dict: unexpected key '" + name + "'");
+      if (name == "lstm.input_map.weight")
+        w.lstm->input_map_weight = t;
+      else if (name == "lstm.input_map.bias")
+        w.lstm->input_map_bias = t;
+      else if (name == "lstm.recurrent_map.weight")
+        w.lstm->recurrent_map_weight = t;
+      else
+        throw ValueError("CfC state_dict: unexpected key '" + name + "'");
       continue;
     }
     std::smatch m;
@@ -84,11 +88,16 @@ CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& stat
     }
     CfCCellWeights& c = cell(l);
     static const std::map<std::string, Tensor CfCCellWeights::*> fields{
-        {"ff1.weight", &CfCCellWeights::ff1_weight},       {"ff1.bias", &CfCCellWeights::ff1_bias},
-        {"ff2.weight", &CfCCellWeights::ff2_weight},       {"ff2.bias", &CfCCellWeights::ff2_bias},
-        {"time_a.weight", &CfCCellWeights::time_a_weight}, {"time_a.bias", &CfCCellWeights::time_a_bias},
-        {"time_b.weight", &CfCCellWeights::time_b_weight}, {"time_b.bias", &CfCCellWeights::time_b_bias},
-        {"w_tau", &CfCCellWeights::w_tau},                 {"A", &CfCCellWeights::A},
+        {"ff1.weight", &CfCCellWeights::ff1_weight},
+        {"ff1.bias", &CfCCellWeights::ff1_bias},
+        {"ff2.weight", &CfCCellWeights::ff2_weight},
+        {"ff2.bias", &CfCCellWeights::ff2_bias},
+        {"time_a.weight", &CfCCellWeights::time_a_weight},
+        {"time_a.bias", &CfCCellWeights::time_a_bias},
+        {"time_b.weight", &CfCCellWeights::time_b_weight},
+        {"time_b.bias", &CfCCellWeights::time_b_bias},
+        {"w_tau", &CfCCellWeights::w_tau},
+        {"A", &CfCCellWeights::A},
         {"sparsity_mask", &CfCCellWeights::sparsity_mask}};
     auto it = fields.find(key);
     if (it == fields.end()) throw ValueError("CfC state_dict: unexpected key '" + name + "'");
@@ -130,8 +139,8 @@ kc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch,
   d.act = static_cast<kc::Act>(cfg.activation);
   d.mixed = w.lstm.has_value();
   d.I = static_cast<int>(input_size);
-  const bool wired = std::any_of(w.layers.begin(), w.layers.end(),
-                                 [](const CfCCellWeights& c) { return c.sparsity_mask.defined(); });
+  const bool wired =
+      std::any_of(w.layers.begin(), w.layers.end(), [](const CfCCellWeights& c) { return c.sparsity_mask.defined(); });
   auto check_tensor = [&](const Tensor& t) {
     FL_CHECK(t.dtype() == dtype, "mat1 and mat2 must have the same dtype, but got ", scalar_type_name(dtype), " and ",
              scalar_type_name(t.dtype()));
@@ -223,10 +232,10 @@ SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, co
   const int64_t N = a.dims.state();
   auto state = [&](const std::optional<Tensor>& s, const char* name) {
     if (!s || !s->defined()) return zeros({B, N}, TensorOptions(x.dtype()).device(x.device()));
-    FL_CHECK(s->sizes() == Shape({B, N}), "cfc_sequence: expected ", name, " of shape ",
-             shape_to_string({B, N}), ", got ", shape_to_string(s->sizes()));
-    FL_CHECK(s->dtype() == x.dtype(), "mat1 and mat2 must have the same dtype, but got ",
-             scalar_type_name(x.dtype()), " and ", scalar_type_name(s->dtype()));
+    FL_CHECK(s->sizes() == Shape({B, N}), "cfc_sequence: expected ", name, " of shape ", shape_to_string({B, N}),
+             ", got ", shape_to_string(s->sizes()));
+    FL_CHECK(s->dtype() == x.dtype(), "mat1 and mat2 must have the same dtype, but got ", scalar_type_name(x.dtype()),
+             " and ", scalar_type_name(s->dtype()));
     return *s;
   };
   a.h0 = state(h0, "hx");
@@ -235,19 +244,17 @@ SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, co
   if (timespans && timespans->defined()) {
     const Tensor& ts = *timespans;
     FL_CHECK(ts.sizes() == Shape({B, L}) || ts.sizes() == Shape({B, L, 1}),
-             "cfc_sequence: expected timespans of shape ", shape_to_string({B, L}), " or ",
-             shape_to_string({B, L, 1}), ", got ", shape_to_string(ts.sizes()));
-    FL_CHECK(ts.dtype() == x.dtype(), "mat1 and mat2 must have the same dtype, but got ",
-             scalar_type_name(x.dtype()), " and ", scalar_type_name(ts.dtype()));
+             "cfc_sequence: expected timespans of shape ", shape_to_string({B, L}), " or ", shape_to_string({B, L, 1}),
+             ", got ", shape_to_string(ts.sizes()));
+    FL_CHECK(ts.dtype() == x.dtype(), "mat1 and mat2 must have the same dtype, but got ", scalar_type_name(x.dtype()),
+             " and ", scalar_type_name(ts.dtype()));
     a.ts = ts.dim() == 3 ? ts.reshape({B, L}) : ts;
     a.dims.has_ts = true;
   }
   return a;
 }
 
-Tensor masked(const Tensor& W, const Tensor& mask) {
-  return mask.defined() ? mul(W, mask.to(W.dtype())) : W;
-}
+Tensor masked(const Tensor& W, const Tensor& mask) { return mask.defined() ? mul(W, mask.to(W.dtype())) : W; }
 
 }  // namespace detail
 

@@ -15,11 +15,16 @@ Tensor linear(const Tensor& x, const Tensor& W, const Tensor& b) { return add(ma
 
 Tensor activation(const Tensor& x, CfCActivation act) {
   switch (act) {
-    case CfCActivation::LeCunTanh: return mul(tanh(mul(x, 0.666)), 1.7159);
-    case CfCActivation::SiLU: return silu(x);
-    case CfCActivation::ReLU: return relu(x);
-    case CfCActivation::Tanh: return tanh(x);
-    case CfCActivation::GELU: return gelu(x);
+    case CfCActivation::LeCunTanh:
+      return mul(tanh(mul(x, 0.666)), 1.7159);
+    case CfCActivation::SiLU:
+      return silu(x);
+    case CfCActivation::ReLU:
+      return relu(x);
+    case CfCActivation::Tanh:
+      return tanh(x);
+    case CfCActivation::GELU:
+      return gelu(x);
   }
   return x;
 }

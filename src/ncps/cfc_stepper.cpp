@@ -1,11 +1,11 @@
 // CfCStepper: one CfC step at a time for control loops. The weights are copied once into transposed (in x out)
 // layout, so each product is a sweep of contiguous rows scaled by one input value (no horizontal sums), and the
 // scratch vectors are sized at construction: a raw step allocates nothing and records nothing.
-#include <algorithm>
-#include <variant>
-
 #include <mlx/ops.h>
 #include <mlx/transforms.h>
+
+#include <algorithm>
+#include <variant>
 
 #include "fl/autograd.h"
 #include "fl/ops/binary.h"
@@ -137,8 +137,7 @@ struct CfCStepper::Impl {
 };
 
 namespace {
-std::variant<Net<float>, Net<double>> make_net(Dtype dt, const kc::Dims& d, const CfCWeights& w,
-                                               const CfCConfig& cfg) {
+std::variant<Net<float>, Net<double>> make_net(Dtype dt, const kc::Dims& d, const CfCWeights& w, const CfCConfig& cfg) {
   if (dt == kFloat32) return Net<float>(d, w, cfg);
   return Net<double>(d, w, cfg);
 }
@@ -179,8 +178,8 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
            shape_to_string(x_t.sizes()));
   FL_CHECK(h.sizes() == hs, "CfCStepper.step: expected hx of shape ", shape_to_string(hs), ", got ",
            shape_to_string(h.sizes()));
-  FL_CHECK(mixed_memory() == (c && c->defined()), mixed_memory() ? "CfCStepper.step: mixed memory needs cx"
-                                                                  : "CfCStepper.step: cx needs mixed memory");
+  FL_CHECK(mixed_memory() == (c && c->defined()),
+           mixed_memory() ? "CfCStepper.step: mixed memory needs cx" : "CfCStepper.step: cx needs mixed memory");
   if (mixed_memory())
     FL_CHECK(c->sizes() == hs, "CfCStepper.step: expected cx of shape ", shape_to_string(hs), ", got ",
              shape_to_string(c->sizes()));

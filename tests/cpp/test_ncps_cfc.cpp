@@ -2,10 +2,9 @@
 // wired and not, mixed memory, timespans and initial states, batches with per-sample timespans), float64 finite
 // differences, float32 against float64, the stepper against the sequence, the dropout fallback, and the errors.
 // The golden data of the real ncps is checked from Python (tests/python/ncps/test_cfc_fused.py).
-#include "fl/ncps/cfc.h"
-
 #include <cmath>
 
+#include "fl/ncps/cfc.h"
 #include "test_util.h"
 
 namespace fl::test {
@@ -69,7 +68,8 @@ CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1)
 std::vector<Tensor*> parameters(CfCWeights& w) {
   std::vector<Tensor*> p;
   for (auto& c : w.layers) {
-    for (size_t k = 0; k < c.backbone_weight.size(); ++k) p.insert(p.end(), {&c.backbone_weight[k], &c.backbone_bias[k]});
+    for (size_t k = 0; k < c.backbone_weight.size(); ++k)
+      p.insert(p.end(), {&c.backbone_weight[k], &c.backbone_bias[k]});
     for (Tensor* t : {&c.ff1_weight, &c.ff1_bias, &c.ff2_weight, &c.ff2_bias, &c.time_a_weight, &c.time_a_bias,
                       &c.time_b_weight, &c.time_b_bias, &c.w_tau, &c.A})
       if (t->defined()) p.push_back(t);
@@ -181,8 +181,8 @@ TEST(NcpsCfC, FusedMatchesCompositionEveryMode) {
 }
 
 TEST(NcpsCfC, FusedMatchesCompositionBackbones) {
-  for (CfCActivation act : {CfCActivation::LeCunTanh, CfCActivation::SiLU, CfCActivation::ReLU, CfCActivation::Tanh,
-                            CfCActivation::GELU}) {
+  for (CfCActivation act :
+       {CfCActivation::LeCunTanh, CfCActivation::SiLU, CfCActivation::ReLU, CfCActivation::Tanh, CfCActivation::GELU}) {
     SCOPED_TRACE(static_cast<int>(act));
     Case c;
     c.spec.act = act;
@@ -367,8 +367,8 @@ TEST(NcpsCfC, DropoutInTrainingUsesTheComposition) {
   auto b = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w, train);
   expect_close(a.y, b.y, 0, "same seed");
   EXPECT_EQ(a.y.grad_fn_name(), "");  // no weight requires grad here
-  auto eval = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w, {CfCMode::Default,
-                                                                                   CfCActivation::LeCunTanh, 0.5, false});
+  auto eval = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w,
+                                {CfCMode::Default, CfCActivation::LeCunTanh, 0.5, false});
   EXPECT_GT((a.y - eval.y).abs().max().item<double>(), 1e-6);
   // One backbone layer: ncps has no dropout there, so training changes nothing (and the fused op runs).
   CfCWeights one = random_weights(Spec{});
@@ -403,8 +403,10 @@ TEST(NcpsCfC, StepperMatchesSequence) {
           auto hT = seq.h.to(kFloat64).tolist<double>();
           for (int64_t j = 0; j < N; ++j) EXPECT_NEAR(state[j], hT[j], tol);
         };
-        if (dt == kFloat64) check.template operator()<double>();
-        else check.template operator()<float>();
+        if (dt == kFloat64)
+          check.template operator()<double>();
+        else
+          check.template operator()<float>();
       }
     }
   }
@@ -473,8 +475,11 @@ TEST(NcpsCfC, StateDictNames) {
   EXPECT_EQ(wired.layers[1].ff1_weight.size(1), 5);
   EXPECT_TRUE(wired.layers[1].sparsity_mask.defined());
   EXPECT_EQ(wired.output_size(), 2);
-  expect_error_containing<ValueError>([] { CfCWeights::from_state_dict({{"rnn_cell.ff3.weight", Tensor()}}); },
-                                      "unexpected key 'rnn_cell.ff3.weight'");
+  expect_error_containing<ValueError>(
+      [] {
+        CfCWeights::from_state_dict({{"rnn_cell.ff3.weight", Tensor()}});
+      },
+      "unexpected key 'rnn_cell.ff3.weight'");
 }
 
 TEST(NcpsCfC, Errors) {
@@ -486,29 +491,51 @@ TEST(NcpsCfC, Errors) {
   auto seq = [&](const Tensor& x, std::optional<Tensor> h0 = std::nullopt, std::optional<Tensor> ts = std::nullopt) {
     return cfc_sequence_full(x, h0, std::nullopt, ts, w);
   };
-  expect_error_containing<Error>([&] { seq(zeros({2, 3, 5}, kFloat64)); },
-                                 "mat1 and mat2 shapes cannot be multiplied (2x9 and 7x5)");
+  expect_error_containing<Error>(
+      [&] {
+        seq(zeros({2, 3, 5}, kFloat64));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (2x9 and 7x5)");
   expect_error_containing<Error>([&] { seq(zeros({2, 3}, kFloat64)); }, "expected input of shape");
   expect_error_containing<Error>([&] { seq(zeros({2, 0, 3}, kFloat64)); }, "at least one step");
-  expect_error_containing<Error>([&] { seq(zeros({2, 3, 3}, kFloat32)); },
-                                 "mat1 and mat2 must have the same dtype, but got Float and Double");
-  expect_error_containing<Error>([&] { seq(zeros({2, 3, 3}, kFloat64), zeros({3, 4}, kFloat64)); },
-                                 "expected hx of shape [2, 4], got [3, 4]");
   expect_error_containing<Error>(
-      [&] { seq(zeros({2, 3, 3}, kFloat64), std::nullopt, zeros({2}, kFloat64)); },
+      [&] {
+        seq(zeros({2, 3, 3}, kFloat32));
+      },
+      "mat1 and mat2 must have the same dtype, but got Float and Double");
+  expect_error_containing<Error>(
+      [&] {
+        seq(zeros({2, 3, 3}, kFloat64), zeros({3, 4}, kFloat64));
+      },
+      "expected hx of shape [2, 4], got [3, 4]");
+  expect_error_containing<Error>(
+      [&] {
+        seq(zeros({2, 3, 3}, kFloat64), std::nullopt, zeros({2}, kFloat64));
+      },
       "expected timespans of shape [2, 3] or [2, 3, 1], got [2]");
   expect_error_containing<Error>(
-      [&] { cfc_sequence_full(zeros({2, 3, 3}, kFloat64), std::nullopt, zeros({2, 4}, kFloat64), std::nullopt, w); },
+      [&] {
+        cfc_sequence_full(zeros({2, 3, 3}, kFloat64), std::nullopt, zeros({2, 4}, kFloat64), std::nullopt, w);
+      },
       "an initial cell state needs mixed memory");
   CfCWeights bad = w;
   bad.layers[0].ff2_weight = zeros({4, 6}, kFloat64);
-  expect_error_containing<Error>([&] { cfc_sequence_full(zeros({2, 3, 3}, kFloat64), {}, {}, {}, bad); },
-                                 "expected rnn_cell.ff2.weight of shape [4, 5], got [4, 6]");
+  expect_error_containing<Error>(
+      [&] {
+        cfc_sequence_full(zeros({2, 3, 3}, kFloat64), {}, {}, {}, bad);
+      },
+      "expected rnn_cell.ff2.weight of shape [4, 5], got [4, 6]");
   CfCWeights pure = w;  // pure mode needs w_tau and A
   expect_error_containing<Error>(
-      [&] { cfc_sequence_full(zeros({2, 3, 3}, kFloat64), {}, {}, {}, pure, {CfCMode::Pure}); }, "w_tau");
-  expect_error_containing<Error>([&] { cfc_sequence(zeros({2, 3, 3}, kFloat64), {}, {}, CfCWeights{}); },
-                                 "the weights have no cell");
+      [&] {
+        cfc_sequence_full(zeros({2, 3, 3}, kFloat64), {}, {}, {}, pure, {CfCMode::Pure});
+      },
+      "w_tau");
+  expect_error_containing<Error>(
+      [&] {
+        cfc_sequence(zeros({2, 3, 3}, kFloat64), {}, {}, CfCWeights{});
+      },
+      "the weights have no cell");
 }
 
 }  // namespace

@@ -93,8 +93,8 @@ std::pair<Tensor, Tensor> cfc_sequence(const Tensor& x, const std::optional<Tens
 /// (y, h_T, c_T) with mixed memory.
 std::tuple<Tensor, Tensor, Tensor> cfc_sequence_mixed(const Tensor& x, const std::optional<Tensor>& h0,
                                                       const std::optional<Tensor>& c0,
-                                                      const std::optional<Tensor>& timespans,
-                                                      const CfCWeights& weights, const CfCConfig& config = {});
+                                                      const std::optional<Tensor>& timespans, const CfCWeights& weights,
+                                                      const CfCConfig& config = {});
 
 /// The same sequence as a composition of fl ops, one cell step at a time (the tests' oracle, and the path for
 /// other devices and for dropout). Any dtype and device; any order of gradient.
@@ -136,8 +136,7 @@ class CfCStepper {
 
   /// Batched (B, input_size) or unbatched (input_size) step: {y, h', c'} (c only with mixed memory). No graph is
   /// recorded.
-  CfCOutputs step(const Tensor& x_t, const Tensor& h, const std::optional<Tensor>& c = std::nullopt,
-                  double dt = 1.0);
+  CfCOutputs step(const Tensor& x_t, const Tensor& h, const std::optional<Tensor>& c = std::nullopt, double dt = 1.0);
 
  private:
   struct Impl;
