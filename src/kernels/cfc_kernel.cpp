@@ -383,14 +383,20 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       else
         gate_backward(d.mode == Mode::NoGate, B, H, save, tst, L, g + off, N, dP, dtst);
       colsum(B, nh, dP, nh, S + o_db[l]);
-      T* dnext = ld.backbone_layers > 0 ? dfeat : dcat;
-      gemm(false, false, B, F, nh, T(1), dP, nh, heads[l].W, F, T(0), dnext, F);
+      // The product that yields d[u, h] skips the u columns where nothing reads them (layer 0 without dx).
+      const int skip = l == 0 && !dx ? ld.in : 0;
+      if (ld.backbone_layers > 0)
+        gemm(false, false, B, F, nh, T(1), dP, nh, heads[l].W, F, T(0), dfeat, F);
+      else
+        gemm(false, false, B, F - skip, nh, T(1), dP, nh, heads[l].W + skip, F, T(0), dcat + skip, F);
       for (int k = ld.backbone_layers - 1; k >= 0; --k) {
         const int U = ld.backbone_units, Kin = k == 0 ? C : U;
         T* dpre = S + o_dpre[l][k] + row * U;
         mul(static_cast<size_t>(B) * U, dfeat, saved(wl.deriv[k], U), dpre);
         colsum(B, U, dpre, U, S + o_dbb[l][k]);
-        gemm(false, false, B, Kin, U, T(1), dpre, U, in[li.backbone + 2 * k], Kin, T(0), k == 0 ? dcat : dfeat, Kin);
+        const int sk = k == 0 ? skip : 0;
+        gemm(false, false, B, Kin - sk, U, T(1), dpre, U, in[li.backbone + 2 * k] + sk, Kin, T(0),
+             (k == 0 ? dcat : dfeat) + sk, Kin);
       }
       copy_rows(B, H, dcat + ld.in, C, dold + off, N);
       if (l > 0)

@@ -82,6 +82,7 @@ struct Case {
   Spec spec;
   int64_t B = 3, L = 5;
   bool h0 = false, ts = false;
+  bool x_grad = true;  // false: x is data (no gradient), the weights still need theirs
 };
 
 using SequenceFn = CfCOutputs (*)(const Tensor&, const std::optional<Tensor>&, const std::optional<Tensor>&,
@@ -109,13 +110,18 @@ Outcome run(SequenceFn f, const Case& c, Dtype dt = kFloat64) {
     leaves.push_back(*ts);
   }
   for (auto& t : leaves) t.requires_grad_(true);
+  Tensor x = leaves[0];
+  if (!c.x_grad) {
+    x = x.detach();
+    leaves.erase(leaves.begin());
+  }
   std::vector<Tensor*> params = parameters(w);
   for (Tensor* p : params) {
     p->requires_grad_(true);
     leaves.push_back(*p);
   }
   CfCConfig cfg{c.spec.mode, c.spec.act};
-  CfCOutputs o = f(leaves[0], h0, c0, ts, w, cfg);
+  CfCOutputs o = f(x, h0, c0, ts, w, cfg);
   Outcome r{{o.y, o.h}, {}};
   if (o.c.defined()) r.outputs.push_back(o.c);
   Tensor loss = zeros({}, dt);
@@ -226,6 +232,19 @@ TEST(NcpsCfC, FusedMatchesCompositionWired) {
       c.h0 = c.ts = true;
       expect_fused_matches_reference(c);
     }
+  }
+}
+
+TEST(NcpsCfC, WeightGradientsWithoutInputGradient) {
+  // Without dx the backward skips the input columns of layer 0's last product, with and without a backbone.
+  for (bool wired : {false, true}) {
+    Case c;
+    c.x_grad = false;
+    c.ts = true;
+    if (wired) c.spec.layers = {4, 3};
+    expect_fused_matches_reference(c);
+    c.spec.mixed = true;
+    expect_fused_matches_reference(c);
   }
 }
 
