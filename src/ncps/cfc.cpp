@@ -290,8 +290,11 @@ CfCOutputs cfc_sequence_full(const Tensor& x, const std::optional<Tensor>& h0, c
   const bool needs_grad =
       is_grad_enabled() && std::any_of(in.begin(), in.end(), [](const Tensor& t) { return t.requires_grad(); });
   auto saved = needs_grad ? kc::make_saved_forward() : nullptr;
+  // Every input is saved for the backward (as PyTorch's autograd saves them for the composition), so writing to
+  // one in place before backward raises PyTorch's error.
   auto outs = apply_op(
-      "CfCSequenceBackward0", [d, saved](const Arrays& arrays) { return kc::sequence(arrays, d, saved); }, in);
+      "CfCSequenceBackward0", [d, saved](const Arrays& arrays) { return kc::sequence(arrays, d, saved); }, in,
+      kSaveAll);
   return {outs[0], outs[1], d.mixed ? outs[2] : Tensor()};
 }
 

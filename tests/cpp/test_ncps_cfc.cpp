@@ -364,6 +364,20 @@ TEST(NcpsCfC, BackwardTwiceWithRetainGraphAndSecondOrderError) {
   expect_error_containing<Error>([&] { autograd::grad({g[0].sum()}, {x}); }, "first-order gradients only");
 }
 
+TEST(NcpsCfC, InPlaceChangeBeforeBackwardRaises) {
+  CfCWeights w = random_weights(Spec{});
+  for (Tensor* p : parameters(w)) p->requires_grad_(true);
+  Tensor x = random_input({2, 3, 3}, -1, 1, 4);
+  auto o = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
+  {
+    NoGradGuard no_grad;
+    w.layers[0].ff1_weight.add_(1.0);  // an optimizer step between forward and backward
+  }
+  expect_error_containing<Error>([&] { o.y.sum().backward(); },
+                                 "one of the variables needed for gradient computation has been modified by an "
+                                 "inplace operation");
+}
+
 TEST(NcpsCfC, TimespansOfShapeBL1AndDefaultOne) {
   CfCWeights w = random_weights(Spec{});
   Tensor x = random_input({2, 3, 3}, -1, 1, 5);
