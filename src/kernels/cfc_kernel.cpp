@@ -201,12 +201,27 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
     transpose(4 * N, I, in[ix.lstm], S + o_WiT);
     transpose(4 * N, N, in[ix.lstm + 2], S + o_WrT);
   }
+  // The per-step products.
+  const int ldx = L * I;
+  const FixedGemm<T> lstm_x(false, false, B, 4 * N, I, ldx, 4 * N, T(0), 4 * N);
+  const FixedGemm<T> lstm_h(false, false, B, 4 * N, N, N, 4 * N, T(1), 4 * N);
+  std::vector<std::vector<FixedGemm<T>>> bb_gemm(nl);
+  std::vector<FixedGemm<T>> head_gemm;
+  for (int l = 0; l < nl; ++l) {
+    const LayerDims& ld = d.layers[l];
+    int F = ld.cat();
+    for (int k = 0; k < ld.backbone_layers; ++k) {
+      bb_gemm[l].emplace_back(false, false, B, ld.backbone_units, F, F, ld.backbone_units, T(0), ld.backbone_units);
+      F = ld.backbone_units;
+    }
+    const int nh = d.heads() * ld.hidden;
+    head_gemm.emplace_back(false, false, B, nh, F, F, nh, T(0), lay.layers[l].save_width);
+  }
 
   std::memcpy(h, in[ix.h0], sizeof(T) * B * N);
   if (d.mixed) std::memcpy(cc, in[ix.c0], sizeof(T) * B * N);
   const T* x = in[ix.x];
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
-  const int ldx = L * I;
 
   for (int t = 0; t < L; ++t) {
     auto slot = [&](size_t off, int width) { return base + off + static_cast<size_t>(ws ? t : 0) * B * width; };
@@ -218,8 +233,8 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
         std::memcpy(slot(lay.hprev, N), h, sizeof(T) * B * N);
         std::memcpy(slot(lay.cprev, N), cc, sizeof(T) * B * N);
       }
-      gemm(false, false, B, 4 * N, I, T(1), xt, ldx, S + o_WiT, 4 * N, T(0), Z, 4 * N);
-      gemm(false, false, B, 4 * N, N, T(1), h, N, S + o_WrT, 4 * N, T(1), Z, 4 * N);
+      lstm_x(xt, S + o_WiT, Z);
+      lstm_h(h, S + o_WrT, Z);
       const T* bi = in[ix.lstm + 1];
       lstm_forward(B, N, bi, Z, cc, h, slot(lay.tanhc, N));
     }
@@ -235,17 +250,15 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
         copy_rows(B, ld.in, hn + d.offset(l - 1), N, cat, C);
       copy_rows(B, H, h + off, N, cat + ld.in, C);
       const T* feat = cat;
-      int F = C;
       for (int k = 0; k < ld.backbone_layers; ++k) {
         const int U = ld.backbone_units;
         T* z = slot(wl.z[k], U);
-        gemm(false, false, B, U, F, T(1), feat, F, bbT[l][k], U, T(0), z, U);
+        bb_gemm[l][k](feat, bbT[l][k], z);
         act_forward(d.act, B, U, in[li.backbone + 2 * k + 1], z, ws ? slot(wl.deriv[k], U) : nullptr);
         feat = z;
-        F = U;
       }
       T* P = slot(wl.save, wl.save_width);
-      gemm(false, false, B, d.heads() * H, F, T(1), feat, F, headsT[l], d.heads() * H, T(0), P, wl.save_width);
+      head_gemm[l](feat, headsT[l], P);
       if (d.mode == Mode::Pure)
         pure_forward(B, H, headsb[l], in[li.heads + 2], in[li.heads + 3], tst, L, P, hn + off, N);
       else
@@ -358,6 +371,21 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
 
   T* dx = grads[ix.x];
   T* dts = d.has_ts ? grads[ix.ts] : nullptr;
+  // The per-step products. The one that yields d[u, h] skips the u columns where nothing reads them (layer 0
+  // without dx).
+  std::vector<FixedGemm<T>> head_back;
+  std::vector<std::vector<FixedGemm<T>>> bb_back(nl);
+  for (int l = 0; l < nl; ++l) {
+    const LayerDims& ld = d.layers[l];
+    const int F = ld.feat(), nh = d.heads() * ld.hidden, skip = l == 0 && !dx ? ld.in : 0;
+    head_back.emplace_back(false, false, B, F - (ld.backbone_layers > 0 ? 0 : skip), nh, nh, F, T(0), F);
+    for (int k = 0; k < ld.backbone_layers; ++k) {
+      const int U = ld.backbone_units, Kin = k == 0 ? ld.cat() : U;
+      bb_back[l].emplace_back(false, false, B, Kin - (k == 0 ? skip : 0), U, U, Kin, T(0), Kin);
+    }
+  }
+  const FixedGemm<T> lstm_back_h(false, false, B, N, 4 * N, 4 * N, N, T(0), N);
+  const FixedGemm<T> lstm_back_x(false, false, B, I, 4 * N, 4 * N, I, T(1), L * I);
   std::memcpy(g, dhT, sizeof(T) * B * N);
   if (d.mixed) std::memcpy(dc, dcT, sizeof(T) * B * N);
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
@@ -374,7 +402,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       const LayerDims& ld = d.layers[l];
       const auto& li = ix.layers[l];
       const auto& wl = lay.layers[l];
-      const int H = ld.hidden, C = ld.cat(), F = ld.feat(), off = d.offset(l), nh = d.heads() * H;
+      const int H = ld.hidden, C = ld.cat(), off = d.offset(l), nh = d.heads() * H;
       T* dP = S + o_dP[l] + row * nh;
       const T* save = saved(wl.save, wl.save_width);
       if (pure)
@@ -383,20 +411,17 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       else
         gate_backward(d.mode == Mode::NoGate, B, H, save, tst, L, g + off, N, dP, dtst);
       colsum(B, nh, dP, nh, S + o_db[l]);
-      // The product that yields d[u, h] skips the u columns where nothing reads them (layer 0 without dx).
       const int skip = l == 0 && !dx ? ld.in : 0;
       if (ld.backbone_layers > 0)
-        gemm(false, false, B, F, nh, T(1), dP, nh, heads[l].W, F, T(0), dfeat, F);
+        head_back[l](dP, heads[l].W, dfeat);
       else
-        gemm(false, false, B, F - skip, nh, T(1), dP, nh, heads[l].W + skip, F, T(0), dcat + skip, F);
+        head_back[l](dP, heads[l].W + skip, dcat + skip);
       for (int k = ld.backbone_layers - 1; k >= 0; --k) {
-        const int U = ld.backbone_units, Kin = k == 0 ? C : U;
+        const int U = ld.backbone_units, sk = k == 0 ? skip : 0;
         T* dpre = S + o_dpre[l][k] + row * U;
         mul(static_cast<size_t>(B) * U, dfeat, saved(wl.deriv[k], U), dpre);
         colsum(B, U, dpre, U, S + o_dbb[l][k]);
-        const int sk = k == 0 ? skip : 0;
-        gemm(false, false, B, Kin - sk, U, T(1), dpre, U, in[li.backbone + 2 * k] + sk, Kin, T(0),
-             (k == 0 ? dcat : dfeat) + sk, Kin);
+        bb_back[l][k](dpre, in[li.backbone + 2 * k] + sk, (k == 0 ? dcat : dfeat) + sk);
       }
       copy_rows(B, H, dcat + ld.in, C, dold + off, N);
       if (l > 0)
@@ -408,9 +433,8 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       T* dZ = S + o_dZ + row * 4 * N;
       lstm_backward(B, N, saved(lay.gates, 4 * N), saved(lay.cprev, N), saved(lay.tanhc, N), dold, dc, dZ);
       colsum(B, 4 * N, dZ, 4 * N, S + o_dbi);
-      gemm(false, false, B, N, 4 * N, T(1), dZ, 4 * N, in[ix.lstm + 2], N, T(0), g, N);
-      if (dx)
-        gemm(false, false, B, I, 4 * N, T(1), dZ, 4 * N, in[ix.lstm], I, T(1), dx + static_cast<size_t>(t) * I, L * I);
+      lstm_back_h(dZ, in[ix.lstm + 2], g);
+      if (dx) lstm_back_x(dZ, in[ix.lstm], dx + static_cast<size_t>(t) * I);
     } else {
       std::swap(g, dold);
     }
