@@ -61,6 +61,9 @@ struct WsLayout {
   WsLayout(const Dims& d, int steps);
 };
 
+/// How many times forward() has run in this process (tests check that a backward reuses the forward's results).
+size_t forward_runs();
+
 /// Elements of the workspace the backward reads (0 for an empty sequence).
 size_t workspace_size(const Dims& d);
 

@@ -171,14 +171,14 @@ class CfCSequenceGrad : public mx::Primitive {
 
 class CfCSequence : public mx::Primitive {
  public:
-  CfCSequence(mx::Stream s, Dims d, std::weak_ptr<SavedForward> saved)
+  CfCSequence(mx::Stream s, Dims d, std::shared_ptr<SavedForward> saved)
       : mx::Primitive(s), d_(std::move(d)), saved_(std::move(saved)) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
-    if (auto saved = saved_.lock()) {
-      std::lock_guard<std::mutex> lock(saved->m);
-      if (saved->matches(inputs)) {
-        for (size_t i = 0; i < outputs.size(); ++i) outputs[i].copy_shared_buffer(saved->outputs[i]);
+    if (saved_) {
+      std::lock_guard<std::mutex> lock(saved_->m);
+      if (saved_->matches(inputs)) {
+        for (size_t i = 0; i < outputs.size(); ++i) outputs[i].copy_shared_buffer(saved_->outputs[i]);
         return;
       }
     }
@@ -208,7 +208,9 @@ class CfCSequence : public mx::Primitive {
 
  private:
   Dims d_;
-  std::weak_ptr<SavedForward> saved_;
+  // Held strongly: fl's engine releases the node (and its function) before it evaluates the gradients. No cycle:
+  // the saved outputs are plain arrays computed outside any graph.
+  std::shared_ptr<SavedForward> saved_;
 };
 
 }  // namespace

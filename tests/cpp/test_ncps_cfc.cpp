@@ -7,6 +7,10 @@
 #include "fl/ncps/cfc.h"
 #include "test_util.h"
 
+namespace fl::kernels::cfc {
+size_t forward_runs();  // src/kernels/cfc_kernel.h (internal)
+}
+
 namespace fl::test {
 namespace {
 using namespace fl::ncps;
@@ -349,6 +353,19 @@ TEST(NcpsCfC, GradientsOnlyForWhatRequiresThem) {
   auto n = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
   EXPECT_FALSE(n.y.requires_grad());
   expect_close(n.y, r.y, 1e-12, "no-grad value");
+}
+
+TEST(NcpsCfC, BackwardReusesTheForward) {
+  // MLX's vjp runs the op's function again; the primitive it builds must take the saved results, not rerun the
+  // sequence (which would double the cost of a training step).
+  CfCWeights w = random_weights(Spec{});
+  for (Tensor* p : parameters(w)) p->requires_grad_(true);
+  Tensor x = random_input({2, 3, 3}, -1, 1, 4);
+  const size_t before = kernels::cfc::forward_runs();
+  auto o = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
+  o.y.sum().backward();
+  EXPECT_EQ(kernels::cfc::forward_runs() - before, 1u);
+  EXPECT_TRUE(w.layers[0].ff1_weight.grad().defined());
 }
 
 TEST(NcpsCfC, BackwardTwiceWithRetainGraphAndSecondOrderError) {
