@@ -6,17 +6,17 @@
 // falls back to any BLAS CMake finds, and without one to mx::matmul.
 #include "kernels/gemm.h"
 
-#include <mlx/allocator.h>
-#include <mlx/backend/cpu/encoder.h>
-#include <mlx/ops.h>
-#include <mlx/primitives.h>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
+
+#include <mlx/allocator.h>
+#include <mlx/backend/cpu/encoder.h>
+#include <mlx/ops.h>
+#include <mlx/primitives.h>
 
 extern "C" {
 // Fortran BLAS (column-major); every BLAS exports these.
@@ -26,8 +26,8 @@ void dgemm_(const char*, const char*, const int*, const int*, const int*, const 
             const double*, const int*, const double*, double*, const int*);
 #if defined(FL_BLAS_MKL)
 // MKL's group-batched GEMM (one group: all products share sizes), parallel over the batch; LP64 ints.
-void sgemm_batch(const char*, const char*, const int*, const int*, const int*, const float*, const float**, const int*,
-                 const float**, const int*, const float*, float**, const int*, const int*, const int*);
+void sgemm_batch(const char*, const char*, const int*, const int*, const int*, const float*, const float**,
+                 const int*, const float**, const int*, const float*, float**, const int*, const int*, const int*);
 void dgemm_batch(const char*, const char*, const int*, const int*, const int*, const double*, const double**,
                  const int*, const double**, const int*, const double*, double**, const int*, const int*, const int*);
 void MKL_Set_Num_Threads(int);
@@ -150,10 +150,8 @@ void blas_gemm(const Geometry& g, const T* A, const T* B, T* C) {
     buf.resize(static_cast<size_t>(rows * cols) * nb);
     for (size_t i = 0; i < nb; ++i) {
       T* dst = buf.data() + i * rows * cols;
-      if (i > 0 && off[i] == off[i - 1])
-        std::memcpy(dst, dst - rows * cols, sizeof(T) * rows * cols);
-      else
-        pack(base + off[i], dst, rows, cols, rs, cs);
+      if (i > 0 && off[i] == off[i - 1]) std::memcpy(dst, dst - rows * cols, sizeof(T) * rows * cols);
+      else pack(base + off[i], dst, rows, cols, rs, cs);
       ptrs[i] = dst;
     }
   };
@@ -167,8 +165,7 @@ void blas_gemm(const Geometry& g, const T* A, const T* B, T* C) {
     throw std::runtime_error("matmul: a dimension exceeds the 32-bit BLAS interface");
   }
   const int m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
-  const int lda = static_cast<int>(lb.ld), ldb = static_cast<int>(la.ld),
-            ldc = static_cast<int>(std::max<int64_t>(N, 1));
+  const int lda = static_cast<int>(lb.ld), ldb = static_cast<int>(la.ld), ldc = static_cast<int>(std::max<int64_t>(N, 1));
   const T one = 1, zero = 0;
   const char ta = lb.trans, tb = la.trans;
 #if defined(FL_BLAS_MKL)
@@ -230,16 +227,11 @@ class Gemm : public mx::UnaryPrimitive {
     enc.set_output_array(out);
     if (out.size() == 0) return;
     int nd = a.ndim();
-    Geometry g{a.shape(-2),
-               b.shape(-1),
-               a.shape(-1),
+    Geometry g{a.shape(-2), b.shape(-1), a.shape(-1),
                mx::Shape(a.shape().begin(), a.shape().end() - 2),
                mx::Strides(a.strides().begin(), a.strides().end() - 2),
                mx::Strides(b.strides().begin(), b.strides().end() - 2),
-               a.strides()[nd - 2],
-               a.strides()[nd - 1],
-               b.strides()[nd - 2],
-               b.strides()[nd - 1]};
+               a.strides()[nd - 2], a.strides()[nd - 1], b.strides()[nd - 2], b.strides()[nd - 1]};
     const void* pa = a.data<void>();
     const void* pb = b.data<void>();
     void* pc = out.data<void>();
@@ -255,10 +247,8 @@ class Gemm : public mx::UnaryPrimitive {
                              const std::vector<int>& argnums, const std::vector<mx::array>&) override {
     std::vector<mx::array> grads;
     for (int arg : argnums) {
-      if (arg == 0)
-        grads.push_back(make(cotangents[0], mx::swapaxes(primals[1], -1, -2)));
-      else
-        grads.push_back(make(mx::swapaxes(primals[0], -1, -2), cotangents[0]));
+      if (arg == 0) grads.push_back(make(cotangents[0], mx::swapaxes(primals[1], -1, -2)));
+      else grads.push_back(make(mx::swapaxes(primals[0], -1, -2), cotangents[0]));
     }
     return grads;
   }
@@ -302,29 +292,14 @@ void run(const Geometry& g, mx::Dtype dt, const void* pa, const void* pb, void* 
     return;
   }
   switch (dt) {
-    case mx::float32:
-      blas_gemm(g, static_cast<const float*>(pa), static_cast<const float*>(pb), static_cast<float*>(pc));
-      break;
-    case mx::float64:
-      blas_gemm(g, static_cast<const double*>(pa), static_cast<const double*>(pb), static_cast<double*>(pc));
-      break;
-    case mx::int64:
-      int_gemm(g, static_cast<const int64_t*>(pa), static_cast<const int64_t*>(pb), static_cast<int64_t*>(pc));
-      break;
-    case mx::int32:
-      int_gemm(g, static_cast<const int32_t*>(pa), static_cast<const int32_t*>(pb), static_cast<int32_t*>(pc));
-      break;
-    case mx::int16:
-      int_gemm(g, static_cast<const int16_t*>(pa), static_cast<const int16_t*>(pb), static_cast<int16_t*>(pc));
-      break;
-    case mx::int8:
-      int_gemm(g, static_cast<const int8_t*>(pa), static_cast<const int8_t*>(pb), static_cast<int8_t*>(pc));
-      break;
-    case mx::uint8:
-      int_gemm(g, static_cast<const uint8_t*>(pa), static_cast<const uint8_t*>(pb), static_cast<uint8_t*>(pc));
-      break;
-    default:
-      throw std::runtime_error("Gemm: unsupported dtype");
+    case mx::float32: blas_gemm(g, static_cast<const float*>(pa), static_cast<const float*>(pb), static_cast<float*>(pc)); break;
+    case mx::float64: blas_gemm(g, static_cast<const double*>(pa), static_cast<const double*>(pb), static_cast<double*>(pc)); break;
+    case mx::int64: int_gemm(g, static_cast<const int64_t*>(pa), static_cast<const int64_t*>(pb), static_cast<int64_t*>(pc)); break;
+    case mx::int32: int_gemm(g, static_cast<const int32_t*>(pa), static_cast<const int32_t*>(pb), static_cast<int32_t*>(pc)); break;
+    case mx::int16: int_gemm(g, static_cast<const int16_t*>(pa), static_cast<const int16_t*>(pb), static_cast<int16_t*>(pc)); break;
+    case mx::int8: int_gemm(g, static_cast<const int8_t*>(pa), static_cast<const int8_t*>(pb), static_cast<int8_t*>(pc)); break;
+    case mx::uint8: int_gemm(g, static_cast<const uint8_t*>(pa), static_cast<const uint8_t*>(pb), static_cast<uint8_t*>(pc)); break;
+    default: throw std::runtime_error("Gemm: unsupported dtype");
   }
 }
 
@@ -377,8 +352,7 @@ mx::array eager(const mx::array& a, const mx::array& b) {
     for (int i = 0; i < nbatch; ++i) {
       int ia = i - (nbatch - (na - 2)), ib = i - (nbatch - (nb - 2));
       int64_t sa = ia >= 0 ? va.shape[ia] : 1, sb = ib >= 0 ? vb.shape[ib] : 1;
-      if (sa != sb && sa != 1 && sb != 1)
-        throw std::invalid_argument("[fl::kernels::matmul] batch dims do not broadcast");
+      if (sa != sb && sa != 1 && sb != 1) throw std::invalid_argument("[fl::kernels::matmul] batch dims do not broadcast");
       int64_t s = std::max(sa, sb);
       if (sa == 0 || sb == 0) s = 0;
       g.batch.push_back(static_cast<int>(s));

@@ -1,11 +1,11 @@
 #include "kernels/precise_unary.h"
 
+#include <cmath>
+
 #include <mlx/allocator.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
-
-#include <cmath>
 
 namespace fl::kernels {
 namespace mx = mlx::core;
@@ -21,33 +21,34 @@ double erfinv_scalar(double y) {
   if (w < 6.25) {
     w -= 3.125;
     x = -3.6444120640178196996e-21;
-    for (double c : {-1.685059138182016589e-19,  1.2858480715256400167e-18,  1.115787767802518096e-17,
-                     -1.333171662854620906e-16,  2.0972767875968561637e-17,  6.6376381343583238325e-15,
+    for (double c : {-1.685059138182016589e-19, 1.2858480715256400167e-18, 1.115787767802518096e-17,
+                     -1.333171662854620906e-16, 2.0972767875968561637e-17, 6.6376381343583238325e-15,
                      -4.0545662729752068639e-14, -8.1519341976054721522e-14, 2.6335093153082322977e-12,
                      -1.2975133253453532498e-11, -5.4154120542946279317e-11, 1.051212273321532285e-09,
                      -4.1126339803469836976e-09, -2.9070369957882005086e-08, 4.2347877827932403518e-07,
                      -1.3654692000834678645e-06, -1.3882523362786468719e-05, 0.0001867342080340571352,
-                     -0.00074070253416626697512, -0.0060336708714301490533,  0.24015818242558961693,
+                     -0.00074070253416626697512, -0.0060336708714301490533, 0.24015818242558961693,
                      1.6536545626831027356})
       x = c + x * w;
   } else if (w < 16.0) {
     w = std::sqrt(w) - 3.25;
     x = 2.2137376921775787049e-09;
-    for (double c :
-         {9.0756561938885390979e-08, -2.7517406297064545428e-07, 1.8239629214389227755e-08, 1.5027403968909827627e-06,
-          -4.013867526981545969e-06, 2.9234449089955446044e-06, 1.2475304481671778723e-05, -4.7318229009055733981e-05,
-          6.8284851459573175448e-05, 2.4031110387097893999e-05, -0.0003550375203628474796, 0.00095328937973738049703,
-          -0.0016882755560235047313, 0.0024914420961078508066, -0.0037512085075692412107, 0.005370914553590063617,
-          1.0052589676941592334, 3.0838856104922207635})
+    for (double c : {9.0756561938885390979e-08, -2.7517406297064545428e-07, 1.8239629214389227755e-08,
+                     1.5027403968909827627e-06, -4.013867526981545969e-06, 2.9234449089955446044e-06,
+                     1.2475304481671778723e-05, -4.7318229009055733981e-05, 6.8284851459573175448e-05,
+                     2.4031110387097893999e-05, -0.0003550375203628474796, 0.00095328937973738049703,
+                     -0.0016882755560235047313, 0.0024914420961078508066, -0.0037512085075692412107,
+                     0.005370914553590063617, 1.0052589676941592334, 3.0838856104922207635})
       x = c + x * w;
   } else {
     w = std::sqrt(w) - 5.0;
     x = -2.7109920616438573243e-11;
-    for (double c :
-         {-2.5556418169965252055e-10, 1.5076572693500548083e-09, -3.7894654401267369937e-09, 7.6157012080783393804e-09,
-          -1.4960026627149240478e-08, 2.9147953450901080826e-08, -6.7711997758452339498e-08, 2.2900482228026654717e-07,
-          -9.9298272942317002539e-07, 4.5260625972231537039e-06, -1.9681778105531670567e-05, 7.5995277030017761139e-05,
-          -0.00021503011930044477347, -0.00013871931833623122026, 1.0103004648645343977, 4.8499064014085844221})
+    for (double c : {-2.5556418169965252055e-10, 1.5076572693500548083e-09, -3.7894654401267369937e-09,
+                     7.6157012080783393804e-09, -1.4960026627149240478e-08, 2.9147953450901080826e-08,
+                     -6.7711997758452339498e-08, 2.2900482228026654717e-07, -9.9298272942317002539e-07,
+                     4.5260625972231537039e-06, -1.9681778105531670567e-05, 7.5995277030017761139e-05,
+                     -0.00021503011930044477347, -0.00013871931833623122026, 1.0103004648645343977,
+                     4.8499064014085844221})
       x = c + x * w;
   }
   x *= y;
@@ -57,22 +58,14 @@ double erfinv_scalar(double y) {
 
 double apply(Fn f, double v) {
   switch (f) {
-    case Fn::Exp:
-      return std::exp(v);
-    case Fn::Sin:
-      return std::sin(v);
-    case Fn::Cos:
-      return std::cos(v);
-    case Fn::Erf:
-      return std::erf(v);
-    case Fn::Erfinv:
-      return erfinv_scalar(v);
-    case Fn::Tan:
-      return std::tan(v);
-    case Fn::Log2:
-      return std::log2(v);
-    case Fn::Log10:
-      return std::log10(v);
+    case Fn::Exp: return std::exp(v);
+    case Fn::Sin: return std::sin(v);
+    case Fn::Cos: return std::cos(v);
+    case Fn::Erf: return std::erf(v);
+    case Fn::Erfinv: return erfinv_scalar(v);
+    case Fn::Tan: return std::tan(v);
+    case Fn::Log2: return std::log2(v);
+    case Fn::Log10: return std::log10(v);
   }
   return v;
 }
@@ -120,23 +113,15 @@ class PreciseUnary : public mx::UnaryPrimitive {
   mx::array derivative(const mx::array& x, const mx::array& y) {
     auto c = [&](double v) { return mx::array(v, x.dtype()); };
     switch (f_) {
-      case Fn::Exp:
-        return y;
-      case Fn::Sin:
-        return make(Fn::Cos, x);
-      case Fn::Cos:
-        return mx::negative(make(Fn::Sin, x));
-      case Fn::Erf:
-        return mx::multiply(c(M_2_SQRTPI), make(Fn::Exp, mx::negative(mx::multiply(x, x))));
-      case Fn::Erfinv:
-        return mx::multiply(c(std::sqrt(M_PI) / 2), make(Fn::Exp, mx::multiply(y, y)));
+      case Fn::Exp: return y;
+      case Fn::Sin: return make(Fn::Cos, x);
+      case Fn::Cos: return mx::negative(make(Fn::Sin, x));
+      case Fn::Erf: return mx::multiply(c(M_2_SQRTPI), make(Fn::Exp, mx::negative(mx::multiply(x, x))));
+      case Fn::Erfinv: return mx::multiply(c(std::sqrt(M_PI) / 2), make(Fn::Exp, mx::multiply(y, y)));
       // MLX's own vjps use float32 constants (log 2, log 10) or its float32-accurate cos.
-      case Fn::Tan:
-        return mx::add(c(1.0), mx::multiply(y, y));
-      case Fn::Log2:
-        return mx::reciprocal(mx::multiply(x, c(M_LN2)));
-      case Fn::Log10:
-        return mx::reciprocal(mx::multiply(x, c(M_LN10)));
+      case Fn::Tan: return mx::add(c(1.0), mx::multiply(y, y));
+      case Fn::Log2: return mx::reciprocal(mx::multiply(x, c(M_LN2)));
+      case Fn::Log10: return mx::reciprocal(mx::multiply(x, c(M_LN10)));
     }
     return y;
   }
@@ -148,7 +133,9 @@ mx::array make(Fn f, const mx::array& x) {
   return mx::array(in.shape(), mx::float64, std::make_shared<PreciseUnary>(mx::to_stream(mx::Device::cpu), f), {in});
 }
 
-bool precise_path(const mx::array& x) { return x.dtype() == mx::float64 && mx::default_device() == mx::Device::cpu; }
+bool precise_path(const mx::array& x) {
+  return x.dtype() == mx::float64 && mx::default_device() == mx::Device::cpu;
+}
 }  // namespace
 
 mx::array exp(const mx::array& x) { return precise_path(x) ? make(Fn::Exp, x) : mx::exp(x); }
