@@ -346,7 +346,8 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     zero(o_dbi, size_t(4) * N);
   }
 
-  // dW += (chunk's gradient rows)^T (the same rows of the layer's saved inputs), for steps [t0, t0 + n).
+  // dW += (chunk's gradient rows)^T (the same rows of the layer's saved inputs), for steps [t0, t0 + n). MKL's JIT
+  // takes most of these shapes too (per head: 64 x 128 x 512 runs ~10% faster than the plain call).
   auto flush = [&](int t0, int n) {
     const int K = n * B;
     const size_t r0 = static_cast<size_t>(t0) * B;
@@ -358,21 +359,21 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
       for (int q = 0; q < d.heads(); ++q)
         if (T* dW = grads[li.heads + 2 * q])
-          gemm(true, false, H, F, K, T(1), S + o_dP[l] + q * H, nh, feat, F, T(1), dW, F);
+          FixedGemm<T>(true, false, H, F, K, nh, F, T(1), F)(S + o_dP[l] + q * H, feat, dW);
       for (int k = 0; k < ld.backbone_layers; ++k) {
         const int U = ld.backbone_units, Kin = k == 0 ? C : U;
         const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
         if (T* dW = grads[li.backbone + 2 * k])
-          gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k], U, inp, Kin, T(1), dW, Kin);
+          FixedGemm<T>(true, false, U, Kin, K, U, Kin, T(1), Kin)(S + o_dpre[l][k], inp, dW);
       }
     }
     if (d.mixed) {
       // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
       const int C0 = d.layers[0].cat();
       if (T* dWi = grads[ix.lstm])
-        gemm(true, false, 4 * N, I, K, T(1), S + o_dZ, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1), dWi, I);
+        FixedGemm<T>(true, false, 4 * N, I, K, 4 * N, C0, T(1), I)(S + o_dZ, ws + lay.layers[0].cat + r0 * C0, dWi);
       if (T* dWr = grads[ix.lstm + 2])
-        gemm(true, false, 4 * N, N, K, T(1), S + o_dZ, 4 * N, ws + lay.hprev + r0 * N, N, T(1), dWr, N);
+        FixedGemm<T>(true, false, 4 * N, N, K, 4 * N, N, T(1), N)(S + o_dZ, ws + lay.hprev + r0 * N, dWr);
     }
   };
 
