@@ -1,0 +1,24 @@
+// Shared by the fused CfC op, its composition and the stepper: argument checks and the kernel's shapes.
+#pragma once
+#include "fl/ncps/cfc.h"
+#include "kernels/cfc_kernel.h"
+
+namespace fl::ncps::detail {
+
+/// Checked arguments: initial states filled with zeros when absent, timespans as (B, L).
+struct SequenceArgs {
+  kernels::cfc::Dims dims;
+  Tensor h0, c0, ts;
+};
+
+/// Checks every weight's shape, dtype and device against the layer chain; Dims without B and L.
+kernels::cfc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch, int64_t input_size,
+                                 Dtype dtype, const Device& device);
+SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, const std::optional<Tensor>& c0,
+                            const std::optional<Tensor>& timespans, const CfCWeights& w, const CfCConfig& cfg);
+/// W * mask (mask in W's dtype), or W without a mask.
+Tensor masked(const Tensor& W, const Tensor& mask);
+/// The composition over checked arguments.
+CfCOutputs reference_sequence(const SequenceArgs& a, const Tensor& x, const CfCWeights& w, const CfCConfig& cfg);
+
+}  // namespace fl::ncps::detail

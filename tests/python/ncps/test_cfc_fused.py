@@ -1,0 +1,164 @@
+"""The fused CfC sequence op (flashlight._C._ncps) against the real ncps: every cfc_* model of the golden data
+(outputs, final states, and the gradients of the weighted-sum loss with respect to every parameter and the input,
+to 1e-10 in float64), plus the binding's own checks against the composition and the stepper.
+
+`run_cfc` is the ncps.torch CfC wrapper logic (batch_first, unbatched input, proj_size, return_sequences) over the
+fused op, kept small: the CfC module will own it."""
+import pathlib
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import flashlight as fl
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from golden import GOLDEN_NCPS, ncps_index, read_safetensors  # noqa: E402
+
+_C = fl._C._ncps
+
+
+def constructor_args(text):
+    """The keyword arguments of an index.json constructor such as "CfC(8, 16, mode='pure', ...)"."""
+    def stub(*args, **kwargs):
+        return (args, kwargs)
+    args, kwargs = eval(text, {"__builtins__": {}}, {"CfC": stub, "AutoNCP": stub, "NCP": stub})  # test data only
+    return dict(kwargs, wired=isinstance(args[1], tuple))
+
+
+def run_cfc(x, weights, ctor, hx=None, cx=None, timespans=None, fused=True):
+    """ncps.torch.CfC.forward over _ncps.cfc_sequence: returns (readout, h) or (readout, h, c)."""
+    batch_first = ctor.get("batch_first", True)
+    batch_dim = 0 if batch_first else 1
+    batched = x.dim() == 3
+    if not batched:
+        x = x.unsqueeze(batch_dim)
+        timespans = None if timespans is None else timespans.unsqueeze(batch_dim)
+        hx = None if hx is None else hx.unsqueeze(0)
+        cx = None if cx is None else cx.unsqueeze(0)
+    if not batch_first:
+        x = x.transpose(0, 1)
+        timespans = None if timespans is None else timespans.transpose(0, 1)
+    seq = _C.cfc_sequence if fused else _C.cfc_sequence_reference
+    y, *state = seq(x, weights, hx, cx, timespans, mode=ctor.get("mode", "default"),
+                    activation=ctor.get("activation", "lecun_tanh"))
+    if "fc.weight" in weights:
+        y = fl.matmul(y, weights["fc.weight"].t()) + weights["fc.bias"]
+    if not ctor.get("return_sequences", True):
+        y = y[:, -1]
+    elif not batch_first:
+        y = y.transpose(0, 1)
+    if not batched:
+        y = y.squeeze(batch_dim)
+        state = [s[0] for s in state]
+    return (y, *state)
+
+
+def golden_models():
+    return [m for m in ncps_index()["models"] if m["file"].startswith("cfc_")]
+
+
+def load_case(model):
+    data = read_safetensors(GOLDEN_NCPS / model["file"])
+    params = {k[len("param."):]: fl.tensor(v, requires_grad="sparsity_mask" not in k)
+              for k, v in data.items() if k.startswith("param.")}
+    inputs = {k[len("input."):]: fl.tensor(v) for k, v in data.items() if k.startswith("input.")}
+    return data, params, inputs
+
+
+def assert_close(got, want, what, rtol=1e-10):
+    want = np.asarray(want)
+    got = got.detach().numpy()
+    assert got.shape == want.shape, what
+    scale = max(np.abs(want).max(), 1e-300)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * scale, err_msg=what)
+
+
+@pytest.mark.parametrize("model", golden_models(), ids=lambda m: m["file"][:-len(".safetensors")])
+def test_golden(model):
+    ctor = constructor_args(model["constructor"])
+    data, params, inputs = load_case(model)
+    x = inputs["x"].requires_grad_()
+    out = run_cfc(x, params, ctor, inputs.get("h0"), inputs.get("c0"), inputs.get("timespans"))
+    assert len(out) == (3 if ctor.get("mixed_memory") else 2)
+    assert_close(out[0], data["output.y"], "y")
+    loss = (out[0] * fl.tensor(data["loss_weight.y"])).sum()
+    for i, h in enumerate(out[1:]):
+        assert_close(h, data[f"output.h{i}"], f"h{i}")
+        loss = loss + (h * fl.tensor(data[f"loss_weight.h{i}"])).sum()
+    names = [n for n in params if params[n].requires_grad]
+    grads = fl.autograd.grad(loss, [x] + [params[n] for n in names])
+    assert_close(grads[0], data["grad.input.x"], "d x")
+    for n, g in zip(names, grads[1:]):
+        assert_close(g, data["grad." + n], "d " + n)
+    assert sorted("grad." + n for n in names) == sorted(k for k in data if k.startswith("grad.rnn") or
+                                                       k.startswith("grad.lstm") or k.startswith("grad.fc"))
+
+
+def test_golden_covers_every_cfc_model():
+    names = {m["file"] for m in golden_models()}
+    assert len(names) >= 12 and all((GOLDEN_NCPS / n).exists() for n in names)
+
+
+def golden_case(name):
+    return load_case(next(m for m in golden_models() if m["file"] == name + ".safetensors"))
+
+
+@pytest.mark.parametrize("name", ["cfc_wired_ncp_mixed_pure", "cfc_default_u16_hx_timespans", "cfc_nogate_u16"])
+def test_fused_matches_composition_with_batched_timespans(name):
+    # The golden timespans cases have batch 1 (ncps's squeeze breaks other batches); here 3 samples, each with its
+    # own elapsed times, against the composition, values and gradients (timespans included).
+    data, params, _ = golden_case(name)
+    ctor = constructor_args(next(m for m in golden_models() if m["file"] == name + ".safetensors")["constructor"])
+    rng = np.random.default_rng(0)
+    n_state = data["output.h0"].shape[-1]
+    x_np = rng.standard_normal((3, 6, data["input.x"].shape[-1]))
+    ts_np, h_np, c_np = rng.uniform(0.2, 2.0, (3, 6)), rng.standard_normal((3, n_state)), rng.standard_normal((3, n_state))
+    results = []
+    for fused in (True, False):
+        x, ts, hx = (fl.tensor(v, requires_grad=True) for v in (x_np, ts_np, h_np))
+        cx = fl.tensor(c_np, requires_grad=True) if ctor.get("mixed_memory") else None
+        out = run_cfc(x, params, ctor, hx, cx, ts, fused=fused)
+        loss = sum((o * o).sum() for o in out)
+        leaves = [x, ts, hx] + ([cx] if cx is not None else []) + [p for p in params.values() if p.requires_grad]
+        results.append((out, fl.autograd.grad(loss, leaves)))
+    (out_f, g_f), (out_r, g_r) = results
+    for a, b in zip(out_f, out_r):
+        assert_close(a, b.detach().numpy(), "output", rtol=1e-12)
+    for a, b in zip(g_f, g_r):
+        assert_close(a, b.detach().numpy(), "gradient", rtol=1e-11)
+
+
+def test_float32_and_stepper():
+    data, params, inputs = golden_case("cfc_mixed_memory_hx")
+    p32 = {k: v.detach().float() for k, v in params.items()}
+    y, h, c = _C.cfc_sequence(inputs["x"].float(), p32, inputs["h0"].float(), inputs["c0"].float())
+    assert y.dtype == fl.float32
+    np.testing.assert_allclose(y.numpy(), data["output.y"], rtol=1e-5, atol=1e-5)
+    stepper = _C.CfCStepper(params)
+    assert (stepper.input_size, stepper.state_size, stepper.output_size, stepper.mixed_memory) == (4, 10, 10, True)
+    assert stepper.dtype == fl.float64
+    hx, cx = inputs["h0"], inputs["c0"]
+    for t in range(inputs["x"].shape[1]):
+        yt, hx, cx = stepper.step(inputs["x"][:, t], hx, cx)
+        np.testing.assert_allclose(yt.numpy(), data["output.y"][:, t], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(hx.numpy(), data["output.h0"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cx.numpy(), data["output.h1"], rtol=1e-12, atol=1e-12)
+
+
+def test_errors():
+    _, params, inputs = golden_case("cfc_default_u16")
+    with pytest.raises(ValueError, match=re.escape("Unknown mode 'fast', valid options are")):
+        _C.cfc_sequence(inputs["x"], params, mode="fast")
+    with pytest.raises(ValueError, match="Unknown activation swish"):
+        _C.cfc_sequence(inputs["x"], params, activation="swish")
+    with pytest.raises(RuntimeError, match=re.escape("mat1 and mat2 shapes cannot be multiplied (3x25 and 24x32)")):
+        _C.cfc_sequence(fl.zeros(3, 7, 9, dtype=fl.float64), params)
+    with pytest.raises(ValueError, match="unexpected key 'rnn_cell.ff9.weight'"):
+        _C.cfc_sequence(inputs["x"], dict(params, **{"rnn_cell.ff9.weight": fl.zeros(1)}))
+    with pytest.raises(TypeError, match="must be a Tensor"):
+        _C.cfc_sequence(inputs["x"], {"rnn_cell.ff1.weight": 1.0})
+    with pytest.raises(RuntimeError, match="mixed memory needs cx"):
+        _C.CfCStepper(golden_case("cfc_mixed_memory")[1]).step(fl.zeros(4, dtype=fl.float64),
+                                                               fl.zeros(10, dtype=fl.float64))
