@@ -40,20 +40,30 @@ Dict checked(const Dict& given) {
   return d;
 }
 
-// A scalar of torch's LBFGS: a Python float, or (tensor) a 0-d tensor of precision T. An operation with a tensor
-// operand is a tensor, computed with both operands in T (a Python float operand is cast first, as torch's wrapped
-// scalars are); comparisons likewise.
+// A scalar of torch's LBFGS: a Python int or float, or (tensor) a 0-d tensor of precision T. An operation with a
+// tensor operand is a tensor, computed with both operands in T (a Python number is cast first, as torch's wrapped
+// scalars are); comparisons likewise. Python ints stay ints except through division.
 template <typename T>
 struct Num {
   double v = 0;
   bool tensor = false;
+  bool integer = false;
   Num() = default;
   Num(double x) : v(x) {}
   Num(double x, bool t) : v(t ? static_cast<double>(static_cast<T>(x)) : x), tensor(t) {}
+  static Num py_int(double x) {
+    Num n(x);
+    n.integer = true;
+    return n;
+  }
   static double in_t(double x) { return static_cast<double>(static_cast<T>(x)); }
   template <typename F>
-  static Num apply(Num a, Num b, F f) {
-    if (!a.tensor && !b.tensor) return Num(f(a.v, b.v));
+  static Num apply(Num a, Num b, F f, bool true_division = false) {
+    if (!a.tensor && !b.tensor) {
+      Num r(f(a.v, b.v));
+      r.integer = a.integer && b.integer && !true_division;
+      return r;
+    }
     return Num(static_cast<double>(static_cast<T>(f(in_t(a.v), in_t(b.v)))), true);
   }
   template <typename F>
@@ -63,8 +73,12 @@ struct Num {
   friend Num operator+(Num a, Num b) { return apply(a, b, [](double x, double y) { return x + y; }); }
   friend Num operator-(Num a, Num b) { return apply(a, b, [](double x, double y) { return x - y; }); }
   friend Num operator*(Num a, Num b) { return apply(a, b, [](double x, double y) { return x * y; }); }
-  friend Num operator/(Num a, Num b) { return apply(a, b, [](double x, double y) { return x / y; }); }
-  Num operator-() const { return Num(-v, tensor); }
+  friend Num operator/(Num a, Num b) { return apply(a, b, [](double x, double y) { return x / y; }, true); }
+  Num operator-() const {
+    Num r(-v, tensor);
+    r.integer = integer;
+    return r;
+  }
   friend bool operator<(Num a, Num b) { return compare(a, b, [](double x, double y) { return x < y; }); }
   friend bool operator>(Num a, Num b) { return compare(a, b, [](double x, double y) { return x > y; }); }
   friend bool operator<=(Num a, Num b) { return compare(a, b, [](double x, double y) { return x <= y; }); }
@@ -238,7 +252,7 @@ class Run {
     auto [f_new, g_new] = directional_evaluate(x, t, d);
     int64_t evals = 1;
     N gtd_new = dot(g_new, d);
-    N t_prev(0);
+    N t_prev = N::py_int(0);
     double f_prev = f;
     Vec g_prev = g;
     N gtd_prev = gtd;
@@ -277,7 +291,7 @@ class Run {
       ++ls_iter;
     }
     if (ls_iter == max_ls || bracket.empty()) {
-      bracket = {N(0), t}, bracket_f = {f, f_new}, bracket_g = {g, g_new};
+      bracket = {N::py_int(0), t}, bracket_f = {f, f_new}, bracket_g = {g, g_new};
     }
 
     // Zoom: shrink the bracket by cubic interpolation until the strong Wolfe conditions hold.
@@ -320,9 +334,13 @@ class Run {
   }
 
   // State values <-> working values.
-  N num(const Value& v) const { return v.is_tensor() ? N(v.tensor().template item<double>(), true) : N(v.to_double()); }
+  N num(const Value& v) const {
+    if (v.is_tensor()) return N(v.tensor().template item<double>(), true);
+    return v.is_int() ? N::py_int(static_cast<double>(v.to_int())) : N(v.to_double());
+  }
   Value value(N n) const {
-    return n.tensor ? Value(Tensor::from_mlx(mx::array(n.v, dt_))) : Value(n.v);
+    if (n.tensor) return Value(Tensor::from_mlx(mx::array(n.v, dt_)));
+    return n.integer ? Value(static_cast<int64_t>(n.v)) : Value(n.v);
   }
   Value value(const Vec& v) const { return Value(Tensor::from_mlx(v)); }
 
@@ -338,7 +356,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
   using N = Num<T>;
   using Vec = mx::array;
   Run<T> run(params, closure);
-  const N lr(group_options.number("lr"));
+  const N lr = run.num(group_options.at("lr"));
   const int64_t max_iter = group_options.integer("max_iter"), history_size = group_options.integer("history_size");
   const double max_eval = group_options.number("max_eval");
   const N tolerance_grad(group_options.number("tolerance_grad")),
@@ -379,8 +397,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
   std::deque<N> ro;
   if (st.contains("ro") && st.at("ro").is_list())
     for (auto& v : st.at("ro").list()) ro.push_back(run.num(v));
-  Value h_diag_value = st.contains("H_diag") ? st.at("H_diag") : Value();
-  N h_diag = h_diag_value.is_none() ? N(1) : run.num(h_diag_value);
+  N h_diag = st.contains("H_diag") && !st.at("H_diag").is_none() ? run.num(st.at("H_diag")) : N::py_int(1);
   std::optional<double> prev_loss;
   if (st.contains("prev_loss") && !st.at("prev_loss").is_none()) prev_loss = st.number("prev_loss");
   std::vector<std::optional<N>> al;
@@ -395,8 +412,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
     if (global_iter == 1) {
       d = run.neg(flat_grad);
       old_dirs.clear(), old_stps.clear(), ro.clear();
-      h_diag = N(1);
-      h_diag_value = Value(1);
+      h_diag = N::py_int(1);
     } else {
       // Update the curvature pairs, then the two-loop recursion for d = -H g.
       Vec y = run.sub(flat_grad, *prev_flat_grad);
@@ -408,7 +424,6 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
         }
         old_dirs.push_back(y), old_stps.push_back(s), ro.push_back(N(1.0) / ys);
         h_diag = ys / run.dot(y, y);
-        h_diag_value = run.value(h_diag);
       }
       const size_t num_old = old_dirs.size();
       if (!st.contains("al")) {
@@ -421,7 +436,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
         al[k] = run.dot(old_stps[k], q) * ro[k];
         run.axpy(q, -*al[k], old_dirs[k]);
       }
-      Vec r = h_diag.tensor ? run.scale(q, h_diag) : q;  // torch.mul(q, 1) when H_diag is still the int 1
+      Vec r = h_diag.tensor || h_diag.v != 1 ? run.scale(q, h_diag) : q;  // torch.mul(q, 1) while H_diag is 1
       for (size_t k = 0; k < num_old; ++k) {
         N be_i = run.dot(old_dirs[k], r) * ro[k];
         run.axpy(r, *al[k] - be_i, old_stps[k]);
@@ -479,7 +494,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
   Value::List ro_list;
   for (auto& x : ro) ro_list.push_back(run.value(x));
   st.set("ro", std::move(ro_list));
-  st.set("H_diag", h_diag_value);
+  st.set("H_diag", run.value(h_diag));
   st.set("prev_flat_grad", prev_flat_grad ? run.value(*prev_flat_grad) : Value());
   st.set("prev_loss", prev_loss ? Value(*prev_loss) : Value());
   return orig_loss;

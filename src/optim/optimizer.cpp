@@ -35,20 +35,22 @@ void Optimizer::add_param_group(ParamGroup group) {
 
 void Optimizer::set_param_groups(std::vector<ParamGroup> groups) { groups_ = std::move(groups); }
 
-void Optimizer::zero_grad(bool set_to_none) {
-  for (auto& g : groups_) {
-    for (auto& p : g.params) {
-      if (!p.grad().defined()) continue;
-      if (set_to_none) {
-        p.set_grad(Tensor());
-        continue;
-      }
-      Tensor& grad = p.mutable_grad();
-      if (grad.grad_fn()) grad.detach_();
-      else grad.requires_grad_(false);
-      grad.zero_();
+void zero_grad(const std::vector<Tensor>& params, bool set_to_none) {
+  for (auto p : params) {
+    if (!p.grad().defined()) continue;
+    if (set_to_none) {
+      p.set_grad(Tensor());
+      continue;
     }
+    Tensor& grad = p.mutable_grad();
+    if (grad.grad_fn()) grad.detach_();
+    else grad.requires_grad_(false);
+    grad.zero_();
   }
+}
+
+void Optimizer::zero_grad(bool set_to_none) {
+  for (auto& g : groups_) optim::zero_grad(g.params, set_to_none);
 }
 
 Tensor Optimizer::step(const Closure& closure) {

@@ -36,6 +36,9 @@ struct StateDict {
   std::vector<Dict> param_groups;
 };
 
+/// torch's zero_grad over tensors: grads set to undefined (set_to_none), or detached and zeroed in place.
+void zero_grad(const std::vector<Tensor>& params, bool set_to_none = true);
+
 class Optimizer {
  public:
   using Closure = std::function<Tensor()>;
