@@ -1,10 +1,9 @@
 // flashlight._C._optim: the C++ optimizers (include/fl/optim/) behind flashlight.optim's Python classes. Python
 // keeps the param-group dicts users edit and passes them here before each step; options, state and state_dict()
 // travel as fl::optim::Value trees converted to and from Python objects.
-#include "bind.h"
-
 #include <nanobind/stl/function.h>
 
+#include "bind.h"
 #include "fl/optim/adadelta.h"
 #include "fl/optim/adagrad.h"
 #include "fl/optim/adam.h"
@@ -179,8 +178,8 @@ void init_optim(nb::module_& m) {
       .def(
           "_step", [](Optimizer& o) { o.step(); }, "One step with each parameter's .grad.")
       .def(
-          "_step_closure", [](Optimizer& o, nb::callable closure) { return o.step(closure_of(closure)); },
-          "closure"_a, "One step that calls the closure (LBFGS re-evaluates it at trial points).")
+          "_step_closure", [](Optimizer& o, nb::callable closure) { return o.step(closure_of(closure)); }, "closure"_a,
+          "One step that calls the closure (LBFGS re-evaluates it at trial points).")
       .def(
           "_apply_gradients",
           [](Optimizer& o, nb::handle grads) {

@@ -1,12 +1,12 @@
 // The FusedUpdate primitive: one pass of an optimizer's elementwise kernel over a parameter and its state.
 #include "kernels/optim_update.h"
 
-#include <stdexcept>
-
 #include <mlx/allocator.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
+
+#include <stdexcept>
 
 namespace fl::kernels {
 namespace mx = mlx::core;
@@ -67,7 +67,8 @@ void run_typed(const UpdateKernel& k, int64_t n, const std::vector<Operand>& ins
 
 class FusedUpdate : public mx::Primitive {
  public:
-  FusedUpdate(mx::Stream s, std::shared_ptr<const UpdateKernel> k) : mx::Primitive(s), kernel_(std::move(k)) {}
+  FusedUpdate(mx::Stream s, std::shared_ptr<const UpdateKernel> k, std::vector<int> donors)
+      : mx::Primitive(s), kernel_(std::move(k)), donors_(std::move(donors)) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
     auto& enc = mx::cpu::get_command_encoder(stream());
@@ -82,8 +83,17 @@ class FusedUpdate : public mx::Primitive {
       ins.push_back(std::move(op));
     }
     std::vector<void*> outs;
-    for (auto& o : outputs) {
-      o.set_data(mx::allocator::malloc(o.nbytes()));
+    std::vector<bool> donated(inputs.size(), false);
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      mx::array& o = outputs[i];
+      const int d = i < donors_.size() ? donors_[i] : -1;
+      if (d >= 0 && !donated[d] && inputs[d].is_donatable() && inputs[d].flags().row_contiguous &&
+          inputs[d].dtype() == o.dtype() && inputs[d].data_size() == o.size()) {
+        o.copy_shared_buffer(inputs[d]);
+        donated[d] = true;
+      } else {
+        o.set_data(mx::allocator::malloc(o.nbytes()));
+      }
       enc.set_output_array(o);
       outs.push_back(o.data<void>());
     }
@@ -91,8 +101,10 @@ class FusedUpdate : public mx::Primitive {
     if (n == 0) return;
     const bool f64 = outputs[0].dtype() == mx::float64;
     enc.dispatch([k = kernel_, n, ins = std::move(ins), outs = std::move(outs), f64]() {
-      if (f64) run_typed<double>(*k, n, ins, outs);
-      else run_typed<float>(*k, n, ins, outs);
+      if (f64)
+        run_typed<double>(*k, n, ins, outs);
+      else
+        run_typed<float>(*k, n, ins, outs);
     });
   }
   void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
@@ -108,13 +120,14 @@ class FusedUpdate : public mx::Primitive {
 
  private:
   std::shared_ptr<const UpdateKernel> kernel_;
+  std::vector<int> donors_;
   int num_outputs_ = 1;
 };
 
 }  // namespace
 
 std::vector<mx::array> fused_update(std::shared_ptr<const UpdateKernel> kernel, std::vector<mx::array> inputs,
-                                    int num_outputs) {
+                                    int num_outputs, std::vector<int> donors) {
   if (inputs.empty() || num_outputs < 1) throw std::invalid_argument("fused_update: needs inputs and outputs");
   const mx::Dtype dt = inputs[0].dtype();
   const mx::Dtype compute = dt == mx::float64 ? mx::float64 : mx::float32;
@@ -122,7 +135,7 @@ std::vector<mx::array> fused_update(std::shared_ptr<const UpdateKernel> kernel, 
     if (a.shape() != inputs[0].shape()) throw std::invalid_argument("fused_update: inputs differ in shape");
     if (a.dtype() != compute) a = mx::astype(a, compute);
   }
-  auto prim = std::make_shared<FusedUpdate>(mx::to_stream(mx::Device::cpu), std::move(kernel));
+  auto prim = std::make_shared<FusedUpdate>(mx::to_stream(mx::Device::cpu), std::move(kernel), std::move(donors));
   prim->set_num_outputs(num_outputs);
   std::vector<mx::array> outs = mx::array::make_arrays(std::vector<mx::Shape>(num_outputs, inputs[0].shape()),
                                                        std::vector<mx::Dtype>(num_outputs, compute), prim, inputs);

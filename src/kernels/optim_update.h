@@ -1,11 +1,11 @@
 // Fused optimizer updates: one MLX primitive that runs an elementwise kernel over a parameter, its gradient and its
 // state in a single pass (CPU loop, float32/float64), producing the new parameter and state together.
 #pragma once
+#include <mlx/array.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
-
-#include <mlx/array.h>
 
 namespace fl::kernels {
 
@@ -38,8 +38,11 @@ std::shared_ptr<const UpdateKernel> make_kernel(const char* name, F f) {
 
 /// `num_outputs` arrays shaped and typed like inputs[0], computed by `kernel` in one pass over all inputs. Inputs
 /// must share inputs[0]'s shape; they are cast to its dtype, and float16/bfloat16 run in float32. Inputs may have
-/// any layout (broadcasts and strided views are gathered first).
+/// any layout (broadcasts and strided views are gathered first). Output i may take over the buffer of input
+/// donors[i] when nothing else holds that input (the update is then in place, as torch's); kernels read every input
+/// of element i before writing element i.
 std::vector<mlx::core::array> fused_update(std::shared_ptr<const UpdateKernel> kernel,
-                                           std::vector<mlx::core::array> inputs, int num_outputs);
+                                           std::vector<mlx::core::array> inputs, int num_outputs,
+                                           std::vector<int> donors = {});
 
 }  // namespace fl::kernels

@@ -10,8 +10,14 @@ namespace fl::optim {
 using namespace detail;
 
 Dict AdadeltaOptions::to_dict() const {
-  return {{"lr", lr},           {"rho", rho},           {"eps", eps},         {"weight_decay", weight_decay},
-          {"maximize", maximize}, {"capturable", false}, {"foreach", Value()}, {"differentiable", false}};
+  return {{"lr", lr},
+          {"rho", rho},
+          {"eps", eps},
+          {"weight_decay", weight_decay},
+          {"maximize", maximize},
+          {"capturable", false},
+          {"foreach", Value()},
+          {"differentiable", false}};
 }
 
 namespace {
@@ -48,8 +54,7 @@ struct AdadeltaKernel {
 }  // namespace
 
 Adadelta::Adadelta(Params params, const AdadeltaOptions& options) : Adadelta(std::move(params), options.to_dict()) {}
-Adadelta::Adadelta(Params params, const Dict& defaults)
-    : Optimizer("Adadelta", std::move(params), checked(defaults)) {}
+Adadelta::Adadelta(Params params, const Dict& defaults) : Optimizer("Adadelta", std::move(params), checked(defaults)) {}
 
 void Adadelta::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
   const Dict& o = group.options;

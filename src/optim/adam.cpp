@@ -40,13 +40,15 @@ struct AdamKernel {
   void operator()(int64_t n, const T* const* in, T* const* out) const {
     const T *p = in[0], *g = in[1], *m = in[2], *v = in[3], *vmax = amsgrad ? in[4] : nullptr;
     T *po = out[0], *mo = out[1], *vo = out[2], *vmo = amsgrad ? out[3] : nullptr;
-    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2),
-            w2 = T(1 - beta2), bc2 = T(bias_correction2_sqrt), e = T(eps), neg_step = T(-step_size);
+    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2),
+            bc2 = T(bias_correction2_sqrt), e = T(eps), neg_step = T(-step_size);
     for (int64_t i = 0; i < n; ++i) {
       T pi = p[i], d = maximize ? -g[i] : g[i];
       if (weight_decay != 0) {
-        if (decoupled) pi = pi * decay;
-        else d = d + wd * pi;
+        if (decoupled)
+          pi = pi * decay;
+        else
+          d = d + wd * pi;
       }
       T mi = lerp(m[i], d, w1);
       T vi = v[i] * b2 + w2 * d * d;
@@ -90,7 +92,7 @@ void Adam::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
     if (amsgrad && !st.contains("max_exp_avg_sq")) st.set("max_exp_avg_sq", zeros_state(p));
     const double step = increment_step(st);
     const double bc1 = 1 - std::pow(beta1, step), bc2 = 1 - std::pow(beta2, step);
-    AdamKernel k{lr, beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"),
+    AdamKernel k{lr,       beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"),
                  decoupled};
     std::vector<Tensor*> s{&st.at("exp_avg").tensor(), &st.at("exp_avg_sq").tensor()};
     if (amsgrad) s.push_back(&st.at("max_exp_avg_sq").tensor());

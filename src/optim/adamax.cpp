@@ -9,9 +9,14 @@ namespace fl::optim {
 using namespace detail;
 
 Dict AdamaxOptions::to_dict() const {
-  return {{"lr", lr},           {"betas", pair_value(betas)}, {"eps", eps},
-          {"weight_decay", weight_decay}, {"foreach", Value()}, {"maximize", maximize},
-          {"differentiable", false},      {"capturable", false}};
+  return {{"lr", lr},
+          {"betas", pair_value(betas)},
+          {"eps", eps},
+          {"weight_decay", weight_decay},
+          {"foreach", Value()},
+          {"maximize", maximize},
+          {"differentiable", false},
+          {"capturable", false}};
 }
 
 namespace {
@@ -63,8 +68,8 @@ void Adamax::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
       st.set("exp_inf", zeros_state(p));
     }
     const double step = increment_step(st);
-    AdamaxKernel k{lr / (1 - std::pow(beta1, step)), beta1, beta2, o.number("eps"), o.number("weight_decay"),
-                   o.flag("maximize")};
+    AdamaxKernel k{
+        lr / (1 - std::pow(beta1, step)), beta1, beta2, o.number("eps"), o.number("weight_decay"), o.flag("maximize")};
     run_update(kernels::make_kernel("AdamaxUpdate", k), p, grads[i],
                {&st.at("exp_avg").tensor(), &st.at("exp_inf").tensor()});
   }

@@ -3,15 +3,15 @@
 // dtype, rounded to it (Num below), so float32 runs take the same branches as torch's.
 #include "fl/optim/lbfgs.h"
 
+#include <mlx/allocator.h>
+#include <mlx/ops.h>
+#include <mlx/transforms.h>
+
 #include <cmath>
 #include <cstring>
 #include <deque>
 #include <optional>
 #include <type_traits>
-
-#include <mlx/allocator.h>
-#include <mlx/ops.h>
-#include <mlx/transforms.h>
 
 #include "fl/autograd.h"
 #include "fl/error.h"
@@ -70,19 +70,36 @@ struct Num {
   static bool compare(Num a, Num b, F f) {
     return (a.tensor || b.tensor) ? f(in_t(a.v), in_t(b.v)) : f(a.v, b.v);
   }
-  friend Num operator+(Num a, Num b) { return apply(a, b, [](double x, double y) { return x + y; }); }
-  friend Num operator-(Num a, Num b) { return apply(a, b, [](double x, double y) { return x - y; }); }
-  friend Num operator*(Num a, Num b) { return apply(a, b, [](double x, double y) { return x * y; }); }
-  friend Num operator/(Num a, Num b) { return apply(a, b, [](double x, double y) { return x / y; }, true); }
+  friend Num operator+(Num a, Num b) {
+    return apply(a, b, [](double x, double y) { return x + y; });
+  }
+  friend Num operator-(Num a, Num b) {
+    return apply(a, b, [](double x, double y) { return x - y; });
+  }
+  friend Num operator*(Num a, Num b) {
+    return apply(a, b, [](double x, double y) { return x * y; });
+  }
+  friend Num operator/(Num a, Num b) {
+    return apply(
+        a, b, [](double x, double y) { return x / y; }, true);
+  }
   Num operator-() const {
     Num r(-v, tensor);
     r.integer = integer;
     return r;
   }
-  friend bool operator<(Num a, Num b) { return compare(a, b, [](double x, double y) { return x < y; }); }
-  friend bool operator>(Num a, Num b) { return compare(a, b, [](double x, double y) { return x > y; }); }
-  friend bool operator<=(Num a, Num b) { return compare(a, b, [](double x, double y) { return x <= y; }); }
-  friend bool operator>=(Num a, Num b) { return compare(a, b, [](double x, double y) { return x >= y; }); }
+  friend bool operator<(Num a, Num b) {
+    return compare(a, b, [](double x, double y) { return x < y; });
+  }
+  friend bool operator>(Num a, Num b) {
+    return compare(a, b, [](double x, double y) { return x > y; });
+  }
+  friend bool operator<=(Num a, Num b) {
+    return compare(a, b, [](double x, double y) { return x <= y; });
+  }
+  friend bool operator>=(Num a, Num b) {
+    return compare(a, b, [](double x, double y) { return x >= y; });
+  }
 };
 template <typename T>
 Num<T> abs(Num<T> a) {
@@ -144,8 +161,10 @@ class Run {
     T* o = ptr(out);
     for (auto& p : params_) {
       const int64_t n = p.numel();
-      if (p.grad().defined()) std::memcpy(o, ptr(as_vec(p.grad())), n * sizeof(T));
-      else std::fill(o, o + n, T(0));
+      if (p.grad().defined())
+        std::memcpy(o, ptr(as_vec(p.grad())), n * sizeof(T));
+      else
+        std::fill(o, o + n, T(0));
       o += n;
     }
     return out;
@@ -205,7 +224,8 @@ class Run {
     int64_t off = 0;
     for (auto& p : params_) {
       const int64_t n = p.numel();
-      mx::array slice = mx::reshape(mx::slice(d, {static_cast<int>(off)}, {static_cast<int>(off + n)}), p.mlx().shape());
+      mx::array slice =
+          mx::reshape(mx::slice(d, {static_cast<int>(off)}, {static_cast<int>(off + n)}), p.mlx().shape());
       run_update(kernels::make_kernel("LBFGSAddGrad", AxpyKernel{t.v}), p, Tensor::from_mlx(slice), {});
       off += n;
     }
@@ -453,8 +473,7 @@ Tensor lbfgs_step(Optimizer& opt, const Dict& group_options, const std::vector<T
     if (!ls.is_none()) {
       FL_CHECK(ls.str() == "strong_wolfe", "only 'strong_wolfe' is supported");
       auto x_init = run.clone_params();
-      auto res = run.strong_wolfe(x_init, t, *d, loss, flat_grad, gtd,
-                                  static_cast<int64_t>(max_eval) - current_evals);
+      auto res = run.strong_wolfe(x_init, t, *d, loss, flat_grad, gtd, static_cast<int64_t>(max_eval) - current_evals);
       loss = res.f, flat_grad = res.g, t = res.t, ls_func_evals = res.evals;
       run.add_grad(t, *d);
       opt_cond = run.abs_max(flat_grad) <= tolerance_grad;

@@ -34,7 +34,8 @@ LRScheduler::LRScheduler(Optimizer& optimizer, int64_t last_epoch) : opt_(optimi
   auto& groups = opt_.param_groups();
   for (size_t i = 0; i < groups.size(); ++i) {
     Dict& o = groups[i].options;
-    if (last_epoch == -1) o.setdefault("initial_lr", o.number("lr"));
+    if (last_epoch == -1)
+      o.setdefault("initial_lr", o.number("lr"));
     else
       FL_CHECK(o.contains("initial_lr"), "param 'initial_lr' is not specified in param_groups[", i,
                "] when resuming scheduler with last_epoch >= 0.");
@@ -209,8 +210,8 @@ std::vector<double> LinearLR::get_lr() {
 std::vector<double> LinearLR::closed_form_lr() {
   std::vector<double> out;
   for (double b : base_lrs_)
-    out.push_back(b * (start_factor_ + (end_factor_ - start_factor_) * static_cast<double>(std::min(total_iters_, last_epoch_)) /
-                                           total_iters_));
+    out.push_back(b * (start_factor_ + (end_factor_ - start_factor_) *
+                                           static_cast<double>(std::min(total_iters_, last_epoch_)) / total_iters_));
   return out;
 }
 Dict LinearLR::own_state() const {
@@ -223,7 +224,8 @@ void LinearLR::load_own_state(const Dict& s) {
 }
 
 // --- ExponentialLR --------------------------------------------------------------------------------------------
-ExponentialLR::ExponentialLR(Optimizer& o, double gamma, int64_t last_epoch) : LRScheduler(o, last_epoch), gamma_(gamma) {
+ExponentialLR::ExponentialLR(Optimizer& o, double gamma, int64_t last_epoch)
+    : LRScheduler(o, last_epoch), gamma_(gamma) {
   initial_step();
 }
 std::vector<double> ExponentialLR::get_lr() {
@@ -278,7 +280,8 @@ std::vector<double> CosineAnnealingLR::get_lr() {
   const double e = static_cast<double>(last_epoch_), T = static_cast<double>(T_max_);
   if (is_initial_) return lrs;
   if (step_count_ == 1 && last_epoch_ > 0) {
-    for (size_t i = 0; i < lrs.size(); ++i) lrs[i] = eta_min_ + (base_lrs_[i] - eta_min_) * (1 + std::cos(e * pi / T)) / 2;
+    for (size_t i = 0; i < lrs.size(); ++i)
+      lrs[i] = eta_min_ + (base_lrs_[i] - eta_min_) * (1 + std::cos(e * pi / T)) / 2;
     return lrs;
   }
   // Python's modulo: (e - 1 - T) % 2T == 0 marks the restart of the cosine's rising half.
@@ -287,7 +290,8 @@ std::vector<double> CosineAnnealingLR::get_lr() {
     for (size_t i = 0; i < lrs.size(); ++i) lrs[i] = lrs[i] + (base_lrs_[i] - eta_min_) * (1 - std::cos(pi / T)) / 2;
     return lrs;
   }
-  for (double& lr : lrs) lr = (1 + std::cos(pi * e / T)) / (1 + std::cos(pi * (e - 1) / T)) * (lr - eta_min_) + eta_min_;
+  for (double& lr : lrs)
+    lr = (1 + std::cos(pi * e / T)) / (1 + std::cos(pi * (e - 1) / T)) * (lr - eta_min_) + eta_min_;
   return lrs;
 }
 std::vector<double> CosineAnnealingLR::closed_form_lr() {
@@ -379,8 +383,8 @@ Dict ReduceLROnPlateau::state_dict() const {
           {"eps", o_.eps},
           {"last_epoch", last_epoch_},
           {"_last_lr", list_of(last_lr_)},
-          {"mode_worse", o_.mode == "min" ? std::numeric_limits<double>::infinity()
-                                          : -std::numeric_limits<double>::infinity()},
+          {"mode_worse",
+           o_.mode == "min" ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity()},
           {"mode", o_.mode},
           {"threshold", o_.threshold},
           {"threshold_mode", o_.threshold_mode},

@@ -1,9 +1,9 @@
 // torch.optim.NAdam as one fused pass per parameter over (param, grad, exp_avg, exp_avg_sq); mu_product is a scalar.
 #include "fl/optim/nadam.h"
 
-#include <cmath>
-
 #include <mlx/ops.h>
+
+#include <cmath>
 
 #include "optim/optim_impl.h"
 
@@ -43,13 +43,15 @@ struct NadamKernel {
   void operator()(int64_t n, const T* const* in, T* const* out) const {
     const T *p = in[0], *g = in[1], *m = in[2], *v = in[3];
     T *po = out[0], *mo = out[1], *vo = out[2];
-    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2),
-            w2 = T(1 - beta2), bc2 = T(bias_correction2), e = T(eps), cg = T(c_grad), ca = T(c_avg);
+    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2),
+            bc2 = T(bias_correction2), e = T(eps), cg = T(c_grad), ca = T(c_avg);
     for (int64_t i = 0; i < n; ++i) {
       T pi = p[i], d = maximize ? -g[i] : g[i];
       if (weight_decay != 0) {
-        if (decoupled) pi = pi * decay;
-        else d = d + wd * pi;
+        if (decoupled)
+          pi = pi * decay;
+        else
+          d = d + wd * pi;
       }
       T mi = lerp(m[i], d, w1);
       T vi = v[i] * b2 + w2 * d * d;
@@ -93,8 +95,8 @@ void NAdam::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
     write(mp, mlx::core::array(mu_product, to_mlx(mp.dtype())));
     const double c_grad = -lr * (1.0 - mu) / (1.0 - mu_product);
     const double c_avg = (-lr * mu_next) / (1.0 - mu_product * mu_next);
-    NadamKernel k{lr, beta1, beta2, o.number("eps"), wd, 1 - std::pow(beta2, step), c_grad, c_avg, o.flag("maximize"),
-                  decoupled};
+    NadamKernel k{
+        lr, beta1, beta2, o.number("eps"), wd, 1 - std::pow(beta2, step), c_grad, c_avg, o.flag("maximize"), decoupled};
     run_update(kernels::make_kernel("NAdamUpdate", k), p, grads[i],
                {&st.at("exp_avg").tensor(), &st.at("exp_avg_sq").tensor()}, decoupled && wd != 0 ? 3 : 2);
   }

@@ -77,8 +77,12 @@ void write(Tensor& t, const mx::array& value, int bumps) {
 void run_update(const std::shared_ptr<const kernels::UpdateKernel>& kernel, Tensor& param, const Tensor& grad,
                 const std::vector<Tensor*>& state, int param_bumps) {
   std::vector<mx::array> inputs{param.mlx(), grad.mlx()};
-  for (Tensor* s : state) inputs.push_back(s->mlx());
-  auto outs = kernels::fused_update(kernel, std::move(inputs), static_cast<int>(state.size()) + 1);
+  std::vector<int> donors{0};  // the new param may reuse the old one's buffer, each state likewise
+  for (Tensor* s : state) {
+    donors.push_back(static_cast<int>(inputs.size()));
+    inputs.push_back(s->mlx());
+  }
+  auto outs = kernels::fused_update(kernel, std::move(inputs), static_cast<int>(state.size()) + 1, std::move(donors));
   write(param, outs[0], param_bumps);
   for (size_t i = 0; i < state.size(); ++i) write(*state[i], outs[i + 1]);
 }

@@ -1,12 +1,12 @@
 // Shared internals of the optimizers: option checks with torch's messages, state creation, and running one fused
 // update (kernels/optim_update.h) over a parameter, its gradient and its state, written back in place.
 #pragma once
+#include <mlx/array.h>
+
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <mlx/array.h>
 
 #include "fl/optim/optimizer.h"
 #include "kernels/optim_update.h"

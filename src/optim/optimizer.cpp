@@ -1,9 +1,9 @@
 // fl::optim::Optimizer: groups, state, zero_grad, step and torch's state_dict layout.
 #include "fl/optim/optimizer.h"
 
-#include <unordered_set>
-
 #include <mlx/transforms.h>
+
+#include <unordered_set>
 
 #include "fl/autograd.h"
 #include "fl/error.h"
@@ -43,8 +43,10 @@ void zero_grad(const std::vector<Tensor>& params, bool set_to_none) {
       continue;
     }
     Tensor& grad = p.mutable_grad();
-    if (grad.grad_fn()) grad.detach_();
-    else grad.requires_grad_(false);
+    if (grad.grad_fn())
+      grad.detach_();
+    else
+      grad.requires_grad_(false);
     grad.zero_();
   }
 }
@@ -93,7 +95,8 @@ void Optimizer::apply_gradients(const std::vector<std::vector<Tensor>>& grads) {
 
 namespace {
 void collect(const Value& v, std::vector<mx::array>& out) {
-  if (v.is_tensor()) out.push_back(v.tensor().mlx());
+  if (v.is_tensor())
+    out.push_back(v.tensor().mlx());
   else if (v.is_list())
     for (auto& x : v.list()) collect(x, out);
   else if (v.is_dict())
@@ -187,8 +190,10 @@ void Optimizer::load_state_dict(const StateDict& sd) {
     const Tensor& p = it->second;
     auto [pos, inserted] = index.emplace(p.impl(), state.size());
     Dict casted = cast_to_param(p, Value(st), "").dict();
-    if (inserted) state.push_back({p, std::move(casted)});
-    else state[pos->second].state = std::move(casted);
+    if (inserted)
+      state.push_back({p, std::move(casted)});
+    else
+      state[pos->second].state = std::move(casted);
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     Dict options;

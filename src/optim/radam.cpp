@@ -39,14 +39,15 @@ struct RadamKernel {
   void operator()(int64_t n, const T* const* in, T* const* out) const {
     const T *p = in[0], *g = in[1], *m = in[2], *v = in[3];
     T *po = out[0], *mo = out[1], *vo = out[2];
-    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2),
-            w2 = T(1 - beta2), bc1 = T(bias_correction1), bc2s = T(bias_correction2_sqrt), e = T(eps), l = T(lr),
-            r = T(rect);
+    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2),
+            bc1 = T(bias_correction1), bc2s = T(bias_correction2_sqrt), e = T(eps), l = T(lr), r = T(rect);
     for (int64_t i = 0; i < n; ++i) {
       T pi = p[i], d = maximize ? -g[i] : g[i];
       if (weight_decay != 0) {
-        if (decoupled) pi = pi * decay;
-        else d = d + wd * pi;
+        if (decoupled)
+          pi = pi * decay;
+        else
+          d = d + wd * pi;
       }
       T mi = lerp(m[i], d, w1);
       T vi = v[i] * b2 + w2 * d * d;
@@ -84,8 +85,8 @@ void RAdam::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
     const bool rectified = rho_t > 5.0;
     const double rect =
         rectified ? std::pow((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 0.5) : 0;
-    RadamKernel k{lr, beta1, beta2, o.number("eps"), wd, bc1, std::pow(bc2, 0.5), rect, rectified, o.flag("maximize"),
-                  decoupled};
+    RadamKernel k{
+        lr, beta1, beta2, o.number("eps"), wd, bc1, std::pow(bc2, 0.5), rect, rectified, o.flag("maximize"), decoupled};
     run_update(kernels::make_kernel("RAdamUpdate", k), p, grads[i],
                {&st.at("exp_avg").tensor(), &st.at("exp_avg_sq").tensor()}, decoupled && wd != 0 ? 2 : 1);
   }

@@ -9,9 +9,16 @@ namespace fl::optim {
 using namespace detail;
 
 Dict RMSpropOptions::to_dict() const {
-  return {{"lr", lr},         {"momentum", momentum}, {"alpha", alpha},         {"eps", eps},
-          {"centered", centered}, {"weight_decay", weight_decay}, {"capturable", false}, {"foreach", Value()},
-          {"maximize", maximize}, {"differentiable", false}};
+  return {{"lr", lr},
+          {"momentum", momentum},
+          {"alpha", alpha},
+          {"eps", eps},
+          {"centered", centered},
+          {"weight_decay", weight_decay},
+          {"capturable", false},
+          {"foreach", Value()},
+          {"maximize", maximize},
+          {"differentiable", false}};
 }
 
 namespace {
@@ -35,7 +42,8 @@ struct RmspropKernel {
     const int buf_at = 3, avg_at = use_buf ? 4 : 3;
     const T *p = in[0], *g = in[1], *sa = in[2], *buf = use_buf ? in[buf_at] : nullptr,
             *ga = centered ? in[avg_at] : nullptr;
-    T *po = out[0], *sao = out[1], *bo = use_buf ? out[buf_at - 1] : nullptr, *gao = centered ? out[avg_at - 1] : nullptr;
+    T *po = out[0], *sao = out[1], *bo = use_buf ? out[buf_at - 1] : nullptr,
+      *gao = centered ? out[avg_at - 1] : nullptr;
     const T wd = T(weight_decay), a = T(alpha), w = T(1 - alpha), e = T(eps), mom = T(momentum), neg_lr = T(-lr);
     for (int64_t i = 0; i < n; ++i) {
       T d = maximize ? -g[i] : g[i];
@@ -68,8 +76,8 @@ RMSprop::RMSprop(Params params, const Dict& defaults) : Optimizer("RMSprop", std
 
 void RMSprop::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
   const Dict& o = group.options;
-  RmspropKernel k{o.number("lr"), o.number("alpha"),  o.number("eps"), o.number("weight_decay"), o.number("momentum"),
-                  o.flag("centered"), o.flag("maximize")};
+  RmspropKernel k{o.number("lr"),       o.number("alpha"),  o.number("eps"),   o.number("weight_decay"),
+                  o.number("momentum"), o.flag("centered"), o.flag("maximize")};
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) continue;
     Tensor& p = group.params[i];

@@ -8,8 +8,14 @@ namespace fl::optim {
 using namespace detail;
 
 Dict SGDOptions::to_dict() const {
-  return {{"lr", lr},         {"momentum", momentum}, {"dampening", dampening}, {"weight_decay", weight_decay},
-          {"nesterov", nesterov}, {"maximize", maximize}, {"foreach", Value()},  {"differentiable", false},
+  return {{"lr", lr},
+          {"momentum", momentum},
+          {"dampening", dampening},
+          {"weight_decay", weight_decay},
+          {"nesterov", nesterov},
+          {"maximize", maximize},
+          {"foreach", Value()},
+          {"differentiable", false},
           {"fused", Value()}};
 }
 
@@ -53,8 +59,13 @@ SGD::SGD(Params params, const Dict& defaults) : Optimizer("SGD", std::move(param
 
 void SGD::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
   const Dict& o = group.options;
-  SgdKernel k{o.number("lr"), o.number("momentum"), o.number("dampening"), o.number("weight_decay"),
-              o.flag("nesterov"), o.flag("maximize"), false};
+  SgdKernel k{o.number("lr"),
+              o.number("momentum"),
+              o.number("dampening"),
+              o.number("weight_decay"),
+              o.flag("nesterov"),
+              o.flag("maximize"),
+              false};
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) continue;
     Tensor& p = group.params[i];

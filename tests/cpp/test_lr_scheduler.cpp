@@ -137,7 +137,8 @@ TEST(LRScheduler, ReduceLROnPlateau) {
   r.load_state_dict(sd);
   EXPECT_EQ(r.best(), 0.5);
   EXPECT_EQ(r.num_bad_epochs(), s.num_bad_epochs());
-  expect_error_containing<ValueError>([&] { ReduceLROnPlateau bad(t.opt, {.factor = 1.0}); }, "Factor should be < 1.0.");
+  expect_error_containing<ValueError>([&] { ReduceLROnPlateau bad(t.opt, {.factor = 1.0}); },
+                                      "Factor should be < 1.0.");
 }
 
 TEST(LRScheduler, Errors) {

@@ -74,8 +74,10 @@ void check_adam(bool amsgrad, bool decoupled, bool maximize) {
     o.lr = lr, o.betas = {b1, b2}, o.eps = eps, o.weight_decay = wd, o.amsgrad = amsgrad, o.maximize = maximize;
     opt = std::make_unique<AdamW>(Params{p}, o);
   } else {
-    opt = std::make_unique<Adam>(Params{p}, AdamOptions{.lr = lr, .betas = {b1, b2}, .eps = eps, .weight_decay = wd,
-                                                       .amsgrad = amsgrad, .maximize = maximize});
+    opt = std::make_unique<Adam>(
+        Params{p},
+        AdamOptions{
+            .lr = lr, .betas = {b1, b2}, .eps = eps, .weight_decay = wd, .amsgrad = amsgrad, .maximize = maximize});
   }
   V m(3, 0), v(3, 0), vmax(3, 0);
   int step = 0;
@@ -83,8 +85,10 @@ void check_adam(bool amsgrad, bool decoupled, bool maximize) {
     ++step;
     for (size_t i = 0; i < x.size(); ++i) {
       double g = maximize ? -g0[i] : g0[i];
-      if (decoupled) x[i] *= 1 - lr * wd;
-      else g += wd * x[i];
+      if (decoupled)
+        x[i] *= 1 - lr * wd;
+      else
+        g += wd * x[i];
       m[i] = b1 * m[i] + (1 - b1) * g;
       v[i] = b2 * v[i] + (1 - b2) * g * g;
       vmax[i] = std::max(vmax[i], v[i]);
@@ -107,8 +111,9 @@ TEST(Optim, RMSpropCenteredMomentum) {
     for (double mom : {0.0, 0.5}) {
       Tensor p = param(kStart);
       const double lr = 0.01, a = 0.9, eps = 1e-8, wd = 0.05;
-      RMSprop opt({p}, RMSpropOptions{.lr = lr, .alpha = a, .eps = eps, .weight_decay = wd, .momentum = mom,
-                                      .centered = centered});
+      RMSprop opt(
+          {p},
+          RMSpropOptions{.lr = lr, .alpha = a, .eps = eps, .weight_decay = wd, .momentum = mom, .centered = centered});
       V sq(3, 0), ga(3, 0), buf(3, 0);
       check_steps(opt, p, kGrads, kStart, [&](V& x, const V& g0) {
         for (size_t i = 0; i < x.size(); ++i) {
@@ -181,7 +186,11 @@ TEST(Optim, NAdamMomentumDecaySchedule) {
     set_default_dtype(kFloat64);  // mu_product in float64, as torch with a float64 default
     Tensor p = param(kStart);
     const double lr = 0.01, b1 = 0.9, b2 = 0.99, eps = 1e-8, wd = 0.1, md = 0.05;
-    NAdam opt({p}, NAdamOptions{.lr = lr, .betas = {b1, b2}, .eps = eps, .weight_decay = wd, .momentum_decay = md,
+    NAdam opt({p}, NAdamOptions{.lr = lr,
+                                .betas = {b1, b2},
+                                .eps = eps,
+                                .weight_decay = wd,
+                                .momentum_decay = md,
                                 .decoupled_weight_decay = decoupled});
     V m(3, 0), v(3, 0);
     double mu_product = 1;
@@ -193,8 +202,10 @@ TEST(Optim, NAdamMomentumDecaySchedule) {
       mu_product *= mu;
       for (size_t i = 0; i < x.size(); ++i) {
         double g = g0[i];
-        if (decoupled) x[i] *= 1 - lr * wd;
-        else g += wd * x[i];
+        if (decoupled)
+          x[i] *= 1 - lr * wd;
+        else
+          g += wd * x[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
         v[i] = b2 * v[i] + (1 - b2) * g * g;
         double denom = std::sqrt(v[i] / (1 - std::pow(b2, step))) + eps;
@@ -246,6 +257,18 @@ TEST(Optim, UpdatesInPlaceUnderNoGradAndBumpsVersions) {
   expect_values(alias, {0.0, -3.0, -0.5});
   EXPECT_TRUE(p.is_leaf());
   EXPECT_FALSE(p.grad_fn());
+
+  // With nothing else holding the old values, the update reuses their buffers (in place, as torch).
+  const void* buffer = p.mlx().data<void>();
+  give_grad(p, {1, 1, 1});
+  opt.step();
+  EXPECT_EQ(p.mlx().data<void>(), buffer);
+  expect_values(p, {-1.0, -4.0, -1.5});
+  Tensor held = Tensor::from_mlx(p.mlx());  // now the old values must survive the next step
+  give_grad(p, {1, 1, 1});
+  opt.step();
+  expect_values(held, {-1.0, -4.0, -1.5});
+  expect_values(p, {-2.0, -5.0, -2.5});
 
   Tensor q = param(kStart);
   AdamW adamw({q});  // decoupled weight decay: torch's mul_ then addcdiv_
@@ -312,7 +335,8 @@ TEST(Optim, StateDictLayoutAndResume) {
   EXPECT_EQ(sd.param_groups[0].at("betas").repr(), "[0.9, 0.999]");
   EXPECT_EQ((--sd.param_groups[0].end())->first, "params");  // params come last, as torch's pack_group
 
-  std::vector<Tensor> resumed = {first[0].detach().clone().requires_grad_(), first[1].detach().clone().requires_grad_()};
+  std::vector<Tensor> resumed = {first[0].detach().clone().requires_grad_(),
+                                 first[1].detach().clone().requires_grad_()};
   auto opt_resumed = make(resumed);
   opt_resumed->load_state_dict(sd);
   run(*opt_resumed, resumed, 4, 7);
@@ -401,7 +425,9 @@ TEST(Optim, LBFGSNeedsAClosureAndOneGroup) {
   expect_error_containing<TypeError>([&] { opt.step(nullptr); }, "missing 1 required positional argument: 'closure'");
   Tensor y = param({1});
   expect_error_containing<ValueError>(
-      [&] { LBFGS two(std::vector<ParamGroup>{ParamGroup({x}), ParamGroup({y})}); },
+      [&] {
+        LBFGS two(std::vector<ParamGroup>{ParamGroup({x}), ParamGroup({y})});
+      },
       "LBFGS doesn't support per-parameter options (parameter groups)");
 }
 
@@ -409,13 +435,17 @@ TEST(Optim, ErrorsAsTorch) {
   Tensor p = param({1});
   expect_error_containing<ValueError>([&] { SGD o({p}, SGDOptions{.lr = -0.1}); }, "Invalid learning rate: -0.1");
   expect_error_containing<ValueError>([&] { Adam o({p}, AdamOptions{.lr = -1}); }, "Invalid learning rate: -1.0");
-  expect_error_containing<ValueError>([&] { Adam o({p}, AdamOptions{.betas = {0.9, 1.0}}); },
-                                      "Invalid beta parameter at index 1: 1.0");
+  expect_error_containing<ValueError>(
+      [&] {
+        Adam o({p}, AdamOptions{.betas = {0.9, 1.0}});
+      },
+      "Invalid beta parameter at index 1: 1.0");
   expect_error_containing<ValueError>([&] { Adam o({p}, AdamOptions{.eps = -1e-8}); }, "Invalid epsilon value: -1e-08");
   expect_error_containing<ValueError>([&] { SGD o({p}, SGDOptions{.momentum = -1}); }, "Invalid momentum value: -1.0");
   expect_error_containing<ValueError>([&] { SGD o({p}, SGDOptions{.nesterov = true}); },
                                       "Nesterov momentum requires a momentum and zero dampening");
-  expect_error_containing<ValueError>([&] { RMSprop o({p}, RMSpropOptions{.alpha = -1}); }, "Invalid alpha value: -1.0");
+  expect_error_containing<ValueError>([&] { RMSprop o({p}, RMSpropOptions{.alpha = -1}); },
+                                      "Invalid alpha value: -1.0");
   expect_error_containing<ValueError>([&] { Adadelta o({p}, AdadeltaOptions{.rho = 1.5}); }, "Invalid rho value: 1.5");
   expect_error_containing<ValueError>([&] { Adagrad o({p}, AdagradOptions{.lr_decay = -1}); },
                                       "Invalid lr_decay value: -1.0");
