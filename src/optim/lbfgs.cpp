@@ -282,10 +282,16 @@ class Run {
     std::vector<double> bracket_f;
     std::vector<Vec> bracket_g;
     auto sufficient_decrease_fails = [&](double fn, N tt) { return N(fn) > N(f) + c1 * tt * gtd; };
+    // The minimum lies between the previous trial and this one.
+    auto bracket_last_two = [&] {
+      bracket = {t_prev, t};
+      bracket_f = {f_prev, f_new};
+      bracket_g = {g_prev, g_new};
+      bracket_gtd = {gtd_prev, gtd_new};
+    };
     while (ls_iter < max_ls) {
       if (sufficient_decrease_fails(f_new, t) || (ls_iter > 1 && f_new >= f_prev)) {
-        bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new},
-        bracket_gtd = {gtd_prev, gtd_new};
+        bracket_last_two();
         break;
       }
       if (abs(gtd_new) <= -c2 * gtd) {
@@ -294,8 +300,7 @@ class Run {
         break;
       }
       if (gtd_new >= N(0)) {
-        bracket = {t_prev, t}, bracket_f = {f_prev, f_new}, bracket_g = {g_prev, g_new},
-        bracket_gtd = {gtd_prev, gtd_new};
+        bracket_last_two();
         break;
       }
       N min_step = t + N(0.01) * (t - t_prev), max_step = t * N(10);
