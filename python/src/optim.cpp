@@ -61,7 +61,7 @@ std::optional<Value> to_value(nb::handle h, bool lenient) {
                       py_type_name(h));
 }
 
-// A group's options: every key but "params", skipping values C++ cannot hold.
+// A group's (or the defaults') options: every key but "params", skipping values C++ cannot hold.
 Dict options_of(nb::handle group) {
   Dict d;
   for (auto [k, x] : nb::borrow<nb::dict>(group)) {
@@ -150,11 +150,23 @@ Optimizer::Closure closure_of(nb::callable fn) {
   };
 }
 
+// An optimizer written in Python (a subclass of flashlight.optim.Optimizer with its own step() and state): C++ only
+// checks and holds its groups.
+class PythonDefined : public Optimizer {
+ public:
+  PythonDefined(Params params, Dict defaults) : Optimizer("Optimizer", std::move(params), std::move(defaults)) {}
+
+ protected:
+  void update_group(ParamGroup&, const std::vector<Tensor>&) override {
+    throw fl::Error("this optimizer is defined in Python: its step() updates the parameters");
+  }
+};
+
 template <class O>
 void bind_optimizer(nb::module_& m, const char* name) {
   nb::class_<O, Optimizer>(m, name).def(
       "__init__",
-      [](O* self, nb::handle groups, nb::handle defaults) { new (self) O(params_of(groups), dict_of(defaults)); },
+      [](O* self, nb::handle groups, nb::handle defaults) { new (self) O(params_of(groups), options_of(defaults)); },
       "param_groups"_a.none(), "defaults"_a,
       "param_groups: a list of {'params': [...], options...} dicts, or None to bind parameters later.");
 }
@@ -199,6 +211,7 @@ void init_optim(nb::module_& m) {
   m.def(
       "zero_grad", [](nb::handle params, bool set_to_none) { fl::optim::zero_grad(tensors_of(params), set_to_none); },
       "params"_a, "set_to_none"_a = true, "torch's Optimizer.zero_grad over a list of tensors.");
+  bind_optimizer<PythonDefined>(m, "PythonDefined");
   bind_optimizer<SGD>(m, "SGD");
   bind_optimizer<Adam>(m, "Adam");
   bind_optimizer<AdamW>(m, "AdamW");

@@ -60,6 +60,17 @@ def _copy_tree(x):
     return x
 
 
+def _cast_state(param, value, key=None):
+    """torch's load_state_dict cast: state tensors take a floating parameter's dtype, except "step"."""
+    if isinstance(value, Tensor):
+        return value if key == "step" or not param.is_floating_point() else value.to(param.dtype)
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v) for v in value)
+    return value
+
+
 def _leaves(tree, path=()):
     """(path, leaf) pairs of a nested dict/list/tuple tree, in order."""
     if isinstance(tree, dict):
@@ -82,9 +93,12 @@ def _at(tree, path):
 
 
 class Optimizer:
-    """Base class of flashlight's optimizers, with torch.optim.Optimizer's interface."""
+    """Base class of flashlight's optimizers, with torch.optim.Optimizer's interface.
 
-    _impl_class = None  # the C++ optimizer (a class of flashlight._C._optim)
+    Subclass it as torch's to write an optimizer in Python: its step() updates the parameters (under
+    flashlight.no_grad()) and keeps what it needs in `self.state[p]`, a defaultdict(dict) as torch's."""
+
+    _impl_class = _optim.PythonDefined  # the C++ optimizer; flashlight's own set their fused class
 
     def __init__(self, params, defaults):
         if isinstance(params, Tensor):
@@ -103,6 +117,13 @@ class Optimizer:
                 self._prepare_group(g)
                 self.param_groups.append(g)
         self._impl = self._impl_class(groups, defaults)
+        if self._in_python:
+            self._py_state = defaultdict(dict)
+
+    @property
+    def _in_python(self):
+        """Whether step() and the state are a Python subclass's (else they are the fused C++ optimizer's)."""
+        return self._impl_class is _optim.PythonDefined
 
     # --- param groups -----------------------------------------------------------------------------------------
     def _prepare_group(self, param_group):
@@ -153,7 +174,8 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def _sync(self):
-        self._impl._set_param_groups(self.param_groups)
+        if not self._in_python:
+            self._impl._set_param_groups(self.param_groups)
 
     # --- steps ------------------------------------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
@@ -162,6 +184,9 @@ class Optimizer:
 
     def step(self, closure=None):
         """One fused update of every parameter with a grad; returns the closure's loss (None without one)."""
+        if self._in_python:
+            raise NotImplementedError(f"{type(self).__name__} must define step(), as torch.optim.Optimizer "
+                                      "subclasses do")
         loss = None
         if closure is not None:
             with enable_grad():
@@ -171,41 +196,66 @@ class Optimizer:
         return loss
 
     # --- state ------------------------------------------------------------------------------------------------
-    def _params_by_index(self):
-        index, start = {}, 0
+    def _pack_groups(self):
+        """torch's pack_group: group dicts without their tensors, which become indices (first occurrence)."""
+        index, start, groups = {}, 0, []
         for g in self.param_groups:
+            packed = {k: v for k, v in g.items() if k != "params"}
             for i, p in enumerate(g["params"], start):
-                index.setdefault(i, p)
-            start += len(g["params"])
-        return index
+                index.setdefault(id(p), (i, p))
+            packed["params"] = [index[id(p)][0] for p in g["params"]]
+            start += len(packed["params"])
+            groups.append(packed)
+        return groups, index
 
     @property
     def state(self):
-        """{param: its state dict}, as torch's `optimizer.state` (a snapshot; state tensors are shared)."""
+        """{param: its state dict}, as torch's `optimizer.state`. For flashlight's own optimizers it is a snapshot
+        of the C++ state (its tensors are the optimizer's)."""
+        if self._in_python:
+            return self._py_state
         self._sync()
-        params = self._params_by_index()
+        _, index = self._pack_groups()
+        params = {i: p for i, p in index.values()}
         out = defaultdict(dict)
         for k, v in self._impl.state_dict()["state"].items():
             out[params[k]] = v
         return out
 
+    @state.setter
+    def state(self, value):
+        if not self._in_python:
+            raise AttributeError("a fused optimizer's state is set by load_state_dict()")
+        self._py_state = value
+
     def state_dict(self):
         """torch's layout: {"state": {index: {...}}, "param_groups": [{...options..., "params": [indices]}]}."""
-        self._sync()
-        sd = self._impl.state_dict()
-        groups = []
-        for g, packed_c in zip(self.param_groups, sd["param_groups"]):
-            packed = {k: v for k, v in g.items() if k != "params"}
-            packed["params"] = packed_c["params"]
-            groups.append(packed)
-        return {"state": sd["state"], "param_groups": groups}
+        groups, index = self._pack_groups()
+        if self._in_python:
+            state = {(index[id(k)][0] if isinstance(k, Tensor) else k): v for k, v in self._py_state.items()}
+        else:
+            self._sync()
+            state = self._impl.state_dict()["state"]
+        return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
         """Loads a state_dict() (this optimizer's or one with torch's layout holding flashlight Tensors)."""
         state_dict = state_dict.copy()
         saved_groups = _copy_tree(state_dict["param_groups"])
         self._sync()
-        self._impl.load_state_dict({"state": state_dict["state"], "param_groups": saved_groups})
+        # C++ checks the layout against the groups (torch's errors) and, for fused optimizers, takes the state.
+        self._impl.load_state_dict({"state": {} if self._in_python else state_dict["state"],
+                                    "param_groups": saved_groups})
+        if self._in_python:
+            ids = [i for g in saved_groups for i in g["params"]]
+            params = [p for g in self.param_groups for p in g["params"]]
+            id_map = dict(zip(ids, params))
+            self._py_state = defaultdict(dict)
+            for k, v in state_dict["state"].items():
+                if k in id_map:
+                    self._py_state[id_map[k]] = _cast_state(id_map[k], v)
+                else:
+                    self._py_state[k] = v
         groups = []
         for g, ng in zip(self.param_groups, saved_groups):
             ng["params"] = g["params"]
@@ -271,6 +321,12 @@ class Optimizer:
             g = _at(gradients, path)
             if isinstance(p, Tensor) and isinstance(g, Tensor):
                 grads[hash(p)] = g
+        if self._in_python:  # a Python-defined step reads .grad
+            for g in self.param_groups:
+                for p in g["params"]:
+                    p.grad = grads.get(hash(p))
+            self.step()
+            return
         self._sync()
         self._impl._apply_gradients([[grads.get(hash(p)) for p in g["params"]] for g in self.param_groups])
 

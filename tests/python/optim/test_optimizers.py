@@ -347,6 +347,57 @@ def test_state_property():
     np.testing.assert_allclose(np_of(st["exp_avg"]), np_of(to.state[tp.params[0]]["exp_avg"]), rtol=1e-12)
 
 
+def momentum_optimizer(mod):
+    """The same Python-defined optimizer on torch.optim.Optimizer and on fl.optim.Optimizer."""
+
+    class Momentum(mod.optim.Optimizer):
+        def __init__(self, params, lr=0.1, beta=0.9):
+            super().__init__(params, dict(lr=lr, beta=beta))
+
+        def step(self, closure=None):
+            with mod.no_grad():
+                for g in self.param_groups:
+                    for p in g["params"]:
+                        if p.grad is None:
+                            continue
+                        st = self.state[p]
+                        if "buf" not in st:
+                            st["buf"] = mod.zeros_like(p)
+                            st["count"] = 0
+                        st["buf"].mul_(g["beta"]).add_(p.grad)
+                        st["count"] += 1
+                        p.add_(st["buf"], alpha=-g["lr"])
+
+    return Momentum
+
+
+def test_optimizer_subclass_written_in_python():
+    fp, tp = Problem("fl", F64), Problem("torch", F64)
+    fo = momentum_optimizer(fl)([{"params": [fp.params[0]]}, {"params": [fp.params[1]], "beta": 0.5}], lr=0.05)
+    to = momentum_optimizer(torch)([{"params": [tp.params[0]]}, {"params": [tp.params[1]], "beta": 0.5}], lr=0.05)
+    for _ in range(30):
+        step_both(fp, fo, tp, to)
+        assert_params(fp, tp, **TOL["f64"])
+    assert_same_tree(fo.state_dict(), to.state_dict())
+    assert fo.state[fp.params[0]]["count"] == 30
+    # Resume from the state_dict on a fresh instance (cloned: as torch's, a state_dict shares the state tensors).
+    sd = fo.state_dict()
+    sd["state"] = {k: {n: v.clone() if isinstance(v, fl.Tensor) else v for n, v in st.items()}
+                   for k, st in sd["state"].items()}
+    gp = Problem("fl", F64)
+    for dst, src in zip(gp.params, fp.params):
+        dst.data = src.detach().clone()
+    go = momentum_optimizer(fl)([{"params": [gp.params[0]]}, {"params": [gp.params[1]], "beta": 0.5}], lr=0.05)
+    go.load_state_dict(sd)
+    for _ in range(5):
+        step_both(fp, fo, tp, to)
+        run(gp, go, 1)
+    for a, b in zip(gp.params, fp.params):
+        np.testing.assert_array_equal(np_of(a), np_of(b))
+    with pytest.raises(NotImplementedError):
+        fl.optim.Optimizer([fl.zeros(1, requires_grad=True)], {"lr": 0.1}).step()
+
+
 # --- LBFGS -----------------------------------------------------------------------------------------------------------
 class Rosenbrock:
     """Rosenbrock in 4 variables split across two parameters, written once for both libraries."""
