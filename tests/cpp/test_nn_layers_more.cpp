@@ -318,7 +318,8 @@ TEST(NnLayersMore, DropoutModules) {
   EXPECT_TRUE(((per_channel == 0.0) | (per_channel == 2.0)).all().item<bool>());
   Tensor y1 = Dropout1d()(ones({4, 8, 5}));
   EXPECT_TRUE(y1.amax({2}).equal(y1.amin({2})));
-  // AlphaDropout: kept x -> a (x + alpha' p), dropped -> a alpha' (p - 1)... with alpha' = 1.7580993408473766.
+  // AlphaDropout (torch's formulation): kept x -> a x + a alpha p, dropped -> a alpha (p - 1), with SELU's
+  // alpha * scale = 1.7580993408473766 and a = 1 / sqrt((alpha^2 p + 1)(1 - p)).
   const double p = 0.5, alpha = 1.7580993408473766, a = 1.0 / std::sqrt((alpha * alpha * p + 1) * (1 - p));
   AlphaDropout ad(p);
   Tensor ya = ad(ones({200}));
@@ -520,7 +521,6 @@ TEST(NnLayersMore, TransformerEncoderLayerMatchesTorch) {
   fill(fn_act);
   expect_values(fn_act(inp({1, 3, 4}), causal), want.tolist<double>(), kTol);
   // Chains in Sequential (no masks); gradients reach every parameter.
-  TransformerEncoderLayer layer(4, 2, 8, 0.0);
   auto seq = std::make_shared<Sequential>(Linear(3, 4), std::make_shared<TransformerEncoderLayer>(4, 2, 8, 0.0));
   (*seq)(inp({5, 2, 3})).square().sum().backward();
   for (auto& [name, p] : seq->named_parameters()) EXPECT_TRUE(p.grad().defined()) << name;

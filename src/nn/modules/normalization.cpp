@@ -86,7 +86,7 @@ void BatchNormBase::load_from_state_dict(const StateDict& state_dict, const std:
   std::string key = prefix + "num_batches_tracked";
   if (options.track_running_stats && !state_dict.contains(key)) {
     StateDict with_count = state_dict;
-    with_count.insert(key, num_batches_tracked.defined() ? num_batches_tracked.detach() : fl::zeros({}, kInt64));
+    with_count.insert(key, num_batches_tracked.detach());
     Module::load_from_state_dict(with_count, prefix, keys, error_msgs);
     return;
   }

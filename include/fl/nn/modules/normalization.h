@@ -87,7 +87,8 @@ class LayerNorm : public UnaryModule {
   explicit LayerNorm(const LayerNormOptions& options);
   explicit LayerNorm(Shape normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true)
       : LayerNorm(LayerNormOptions{std::move(normalized_shape), eps, elementwise_affine, bias}) {}
-  /// LayerNorm(n) is LayerNorm({n}), as torch takes an int.
+  /// LayerNorm(n) is LayerNorm(Shape{n}), as torch takes an int (write Shape{2, 3} for several dims: a bare
+  /// {2, 3} is ambiguous with this constructor).
   explicit LayerNorm(int64_t normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true)
       : LayerNorm(Shape{normalized_shape}, eps, elementwise_affine, bias) {}
   void reset_parameters();
