@@ -27,4 +27,12 @@ Shape expand_conv_param(const ExpandingArray& a, int64_t dims, const char* name)
 inline mx::array add_batch(const mx::array& x, bool unbatched) { return unbatched ? mx::expand_dims(x, 0) : x; }
 inline mx::array drop_batch(const mx::array& x, bool unbatched) { return unbatched ? mx::squeeze(x, 0) : x; }
 
+/// MLX's CPU scatter (the vjp of take / take_along_axis) dies with SIGFPE on empty updates, so gathers with an
+/// empty result return zeros instead (their gradient is zero anyway).
+inline bool is_empty(const mx::Shape& s) {
+  for (int d : s)
+    if (d == 0) return true;
+  return false;
+}
+
 }  // namespace fl::nn::detail

@@ -140,10 +140,12 @@ Arrays max_by_windows(const mx::array& x_in, bool unbatched, int64_t dims, const
   if (dims == 1) x = mx::expand_dims(x, 2);
   int N = x.shape(0), C = x.shape(1), H = x.shape(2), W = x.shape(3);
   int oh = to_int(rows.size()), ow = to_int(cols.size());
-  mx::array idx = mx::stop_gradient(detail::window_argmax(x, rows, cols));
-  mx::array v = mx::take_along_axis(mx::reshape(x, {N, C, H * W}), mx::reshape(idx, {N, C, oh * ow}), 2);
   mx::Shape out{N, C, oh, ow};
   if (dims == 1) out.erase(out.begin() + 2);
+  if (detail::is_empty(out))
+    return {drop_batch(mx::zeros(out, x.dtype()), unbatched), drop_batch(mx::zeros(out, mx::int64), unbatched)};
+  mx::array idx = mx::stop_gradient(detail::window_argmax(x, rows, cols));
+  mx::array v = mx::take_along_axis(mx::reshape(x, {N, C, H * W}), mx::reshape(idx, {N, C, oh * ow}), 2);
   return {drop_batch(mx::reshape(v, out), unbatched), drop_batch(mx::reshape(idx, out), unbatched)};
 }
 
@@ -297,6 +299,7 @@ Tensor adaptive_avg_impl(const char* name, const Tensor& x, const Adaptive& a, i
                   int N = x4.shape(0), C = x4.shape(1);
                   mx::Shape out{N, C, oh, ow};
                   if (dims == 1) out.erase(out.begin() + 2);
+                  if (detail::is_empty(out)) return drop_batch(mx::zeros(out, x4.dtype()), unbatched);
                   mx::array flat = mx::pad(mx::reshape(x4, {N, C, to_int(H * W)}), std::vector<int>{2}, mx::Shape{0}, mx::Shape{1});
                   mx::array gathered = mx::take(flat, mx::array(idx.begin(), {to_int(idx.size())}, mx::int32), 2);
                   mx::array sums = mx::sum(mx::reshape(gathered, {N, C, oh * ow, taps}), 3);

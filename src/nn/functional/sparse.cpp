@@ -69,6 +69,7 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
   Shape out_shape = input.sizes();
   out_shape.push_back(weight.size(1));
   return apply1("EmbeddingBackward0", fn1([=](const Arrays& in) {
+                  if (detail::is_empty(to_mx_shape(out_shape))) return mx::zeros(to_mx_shape(out_shape), in[1].dtype());
                   mx::array flat = mx::reshape(in[0], {-1});
                   mx::array rows = mx::take(in[1], flat, 0);
                   if (padding_idx || factor) {

@@ -233,6 +233,9 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
                                              : make_taps<float>(kind, in_sp[i], out[i], align, scales[i]));
   return apply1(grad_name(kind, dims), fn1([taps, out, dims](const Arrays& in) {
                   mx::array a = in[0];
+                  mx::Shape shape = a.shape();
+                  for (int64_t d = 0; d < dims; ++d) shape[2 + d] = static_cast<int>(out[d]);
+                  if (detail::is_empty(shape)) return mx::zeros(shape, a.dtype());
                   for (int64_t d = dims - 1; d >= 0; --d) {
                     const Taps& t = taps[d];
                     const int axis = static_cast<int>(2 + d), n = static_cast<int>(out[d]);
