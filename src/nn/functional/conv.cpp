@@ -89,13 +89,20 @@ mx::array add_bias(const mx::array& y, const Arrays& in, const Spec& s) {
   return s.has_bias ? mx::add(y, mx::reshape(in[2], {1, -1, 1, 1})) : y;
 }
 
-// out (N, O, oh, ow) = weight (O, C/g * kh * kw) @ im2col(x) per group.
+// cols = im2col(x): its own recorded op, so that backward reuses the columns (the weight's gradient needs them)
+// instead of recomputing them.
+Tensor conv_columns(const Tensor& input, const Spec& s) {
+  return apply1("Im2ColBackward0", fn1([s](const Arrays& in) { return detail::im2col(in4(in[0], s), s.g); }),
+                {input});
+}
+
+// out (N, O, oh, ow) = weight (O, C/g * kh * kw) @ cols (N, C * kh * kw, L) per group.
 mx::array conv_arrays(const Arrays& in, const Spec& s) {
-  mx::array x = in4(in[0], s), w = w4(in[1], s);
+  const mx::array& cols = in[0];
+  mx::array w = w4(in[1], s);
   const PatchGeometry& g = s.g;
-  int N = x.shape(0), O = w.shape(0), G = to_int(s.groups), L = to_int(g.oh * g.ow);
+  int N = cols.shape(0), O = w.shape(0), G = to_int(s.groups), L = to_int(g.oh * g.ow);
   int ck = to_int(w.size() / std::max(O, 1));
-  mx::array cols = detail::im2col(x, g);
   mx::array y = G == 1 ? kernels::matmul(mx::reshape(w, {O, ck}), cols)
                        : kernels::matmul(mx::reshape(w, {1, G, O / G, ck}), mx::reshape(cols, {N, G, ck, L}));
   y = mx::reshape(y, {N, O, to_int(g.oh), to_int(g.ow)});
@@ -162,7 +169,7 @@ Tensor conv_nd(const char* op, int64_t dims, const Tensor& input, const Tensor& 
   Spec spec{unbatched, dims, {in2[0], in2[1], k2[0], k2[1], s2[0], s2[1], p2[0], p2[1], d2[0], d2[1], o2[0], o2[1]},
             groups, bias && bias->defined()};
   return apply1("ConvolutionBackward0", fn1([spec](const Arrays& in) { return conv_arrays(in, spec); }),
-                op_inputs(input, weight, bias), save_inputs({0, 1}));
+                op_inputs(conv_columns(input, spec), weight, bias), save_inputs({1}));
 }
 
 Tensor conv_transpose_nd(const char* op, int64_t dims, const Tensor& input, const Tensor& weight,

@@ -48,63 +48,71 @@ struct Strides4 {
   int64_t n, c, h, w;
 };
 
-// Walks every (image row/col, column row) pair of the unfold: f(col_row_ptr_offset, n, c, ih, lo, hi, iw0) for
-// each window row of kernel tap (kh, kw): the column entries [lo, hi) of output row oh map to image row ih,
-// columns iw0 + ow * sw. Entries outside [lo, hi), and rows with ih outside the image, touch padding.
-template <typename RowFn, typename PadFn>
-void for_each_tap(const PatchGeometry& g, int64_t N, int64_t C, RowFn&& row, PadFn&& pad) {
-  const int64_t L = g.oh * g.ow;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t kh = 0; kh < g.kh; ++kh)
-        for (int64_t kw = 0; kw < g.kw; ++kw) {
-          const int64_t r = ((n * C + c) * g.kh + kh) * g.kw + kw;  // column row, in units of L
-          const int64_t off_w = kw * g.dw - g.pw;
-          auto [lo, hi] = valid_range(g.ow, g.sw, off_w, g.w);
-          for (int64_t oh = 0; oh < g.oh; ++oh) {
-            const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-            const int64_t base = r * L + oh * g.ow;
-            if (ih < 0 || ih >= g.h) {
-              pad(base, 0, g.ow);
-              continue;
-            }
-            pad(base, 0, lo);
-            row(base, n, c, ih, lo, hi, lo * g.sw + off_w);
-            pad(base, hi, g.ow);
-          }
-        }
-}
+// For each kernel tap along a dim, the output positions whose input index lies inside the image: [lo, hi).
+struct TapRanges {
+  std::vector<std::pair<int64_t, int64_t>> h, w;
+  explicit TapRanges(const PatchGeometry& g) {
+    for (int64_t k = 0; k < g.kh; ++k) h.push_back(valid_range(g.oh, g.sh, k * g.dh - g.ph, g.h));
+    for (int64_t k = 0; k < g.kw; ++k) w.push_back(valid_range(g.ow, g.sw, k * g.dw - g.pw, g.w));
+  }
+};
 
+// The loops below keep per-row work to a few instructions: the rows are short (the output width), and there are
+// N * C * kh * kw * oh of them.
 template <typename T>
 void im2col_kernel(const T* x, Strides4 s, T* out, const PatchGeometry& g, int64_t N, int64_t C) {
-  for_each_tap(
-      g, N, C,
-      [&](int64_t base, int64_t n, int64_t c, int64_t ih, int64_t lo, int64_t hi, int64_t iw0) {
-        const T* src = x + n * s.n + c * s.c + ih * s.h + iw0 * s.w;
-        T* dst = out + base;
-        const int64_t step = g.sw * s.w;
-        if (step == 1) std::memcpy(dst + lo, src, sizeof(T) * (hi - lo));
-        else
-          for (int64_t o = lo; o < hi; ++o, src += step) dst[o] = *src;
-      },
-      [&](int64_t base, int64_t lo, int64_t hi) { std::fill(out + base + lo, out + base + hi, T(0)); });
+  const TapRanges r(g);
+  const int64_t L = g.oh * g.ow, OW = g.ow, step = g.sw * s.w;
+  T* dst = out;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c) {
+      const T* plane = x + n * s.n + c * s.c;
+      for (int64_t kh = 0; kh < g.kh; ++kh) {
+        const auto [hlo, hhi] = r.h[kh];
+        for (int64_t kw = 0; kw < g.kw; ++kw, dst += L) {
+          const auto [wlo, whi] = r.w[kw];
+          std::fill(dst, dst + hlo * OW, T(0));
+          std::fill(dst + hhi * OW, dst + L, T(0));
+          const T* src = plane + (hlo * g.sh - g.ph + kh * g.dh) * s.h + (wlo * g.sw + kw * g.dw - g.pw) * s.w;
+          for (int64_t oh = hlo; oh < hhi; ++oh, src += g.sh * s.h) {
+            T* d = dst + oh * OW;
+            for (int64_t o = 0; o < wlo; ++o) d[o] = T(0);
+            if (step == 1)
+              for (int64_t o = wlo; o < whi; ++o) d[o] = src[o - wlo];
+            else
+              for (int64_t o = wlo; o < whi; ++o) d[o] = src[(o - wlo) * step];
+            for (int64_t o = whi; o < OW; ++o) d[o] = T(0);
+          }
+        }
+      }
+    }
 }
 
 template <typename T>
 void col2im_kernel(const T* cols, int64_t s_n, int64_t s_r, int64_t s_l, T* out, const PatchGeometry& g,
                    int64_t N, int64_t C) {
-  const int64_t L = g.oh * g.ow, rows = C * g.kh * g.kw;
-  std::fill(out, out + N * C * g.h * g.w, T(0));
-  for_each_tap(
-      g, N, C,
-      [&](int64_t base, int64_t n, int64_t c, int64_t ih, int64_t lo, int64_t hi, int64_t iw0) {
-        // base = (n * rows + r) * L + oh * ow: recover r and oh to read a strided column matrix.
-        const int64_t r = base / L - n * rows, l0 = base % L;
-        const T* src = cols + n * s_n + r * s_r + l0 * s_l;
-        T* dst = out + ((n * C + c) * g.h + ih) * g.w + iw0;
-        for (int64_t o = lo; o < hi; ++o) dst[(o - lo) * g.sw] += src[o * s_l];
-      },
-      [](int64_t, int64_t, int64_t) {});
+  const TapRanges r(g);
+  const int64_t OW = g.ow, W = g.w, KK = g.kh * g.kw;
+  std::fill(out, out + N * C * g.h * W, T(0));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c) {
+      T* plane = out + (n * C + c) * g.h * W;
+      for (int64_t kh = 0; kh < g.kh; ++kh) {
+        const auto [hlo, hhi] = r.h[kh];
+        for (int64_t kw = 0; kw < g.kw; ++kw) {
+          const auto [wlo, whi] = r.w[kw];
+          const T* row = cols + n * s_n + (c * KK + kh * g.kw + kw) * s_r;
+          T* dst = plane + (hlo * g.sh - g.ph + kh * g.dh) * W + wlo * g.sw + kw * g.dw - g.pw;
+          for (int64_t oh = hlo; oh < hhi; ++oh, dst += g.sh * W) {
+            const T* src = row + (oh * OW + wlo) * s_l;
+            if (g.sw == 1 && s_l == 1)
+              for (int64_t o = 0; o < whi - wlo; ++o) dst[o] += src[o];
+            else
+              for (int64_t o = 0; o < whi - wlo; ++o) dst[o * g.sw] += src[o * s_l];
+          }
+        }
+      }
+    }
 }
 
 mx::Shape cols_shape(int64_t N, int64_t C, const PatchGeometry& g) {
@@ -205,32 +213,104 @@ class Col2Im : public mx::UnaryPrimitive {
   PatchGeometry g_;
 };
 
+// Per output column: the columns' first tap, tap count and the common tap step.
+struct ColumnTaps {
+  std::vector<int64_t> begin, count;
+  int64_t step = 1, max_count = 0;
+  explicit ColumnTaps(const std::vector<Window>& cols) {
+    if (!cols.empty()) step = cols[0].step;
+    for (const Window& w : cols) {
+      begin.push_back(w.begin);
+      count.push_back((w.end - w.begin + step - 1) / step);
+      max_count = std::max(max_count, count.back());
+    }
+  }
+  // Tap j of column o; windows shorter than the longest re-read their last tap (a no-op for the comparison).
+  int64_t tap(int64_t o, int64_t j) const { return begin[o] + std::min(j, count[o] - 1) * step; }
+};
+
+// Scalar form for any dtype. PyTorch's rule: take v if v > max or v is NaN, visiting taps in row-major order.
 template <typename T>
-void argmax_kernel(const T* x, Strides4 s, int64_t* out, int64_t N, int64_t C, int64_t W,
-                   const std::vector<Window>& rows, const std::vector<Window>& cols) {
+void argmax_columns(const T* plane, Strides4 s, int64_t W, const Window& r, const ColumnTaps& ct, int64_t o0,
+                    int64_t o1, int64_t* best) {
   // Compared as float for the half types; integers start from their lowest value, floats from -inf.
   using A = std::conditional_t<std::is_floating_point_v<T> || std::is_integral_v<T>, T, float>;
   constexpr A lowest = std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
                                                             : std::numeric_limits<A>::lowest();
+  for (int64_t o = o0; o < o1; ++o) {
+    A m = lowest;
+    int64_t b = r.begin * W + ct.begin[o];
+    for (int64_t ih = r.begin; ih < r.end; ih += r.step)
+      for (int64_t j = 0; j < ct.count[o]; ++j) {
+        const int64_t iw = ct.tap(o, j);
+        const A v = static_cast<A>(plane[ih * s.h + iw * s.w]);
+        bool take = v > m;
+        if constexpr (!std::is_integral_v<A>) take = take || v != v;
+        if (take) {
+          m = v;
+          b = ih * W + iw;
+        }
+      }
+    best[o] = b;
+  }
+}
+
+// float32 / float64: kLanes output columns at once with vector blends (compilers turn the scalar selects into
+// branches, which random data mispredicts). Index lanes match the value lanes' width.
+template <typename T>
+void argmax_columns_simd(const T* plane, Strides4 s, int64_t W, const Window& r, const ColumnTaps& ct, int64_t OW,
+                         int64_t* best) {
+  using I = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+  constexpr int kLanes = 16 / sizeof(T);
+  typedef T V __attribute__((vector_size(16)));
+  typedef I M __attribute__((vector_size(16)));
+  int64_t o = 0;
+  for (; o + kLanes <= OW; o += kLanes) {
+    V m;
+    M b;
+    for (int l = 0; l < kLanes; ++l) {
+      m[l] = -std::numeric_limits<T>::infinity();
+      b[l] = static_cast<I>(r.begin * W + ct.begin[o + l]);
+    }
+    for (int64_t ih = r.begin; ih < r.end; ih += r.step) {
+      const T* row = plane + ih * s.h;
+      for (int64_t j = 0; j < ct.max_count; ++j) {
+        V v;
+        M idx;
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t iw = ct.tap(o + l, j);
+          v[l] = row[iw * s.w];
+          idx[l] = static_cast<I>(ih * W + iw);
+        }
+        const M take = (v > m) | (v != v);
+        m = (V)(((M)v & take) | ((M)m & ~take));
+        b = (idx & take) | (b & ~take);
+      }
+    }
+    for (int l = 0; l < kLanes; ++l) best[o + l] = b[l];
+  }
+  argmax_columns(plane, s, W, r, ct, o, OW, best);
+}
+
+template <typename T>
+void argmax_kernel(const T* x, Strides4 s, int64_t* out, int64_t N, int64_t C, int64_t H, int64_t W,
+                   const std::vector<Window>& rows, const std::vector<Window>& cols) {
+  const ColumnTaps ct(cols);
+  const int64_t OW = static_cast<int64_t>(cols.size());
+  constexpr bool simd_type = std::is_same_v<T, float> || std::is_same_v<T, double>;
+  const bool simd = simd_type && H * W < std::numeric_limits<int32_t>::max();
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < C; ++c) {
       const T* plane = x + n * s.n + c * s.c;
-      for (const Window& r : rows)
-        for (const Window& q : cols) {
-          int64_t best = r.begin * W + q.begin;
-          A maxval = lowest;
-          for (int64_t ih = r.begin; ih < r.end; ih += r.step)
-            for (int64_t iw = q.begin; iw < q.end; iw += q.step) {
-              A v = static_cast<A>(plane[ih * s.h + iw * s.w]);
-              bool nan = false;
-              if constexpr (!std::is_integral_v<A>) nan = std::isnan(v);
-              if (v > maxval || nan) {
-                maxval = v;
-                best = ih * W + iw;
-              }
-            }
-          *out++ = best;
+      for (const Window& r : rows) {
+        if constexpr (simd_type) {
+          if (simd) argmax_columns_simd(plane, s, W, r, ct, OW, out);
+          else argmax_columns(plane, s, W, r, ct, 0, OW, out);
+        } else {
+          argmax_columns(plane, s, W, r, ct, 0, OW, out);
         }
+        out += OW;
+      }
     }
 }
 
@@ -247,13 +327,13 @@ class WindowArgmax : public mx::UnaryPrimitive {
     enc.set_output_array(out);
     if (out.size() == 0) return;
     Strides4 s{x.strides()[0], x.strides()[1], x.strides()[2], x.strides()[3]};
-    int64_t N = x.shape(0), C = x.shape(1), W = x.shape(3);
+    int64_t N = x.shape(0), C = x.shape(1), H = x.shape(2), W = x.shape(3);
     const void* px = x.data<void>();
     int64_t* po = out.data<int64_t>();
-    enc.dispatch([rows = rows_, cols = cols_, s, N, C, W, px, po, dt = x.dtype()]() {
+    enc.dispatch([rows = rows_, cols = cols_, s, N, C, H, W, px, po, dt = x.dtype()]() {
       dispatch(dt, [&](auto t) {
         using T = decltype(t);
-        argmax_kernel(static_cast<const T*>(px), s, po, N, C, W, rows, cols);
+        argmax_kernel(static_cast<const T*>(px), s, po, N, C, H, W, rows, cols);
       });
     });
   }

@@ -133,30 +133,33 @@ std::vector<Window> adaptive_windows(int64_t out, int64_t in) {
   return w;
 }
 
-// values = x at the argmax of each window; returns {values, indices} in the op's rank.
-Arrays max_by_windows(const mx::array& x_in, bool unbatched, int64_t dims, const std::vector<Window>& rows,
-                      const std::vector<Window>& cols) {
-  mx::array x = add_batch(x_in, unbatched);
-  if (dims == 1) x = mx::expand_dims(x, 2);
-  int N = x.shape(0), C = x.shape(1), H = x.shape(2), W = x.shape(3);
+// Max pooling in two steps: the indices (not differentiable) are computed once, outside the recorded op, so
+// that backward reuses them instead of recomputing the argmax; the recorded op gathers x at them.
+std::tuple<Tensor, Tensor> max_by_windows(const char* name, const Tensor& x, bool unbatched, int64_t dims,
+                                          const std::vector<Window>& rows, const std::vector<Window>& cols) {
+  mx::array x4 = add_batch(x.mlx(), unbatched);
+  if (dims == 1) x4 = mx::expand_dims(x4, 2);
+  int N = x4.shape(0), C = x4.shape(1), H = x4.shape(2), W = x4.shape(3);
   int oh = to_int(rows.size()), ow = to_int(cols.size());
   mx::Shape out{N, C, oh, ow};
   if (dims == 1) out.erase(out.begin() + 2);
-  if (detail::is_empty(out))
-    return {drop_batch(mx::zeros(out, x.dtype()), unbatched), drop_batch(mx::zeros(out, mx::int64), unbatched)};
-  mx::array idx = mx::stop_gradient(detail::window_argmax(x, rows, cols));
-  mx::array v = mx::take_along_axis(mx::reshape(x, {N, C, H * W}), mx::reshape(idx, {N, C, oh * ow}), 2);
-  return {drop_batch(mx::reshape(v, out), unbatched), drop_batch(mx::reshape(idx, out), unbatched)};
+  const bool empty = detail::is_empty(out);
+  mx::array idx = empty ? mx::zeros(out, mx::int64) : mx::reshape(detail::window_argmax(x4, rows, cols), out);
+  Tensor indices = make_tensor(drop_batch(idx, unbatched), x.device());
+  Tensor values = apply1(name, fn1([=](const Arrays& in) {
+                           if (empty) return drop_batch(mx::zeros(out, in[0].dtype()), unbatched);
+                           mx::array planes = mx::reshape(add_batch(in[0], unbatched), {N, C, H * W});
+                           mx::array at = mx::reshape(add_batch(in[1], unbatched), {N, C, oh * ow});
+                           return drop_batch(mx::reshape(mx::take_along_axis(planes, at, 2), out), unbatched);
+                         }),
+                         {x, indices});
+  return {values, indices};
 }
 
 std::tuple<Tensor, Tensor> max_pool_impl(const char* name, const Tensor& x, const Pool& q) {
   auto rows = pool_windows(q.oh, q.in[2], q.k[0], q.s[0], q.p[0], q.d[0]);
   auto cols = pool_windows(q.ow, q.in[3], q.k[1], q.s[1], q.p[1], q.d[1]);
-  bool unbatched = q.unbatched;
-  int64_t dims = q.dims;
-  auto outs = apply_op(name, [=](const Arrays& in) { return max_by_windows(in[0], unbatched, dims, rows, cols); },
-                       {x});
-  return {outs[0], outs[1]};
+  return max_by_windows(name, x, q.unbatched, q.dims, rows, cols);
 }
 
 void check_max_dtype(const Tensor& x, const char* kernel) {
@@ -310,11 +313,8 @@ Tensor adaptive_avg_impl(const char* name, const Tensor& x, const Adaptive& a, i
 }
 
 std::tuple<Tensor, Tensor> adaptive_max_impl(const Tensor& x, const Adaptive& a, int64_t dims) {
-  auto rows = adaptive_windows(a.oh, a.in[2]), cols = adaptive_windows(a.ow, a.in[3]);
-  bool unbatched = a.unbatched;
-  auto outs = apply_op(dims == 1 ? "SqueezeBackward1" : "AdaptiveMaxPool2DBackward0",
-                       [=](const Arrays& in) { return max_by_windows(in[0], unbatched, dims, rows, cols); }, {x});
-  return {outs[0], outs[1]};
+  return max_by_windows(dims == 1 ? "SqueezeBackward1" : "AdaptiveMaxPool2DBackward0", x, a.unbatched, dims,
+                        adaptive_windows(a.oh, a.in[2]), adaptive_windows(a.ow, a.in[3]));
 }
 
 }  // namespace
