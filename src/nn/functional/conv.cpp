@@ -92,11 +92,14 @@ mx::array add_bias(const mx::array& y, const Arrays& in, const Spec& s) {
 // cols = im2col(x): its own recorded op, so that backward reuses the columns (the weight's gradient needs them)
 // instead of recomputing them.
 Tensor conv_columns(const Tensor& input, const Spec& s) {
+  // Saved as PyTorch saves the input: modifying it in place before backward is an error.
   return apply1("Im2ColBackward0", fn1([s](const Arrays& in) { return detail::im2col(in4(in[0], s), s.g); }),
-                {input});
+                {input}, save_inputs({0}));
 }
 
-// out (N, O, oh, ow) = weight (O, C/g * kh * kw) @ cols (N, C * kh * kw, L) per group.
+// out (N, O, oh, ow) = weight (O, C/g * kh * kw) @ cols (N, C * kh * kw, L) per sample and group, which lands
+// in NCHW directly. (One GEMM over the whole batch with (C * kh * kw, N, L) columns was measured slower on LeNet
+// shapes: its (O, N, ...) result and gradients need transposing copies, and MLX's kernels are slow on strided views.)
 mx::array conv_arrays(const Arrays& in, const Spec& s) {
   const mx::array& cols = in[0];
   mx::array w = w4(in[1], s);

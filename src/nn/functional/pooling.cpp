@@ -152,7 +152,7 @@ std::tuple<Tensor, Tensor> max_by_windows(const char* name, const Tensor& x, boo
                            mx::array at = mx::reshape(add_batch(in[1], unbatched), {N, C, oh * ow});
                            return drop_batch(mx::reshape(mx::take_along_axis(planes, at, 2), out), unbatched);
                          }),
-                         {x, indices});
+                         {x, indices}, save_inputs({0}));
   return {values, indices};
 }
 

@@ -119,6 +119,17 @@ def test_conv_errors_match_torch(name):
     check_error(ERRORS[name])
 
 
+def modified_input(m, F):
+    a = m.ones(1, 2, 5, 5, requires_grad=True) * 1
+    y = F.conv2d(a, m.ones(3, 2, 3, 3, requires_grad=True))
+    a.add_(1)
+    y.sum().backward()
+
+
+def test_inplace_change_of_saved_input_raises_like_torch():
+    assert "modified by an inplace operation" in str(check_error(modified_input))
+
+
 def test_conv_error_messages_name_shapes():
     e = check_error(ERRORS["channels"])
     assert "expected input[2, 4, 5, 5] to have 3 channels, but got 4 channels instead" in str(e)

@@ -142,6 +142,17 @@ def test_pool_errors_match_torch(name):
     check_error(ERRORS[name])
 
 
+def modified_input(m, F):
+    a = m.ones(1, 2, 4, 4, requires_grad=True) * 1
+    y = F.max_pool2d(a, 2)
+    a.mul_(2)
+    y.sum().backward()
+
+
+def test_inplace_change_of_saved_input_raises_like_torch():
+    assert "modified by an inplace operation" in str(check_error(modified_input))
+
+
 def test_pool_error_messages_name_shapes():
     assert "Calculated output size: (3x0x0). Output size is too small" in str(check_error(ERRORS["max-kernel-big"]))
     assert "pad should be at most half of effective kernel size" in str(check_error(ERRORS["avg-pad-big"]))
