@@ -1,7 +1,6 @@
 // flashlight._C._nn: linear and bilinear (include/fl/nn/functional/linear.h).
-#include "fl/nn/functional/linear.h"
-
 #include "bind.h"
+#include "fl/nn/functional/linear.h"
 
 namespace flpy {
 namespace F = fl::nn::functional;

@@ -18,8 +18,7 @@ TEST(NnConv, Conv2dHandComputed) {
   // Dilation 2: the taps are the image's corners.
   expect_values(F::conv2d(x, w, std::nullopt, 1, 0, 2), {64}, {1, 1, 1, 1}, 1e-12);
   // 'same' with an even kernel pads one more at the end (right/bottom), as PyTorch.
-  expect_values(F::conv2d(x, w, std::nullopt, 1, "same"), {37, 47, 21, 67, 77, 33, 23, 26, 9}, {1, 1, 3, 3},
-                1e-12);
+  expect_values(F::conv2d(x, w, std::nullopt, 1, "same"), {37, 47, 21, 67, 77, 33, 23, 26, 9}, {1, 1, 3, 3}, 1e-12);
   expect_values(F::conv2d(x, w, std::nullopt, 1, "valid"), {37, 47, 67, 77}, {1, 1, 2, 2}, 1e-12);
   // Unbatched (C, H, W) input gives an unbatched result.
   expect_values(F::conv2d(x[0], w), {37, 47, 67, 77}, {1, 2, 2}, 1e-12);
@@ -103,64 +102,109 @@ TEST(NnConv, UnfoldAndFoldAreAdjoint) {
 
 TEST(NnConv, Errors) {
   Tensor x = random_input({2, 4, 5, 5}), w = random_input({6, 4, 3, 3});
-  expect_error_containing<Error>([&] { F::conv2d(random_input({5, 5}), w); },
-                                 "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [5, 5]");
-  expect_error_containing<Error>([&] { F::conv2d(x, random_input({6, 3, 3, 3})); },
-                                 "Given groups=1, weight of size [6, 3, 3, 3], expected input[2, 4, 5, 5] to have 3 "
-                                 "channels, but got 4 channels instead");
-  expect_error_containing<Error>([&] { F::conv2d(x, random_input({5, 2, 3, 3}), std::nullopt, 1, 0, 1, 2); },
-                                 "expected weight to be divisible by 2 at dimension 0");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv2d(random_input({5, 5}), w);
+      },
+      "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [5, 5]");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv2d(x, random_input({6, 3, 3, 3}));
+      },
+      "Given groups=1, weight of size [6, 3, 3, 3], expected input[2, 4, 5, 5] to have 3 "
+      "channels, but got 4 channels instead");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv2d(x, random_input({5, 2, 3, 3}), std::nullopt, 1, 0, 1, 2);
+      },
+      "expected weight to be divisible by 2 at dimension 0");
   expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, 1, 0, 1, 0); },
                                  "non-positive groups is not supported");
-  expect_error_containing<Error>([&] { F::conv2d(x, random_input({6, 4, 7, 7})); },
-                                 "Calculated padded input size per channel: (5 x 5). Kernel size: (7 x 7). Kernel size "
-                                 "can't be greater than actual input size");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv2d(x, random_input({6, 4, 7, 7}));
+      },
+      "Calculated padded input size per channel: (5 x 5). Kernel size: (7 x 7). Kernel size "
+      "can't be greater than actual input size");
   expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, 2, "same"); },
                                  "padding='same' is not supported for strided convolutions");
   expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, 1, "full"); }, "Invalid padding string: 'full'");
   expect_error_containing<Error>([&] { F::conv2d(x, w, random_input({5})); },
                                  "expected bias to be 1-dimensional with 6 elements, but got bias of size [5]");
-  expect_error_containing<Error>([&] { F::conv2d(x, w.to(kFloat32)); },
-                                 "Input type (torch.DoubleTensor) and weight type (torch.FloatTensor) should be the same");
-  expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, {1, 1, 1}); },
-                                 "expected stride to be a single integer value or a list of 2 values");
+  expect_error_containing<Error>(
+      [&] { F::conv2d(x, w.to(kFloat32)); },
+      "Input type (torch.DoubleTensor) and weight type (torch.FloatTensor) should be the same");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv2d(x, w, std::nullopt, {1, 1, 1});
+      },
+      "expected stride to be a single integer value or a list of 2 values");
   expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, 0); }, "non-positive stride is not supported");
   expect_error_containing<Error>([&] { F::conv2d(x, w, std::nullopt, 1, -1); }, "negative padding is not supported");
   expect_error_containing<NotImplementedError>([&] { F::conv2d(x.gt(x), w.gt(w)); },
                                                "\"slow_conv2d_cpu\" not implemented for 'Bool'");
   expect_error_containing<Error>(
-      [&] { F::conv_transpose2d(x, random_input({4, 3, 3, 3}), std::nullopt, 2, 0, 2); },
+      [&] {
+        F::conv_transpose2d(x, random_input({4, 3, 3, 3}), std::nullopt, 2, 0, 2);
+      },
       "output padding must be smaller than either stride or dilation");
-  expect_error_containing<Error>([&] { F::conv_transpose2d(x, random_input({3, 3, 3, 3})); },
-                                 "Given transposed=1, weight of size [3, 3, 3, 3], expected input[2, 4, 5, 5] to have 3 "
-                                 "channels, but got 4 channels instead");
-  expect_error_containing<Error>([&] { F::conv_transpose2d(x, random_input({4, 3, 3, 3}), std::nullopt, 1, 5); },
-                                 "Output size is too small");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv_transpose2d(x, random_input({3, 3, 3, 3}));
+      },
+      "Given transposed=1, weight of size [3, 3, 3, 3], expected input[2, 4, 5, 5] to have 3 "
+      "channels, but got 4 channels instead");
+  expect_error_containing<Error>(
+      [&] {
+        F::conv_transpose2d(x, random_input({4, 3, 3, 3}), std::nullopt, 1, 5);
+      },
+      "Output size is too small");
   expect_error_containing<Error>([&] { F::unfold(x, 6); }, "but its components must be at least one.");
   expect_error_containing<NotImplementedError>([&] { F::unfold(x.to(kInt64), 2); },
                                                "\"im2col_out_cpu\" not implemented for 'Long'");
-  expect_error_containing<Error>([&] { F::fold(random_input({2, 15, 16}), {5, 5}, 2); },
-                                 "to be divisible by the product of kernel_size");
-  expect_error_containing<Error>([&] { F::fold(random_input({2, 16, 15}), {5, 5}, 2); },
-                                 "to match the calculated number of sliding blocks 4 * 4 = 16");
+  expect_error_containing<Error>(
+      [&] {
+        F::fold(random_input({2, 15, 16}), {5, 5}, 2);
+      },
+      "to be divisible by the product of kernel_size");
+  expect_error_containing<Error>(
+      [&] {
+        F::fold(random_input({2, 16, 15}), {5, 5}, 2);
+      },
+      "to match the calculated number of sliding blocks 4 * 4 = 16");
 }
 
 static GradCases kGrads({
     {"conv2d", [](auto& x) { return F::conv2d(x[0], x[1], x[2]); }, {{2, 3, 5, 4}, {4, 3, 3, 2}, {4}}},
-    {"conv2d", [](auto& x) { return F::conv2d(x[0], x[1], x[2], {2, 1}, {1, 2}, {1, 2}, 2); },
+    {"conv2d",
+     [](auto& x) {
+       return F::conv2d(x[0], x[1], x[2], {2, 1}, {1, 2}, {1, 2}, 2);
+     },
      {{2, 4, 5, 6}, {6, 2, 2, 3}, {6}}},
-    {"conv2d", [](auto& x) { return F::conv2d(x[0].transpose(1, 2), x[1], std::nullopt, 1, "same"); },
+    {"conv2d",
+     [](auto& x) { return F::conv2d(x[0].transpose(1, 2), x[1], std::nullopt, 1, "same"); },
      {{2, 5, 3}, {2, 2, 2, 3}}},
     {"conv1d", [](auto& x) { return F::conv1d(x[0], x[1], x[2], 2, 1, 2); }, {{2, 3, 7}, {4, 3, 2}, {4}}},
     {"conv1d", [](auto& x) { return F::conv1d(x[0], x[1], std::nullopt, 1, "same", 1, 3); }, {{3, 6}, {3, 1, 4}}},
-    {"conv_transpose2d", [](auto& x) { return F::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1); },
+    {"conv_transpose2d",
+     [](auto& x) { return F::conv_transpose2d(x[0], x[1], x[2], 2, 1, 1); },
      {{2, 4, 3, 2}, {4, 3, 3, 2}, {3}}},
-    {"conv_transpose2d", [](auto& x) { return F::conv_transpose2d(x[0], x[1], std::nullopt, 1, 0, 0, 2, 2); },
+    {"conv_transpose2d",
+     [](auto& x) { return F::conv_transpose2d(x[0], x[1], std::nullopt, 1, 0, 0, 2, 2); },
      {{4, 3, 3}, {4, 1, 2, 2}}},
-    {"conv_transpose1d", [](auto& x) { return F::conv_transpose1d(x[0], x[1], x[2], 3, 1, 2, 2); },
+    {"conv_transpose1d",
+     [](auto& x) { return F::conv_transpose1d(x[0], x[1], x[2], 3, 1, 2, 2); },
      {{2, 4, 3}, {4, 2, 3}, {4}}},
-    {"unfold", [](auto& x) { return F::unfold(x[0], {2, 3}, {1, 2}, 1, 2); }, {{2, 2, 4, 5}}},
-    {"fold", [](auto& x) { return F::fold(x[0], {4, 5}, 2, 1, 1, 2); }, {{2, 8, 9}}},
+    {"unfold",
+     [](auto& x) {
+       return F::unfold(x[0], {2, 3}, {1, 2}, 1, 2);
+     },
+     {{2, 2, 4, 5}}},
+    {"fold",
+     [](auto& x) {
+       return F::fold(x[0], {4, 5}, 2, 1, 1, 2);
+     },
+     {{2, 8, 9}}},
 });
 
 }  // namespace fl::test

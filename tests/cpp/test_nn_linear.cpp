@@ -38,18 +38,35 @@ TEST(NnLinear, BilinearValues) {
 }
 
 TEST(NnLinear, Errors) {
-  expect_error_containing<Error>([] { F::linear(random_input({3, 4}), random_input({5, 3})); },
-                                 "mat1 and mat2 shapes cannot be multiplied (3x4 and 3x5)");
-  expect_error_containing<Error>([] { F::linear(random_input({}), random_input({5, 4})); },
-                                 "both arguments to linear need to be at least 1D, but they are 0D and 2D");
-  expect_error_containing<Error>([] { F::linear(random_input({3, 4}), random_input({2, 5, 4})); },
-                                 "t() expects a tensor with <= 2 dimensions, but self is 3D");
-  expect_error_containing<Error>([] { F::bilinear(random_input({3, 4}), random_input({3, 5}), random_input({6, 4, 6})); },
-                                 "bilinear(): input2 size does not match weight size: got 5 but expected 6");
-  expect_error_containing<Error>([] { F::bilinear(random_input({3, 4}), random_input({2, 5}), random_input({6, 4, 5})); },
-                                 "bilinear(): input batch dimensions do not match");
   expect_error_containing<Error>(
-      [] { F::bilinear(random_input({3, 4}), random_input({3, 5}), random_input({6, 4, 5}), random_input({5})); },
+      [] {
+        F::linear(random_input({3, 4}), random_input({5, 3}));
+      },
+      "mat1 and mat2 shapes cannot be multiplied (3x4 and 3x5)");
+  expect_error_containing<Error>(
+      [] {
+        F::linear(random_input({}), random_input({5, 4}));
+      },
+      "both arguments to linear need to be at least 1D, but they are 0D and 2D");
+  expect_error_containing<Error>(
+      [] {
+        F::linear(random_input({3, 4}), random_input({2, 5, 4}));
+      },
+      "t() expects a tensor with <= 2 dimensions, but self is 3D");
+  expect_error_containing<Error>(
+      [] {
+        F::bilinear(random_input({3, 4}), random_input({3, 5}), random_input({6, 4, 6}));
+      },
+      "bilinear(): input2 size does not match weight size: got 5 but expected 6");
+  expect_error_containing<Error>(
+      [] {
+        F::bilinear(random_input({3, 4}), random_input({2, 5}), random_input({6, 4, 5}));
+      },
+      "bilinear(): input batch dimensions do not match");
+  expect_error_containing<Error>(
+      [] {
+        F::bilinear(random_input({3, 4}), random_input({3, 5}), random_input({6, 4, 5}), random_input({5}));
+      },
       "bilinear(): bias size does not match weight size: got 5 but expected 6");
 }
 

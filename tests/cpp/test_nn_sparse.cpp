@@ -73,16 +73,25 @@ TEST(NnSparse, Errors) {
   expect_error_containing<NotImplementedError>(
       [&] { F::embedding(tensor<int64_t>({1}), w, std::nullopt, std::nullopt, 2.0, false, true); },
       "sparse=True is not supported");
-  expect_error_containing<Error>([&] { F::one_hot(tensor<int64_t>({0, 3}), 3); },
-                                 "Class values must be smaller than num_classes.");
+  expect_error_containing<Error>(
+      [&] {
+        F::one_hot(tensor<int64_t>({0, 3}), 3);
+      },
+      "Class values must be smaller than num_classes.");
 }
 
 static GradCases kGrads({
-    {"embedding", [](auto& x) { return F::embedding(tensor<int64_t>({3, 0, 3, 1, 2, 3}, Shape{2, 3}), x[0]); },
+    {"embedding",
+     [](auto& x) {
+       return F::embedding(tensor<int64_t>({3, 0, 3, 1, 2, 3}, Shape{2, 3}), x[0]);
+     },
      {{4, 3}}},
     // padding_idx and scale_grad_by_freq change the gradient on purpose (not the derivative), so only plain
     // lookups are finite-difference rows; EmbeddingGradients checks those two by hand.
-    {"embedding", [](auto& x) { return F::embedding(tensor<int32_t>({1, 4, 4}, Shape{3}, kInt32), x[0].t()); },
+    {"embedding",
+     [](auto& x) {
+       return F::embedding(tensor<int32_t>({1, 4, 4}, Shape{3}, kInt32), x[0].t());
+     },
      {{2, 5}}},
 });
 

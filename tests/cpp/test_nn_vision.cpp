@@ -57,11 +57,17 @@ TEST(NnVision, Errors) {
                                       "only one of size or scale_factor should be defined");
   expect_error_containing<ValueError>([&] { F::interpolate(x, 3, {}, "nearest", true); },
                                       "align_corners option can only be set with the interpolating modes");
-  expect_error_containing<ValueError>([&] { F::interpolate(x, {3, 3, 3}); },
-                                      "Input and output must have the same number of spatial dimensions, but got input "
-                                      "with spatial dimensions of [4, 5] and output size of (3, 3, 3).");
-  expect_error_containing<NotImplementedError>([&] { F::interpolate(random_input({2, 3, 4}), 3, {}, "bilinear"); },
-                                               "Got 3D input, but bilinear mode needs 4D input");
+  expect_error_containing<ValueError>(
+      [&] {
+        F::interpolate(x, {3, 3, 3});
+      },
+      "Input and output must have the same number of spatial dimensions, but got input "
+      "with spatial dimensions of [4, 5] and output size of (3, 3, 3).");
+  expect_error_containing<NotImplementedError>(
+      [&] {
+        F::interpolate(random_input({2, 3, 4}), 3, {}, "bilinear");
+      },
+      "Got 3D input, but bilinear mode needs 4D input");
   expect_error_containing<NotImplementedError>([&] { F::interpolate(x, 3, {}, "foo"); },
                                                "Input Error: Only 3D, 4D and 5D input Tensors supported (got 4D)");
   expect_error_containing<Error>([&] { F::interpolate(x, {}, 0.1); },
@@ -76,14 +82,33 @@ TEST(NnVision, Errors) {
 }
 
 static GradCases kGrads({
-    {"interpolate", [](auto& x) { return F::interpolate(x[0], {5, 3}); }, {{1, 2, 3, 4}}},
+    {"interpolate",
+     [](auto& x) {
+       return F::interpolate(x[0], {5, 3});
+     },
+     {{1, 2, 3, 4}}},
     {"interpolate", [](auto& x) { return F::interpolate(x[0], {}, 1.7, "nearest-exact"); }, {{2, 2, 5}}},
     {"interpolate", [](auto& x) { return F::interpolate(x[0], 7, {}, "linear"); }, {{2, 2, 4}}},
-    {"interpolate", [](auto& x) { return F::interpolate(x[0].transpose(2, 3), {}, {1.5, 0.6}, "bilinear", true); },
+    {"interpolate",
+     [](auto& x) {
+       return F::interpolate(x[0].transpose(2, 3), {}, {1.5, 0.6}, "bilinear", true);
+     },
      {{1, 2, 5, 4}}},
-    {"interpolate", [](auto& x) { return F::interpolate(x[0], {5, 6}, {}, "bicubic"); }, {{1, 2, 3, 4}}},
-    {"interpolate", [](auto& x) { return F::interpolate(x[0], {3, 4, 3}, {}, "trilinear"); }, {{1, 1, 2, 3, 2}}},
-    {"interpolate", [](auto& x) { return F::interpolate(x[0], {2, 3}, {}, "area"); }, {{1, 2, 5, 4}}},
+    {"interpolate",
+     [](auto& x) {
+       return F::interpolate(x[0], {5, 6}, {}, "bicubic");
+     },
+     {{1, 2, 3, 4}}},
+    {"interpolate",
+     [](auto& x) {
+       return F::interpolate(x[0], {3, 4, 3}, {}, "trilinear");
+     },
+     {{1, 1, 2, 3, 2}}},
+    {"interpolate",
+     [](auto& x) {
+       return F::interpolate(x[0], {2, 3}, {}, "area");
+     },
+     {{1, 2, 5, 4}}},
 });
 
 }  // namespace fl::test

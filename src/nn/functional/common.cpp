@@ -6,16 +6,26 @@ std::string tensor_type(Dtype d) { return std::string("torch.") + scalar_type_na
 
 const char* cpp_type(Dtype d) {
   switch (d) {
-    case kBool: return "bool";
-    case kUInt8: return "unsigned char";
-    case kInt8: return "signed char";
-    case kInt16: return "short";
-    case kInt32: return "int";
-    case kInt64: return "long";
-    case kFloat16: return "c10::Half";
-    case kBFloat16: return "c10::BFloat16";
-    case kFloat32: return "float";
-    case kFloat64: return "double";
+    case kBool:
+      return "bool";
+    case kUInt8:
+      return "unsigned char";
+    case kInt8:
+      return "signed char";
+    case kInt16:
+      return "short";
+    case kInt32:
+      return "int";
+    case kInt64:
+      return "long";
+    case kFloat16:
+      return "c10::Half";
+    case kBFloat16:
+      return "c10::BFloat16";
+    case kFloat32:
+      return "float";
+    case kFloat64:
+      return "double";
   }
   return "?";
 }

@@ -10,9 +10,9 @@
 
 namespace fl::nn::functional {
 namespace {
-using detail::PatchGeometry;
 using detail::add_batch;
 using detail::drop_batch;
+using detail::PatchGeometry;
 namespace mx = mlx::core;
 
 int to_int(int64_t v) { return static_cast<int>(v); }
@@ -32,8 +32,8 @@ void check_common(const char* op, const Tensor& input, const Tensor& weight, con
                   int64_t dims, int64_t groups) {
   FL_CHECK(input.dim() == dims + 1 || input.dim() == dims + 2, "Expected ", dims + 1, "D (unbatched) or ", dims + 2,
            "D (batched) input to ", op, ", but got input of size: ", shape_to_string(input.sizes()));
-  FL_CHECK(weight.dim() == dims + 2, "Expected ", dims + 2, "-dimensional weight for ", op, ", but got ",
-           weight.dim(), "-dimensional weight of size ", shape_to_string(weight.sizes()));
+  FL_CHECK(weight.dim() == dims + 2, "Expected ", dims + 2, "-dimensional weight for ", op, ", but got ", weight.dim(),
+           "-dimensional weight of size ", shape_to_string(weight.sizes()));
   FL_CHECK(groups > 0, "non-positive groups is not supported");
   FL_CHECK(input.dtype() == weight.dtype(), "Input type (", detail::tensor_type(input.dtype()), ") and weight type (",
            detail::tensor_type(weight.dtype()),
@@ -93,8 +93,8 @@ mx::array add_bias(const mx::array& y, const Arrays& in, const Spec& s) {
 // instead of recomputing them.
 Tensor conv_columns(const Tensor& input, const Spec& s) {
   // Saved as PyTorch saves the input: modifying it in place before backward is an error.
-  return apply1("Im2ColBackward0", fn1([s](const Arrays& in) { return detail::im2col(in4(in[0], s), s.g); }),
-                {input}, save_inputs({0}));
+  return apply1("Im2ColBackward0", fn1([s](const Arrays& in) { return detail::im2col(in4(in[0], s), s.g); }), {input},
+                save_inputs({0}));
 }
 
 // out (N, O, oh, ow) = weight (O, C/g * kh * kw) @ cols (N, C * kh * kw, L) per sample and group, which lands
@@ -118,7 +118,7 @@ mx::array conv_transpose_arrays(const Arrays& in, const Spec& s) {
   mx::array x = in4(in[0], s), w = w4(in[1], s);
   const PatchGeometry& g = s.g;
   int N = x.shape(0), C = x.shape(1), G = to_int(s.groups), L = to_int(g.oh * g.ow);
-  int cg = C / G, ok = to_int(w.size() / std::max(C, 1));  // C_out/g * kh * kw
+  int cg = C / G, ok = to_int(w.size() / std::max(C, 1));          // C_out/g * kh * kw
   mx::array wt = mx::swapaxes(mx::reshape(w, {G, cg, ok}), 1, 2);  // (G, ok, cg)
   mx::array cols = G == 1 ? kernels::matmul(mx::reshape(wt, {ok, cg}), mx::reshape(x, {N, cg, L}))
                           : kernels::matmul(mx::expand_dims(wt, 0), mx::reshape(x, {N, G, cg, L}));
@@ -169,16 +169,19 @@ Tensor conv_nd(const char* op, int64_t dims, const Tensor& input, const Tensor& 
   for (int64_t i = 0; i < dims; ++i) out[i] = (padded[i] - kernel[i]) / stride[i] + 1;
   Shape in2 = lift(in_sp, 1), k2 = lift(Shape(ks.begin() + 2, ks.end()), 1), s2 = lift(stride, 1),
         p2 = lift(pad_begin, 0), d2 = lift(dilation, 1), o2 = lift(out, 1);
-  Spec spec{unbatched, dims, {in2[0], in2[1], k2[0], k2[1], s2[0], s2[1], p2[0], p2[1], d2[0], d2[1], o2[0], o2[1]},
-            groups, bias && bias->defined()};
+  Spec spec{unbatched,
+            dims,
+            {in2[0], in2[1], k2[0], k2[1], s2[0], s2[1], p2[0], p2[1], d2[0], d2[1], o2[0], o2[1]},
+            groups,
+            bias && bias->defined()};
   return apply1("ConvolutionBackward0", fn1([spec](const Arrays& in) { return conv_arrays(in, spec); }),
                 op_inputs(conv_columns(input, spec), weight, bias), save_inputs({1}));
 }
 
 Tensor conv_transpose_nd(const char* op, int64_t dims, const Tensor& input, const Tensor& weight,
                          const std::optional<Tensor>& bias, const ExpandingArray& stride_arg,
-                         const ExpandingArray& padding_arg, const ExpandingArray& output_padding_arg,
-                         int64_t groups, const ExpandingArray& dilation_arg) {
+                         const ExpandingArray& padding_arg, const ExpandingArray& output_padding_arg, int64_t groups,
+                         const ExpandingArray& dilation_arg) {
   check_common(op, input, weight, bias, dims, groups);
   Shape stride = detail::expand_conv_param(stride_arg, dims, "stride");
   Shape padding = detail::expand_conv_param(padding_arg, dims, "padding");
@@ -209,8 +212,11 @@ Tensor conv_transpose_nd(const char* op, int64_t dims, const Tensor& input, cons
   Shape in2 = lift(in_sp, 1), k2 = lift(Shape(ks.begin() + 2, ks.end()), 1), s2 = lift(stride, 1),
         p2 = lift(padding, 0), d2 = lift(dilation, 1), o2 = lift(out, 1);
   // Image = the output, window grid = the input.
-  Spec spec{unbatched, dims, {o2[0], o2[1], k2[0], k2[1], s2[0], s2[1], p2[0], p2[1], d2[0], d2[1], in2[0], in2[1]},
-            groups, bias && bias->defined()};
+  Spec spec{unbatched,
+            dims,
+            {o2[0], o2[1], k2[0], k2[1], s2[0], s2[1], p2[0], p2[1], d2[0], d2[1], in2[0], in2[1]},
+            groups,
+            bias && bias->defined()};
   return apply1("ConvolutionBackward0", fn1([spec](const Arrays& in) { return conv_transpose_arrays(in, spec); }),
                 op_inputs(input, weight, bias), save_inputs({0, 1}));
 }
@@ -228,14 +234,16 @@ FoldParams fold_params(const char* op, const ExpandingArray& k, const ExpandingA
     return a.expand(2);
   };
   FoldParams r{two(k, "kernel_size"), two(d, "dilation"), two(p, "padding"), two(s, "stride")};
-  FL_CHECK(r.kernel[0] > 0 && r.kernel[1] > 0, "kernel size should be greater than zero, but got kernel_height: ",
-           r.kernel[0], " kernel_width: ", r.kernel[1]);
-  FL_CHECK(r.dilation[0] > 0 && r.dilation[1] > 0, "dilation should be greater than zero, but got dilation_height: ",
-           r.dilation[0], " dilation_width: ", r.dilation[1]);
-  FL_CHECK(r.padding[0] >= 0 && r.padding[1] >= 0, "padding should be non-negative, but got pad_height: ",
-           r.padding[0], " pad_width: ", r.padding[1]);
-  FL_CHECK(r.stride[0] > 0 && r.stride[1] > 0, "stride should be greater than zero, but got stride_height: ",
-           r.stride[0], " stride_width: ", r.stride[1]);
+  FL_CHECK(r.kernel[0] > 0 && r.kernel[1] > 0,
+           "kernel size should be greater than zero, but got kernel_height: ", r.kernel[0],
+           " kernel_width: ", r.kernel[1]);
+  FL_CHECK(r.dilation[0] > 0 && r.dilation[1] > 0,
+           "dilation should be greater than zero, but got dilation_height: ", r.dilation[0],
+           " dilation_width: ", r.dilation[1]);
+  FL_CHECK(r.padding[0] >= 0 && r.padding[1] >= 0, "padding should be non-negative, but got pad_height: ", r.padding[0],
+           " pad_width: ", r.padding[1]);
+  FL_CHECK(r.stride[0] > 0 && r.stride[1] > 0,
+           "stride should be greater than zero, but got stride_height: ", r.stride[0], " stride_width: ", r.stride[1]);
   return r;
 }
 
@@ -246,22 +254,21 @@ Shape block_grid(const Shape& spatial, const FoldParams& f, bool for_fold, const
     n[i] = (spatial[i] + 2 * f.padding[i] - (f.dilation[i] * (f.kernel[i] - 1) + 1)) / f.stride[i] + 1;
   bool ok = n[0] >= 1 && n[1] >= 1;
   if (for_fold)
-    FL_CHECK(ok, "Given output_size=", detail::tuple_str(output_size), ", kernel_size=",
-             detail::tuple_str(f.kernel), ", dilation=", detail::tuple_str(f.dilation), ", padding=",
-             detail::tuple_str(f.padding), ", stride=", detail::tuple_str(f.stride),
-             ", calculated shape of the array of sliding blocks as ", detail::tuple_str(n),
-             ", which is too small (non-positive)");
+    FL_CHECK(ok, "Given output_size=", detail::tuple_str(output_size), ", kernel_size=", detail::tuple_str(f.kernel),
+             ", dilation=", detail::tuple_str(f.dilation), ", padding=", detail::tuple_str(f.padding),
+             ", stride=", detail::tuple_str(f.stride), ", calculated shape of the array of sliding blocks as ",
+             detail::tuple_str(n), ", which is too small (non-positive)");
   else
-    FL_CHECK(ok, "Given input with spatial size ", detail::tuple_str(spatial), ", kernel_size=",
-             detail::tuple_str(f.kernel), ", dilation=", detail::tuple_str(f.dilation), ", padding=",
-             detail::tuple_str(f.padding), ", calculated shape of the array of sliding blocks as ",
+    FL_CHECK(ok, "Given input with spatial size ", detail::tuple_str(spatial),
+             ", kernel_size=", detail::tuple_str(f.kernel), ", dilation=", detail::tuple_str(f.dilation),
+             ", padding=", detail::tuple_str(f.padding), ", calculated shape of the array of sliding blocks as ",
              detail::tuple_str(n), ", but its components must be at least one.");
   return n;
 }
 
 PatchGeometry geometry(const Shape& image, const FoldParams& f, const Shape& grid) {
-  return {image[0], image[1], f.kernel[0], f.kernel[1], f.stride[0], f.stride[1],
-          f.padding[0], f.padding[1], f.dilation[0], f.dilation[1], grid[0], grid[1]};
+  return {image[0],     image[1],     f.kernel[0],   f.kernel[1],   f.stride[0], f.stride[1],
+          f.padding[0], f.padding[1], f.dilation[0], f.dilation[1], grid[0],     grid[1]};
 }
 
 void check_float(const Tensor& x, const char* kernel) {
@@ -319,8 +326,8 @@ Tensor fold(const Tensor& input, const ExpandingArray& output_size, const Expand
   FoldParams f = fold_params("fold", kernel_size, dilation, padding, stride);
   FL_CHECK(output_size.fits(2), "fold(): output_size must be an int or a tuple of two ints");
   Shape out = output_size.expand(2);
-  FL_CHECK(out[0] > 0 && out[1] > 0, "Expected output spatial size to be positive, but got: output_size=",
-           detail::tuple_str(out), ".");
+  FL_CHECK(out[0] > 0 && out[1] > 0,
+           "Expected output spatial size to be positive, but got: output_size=", detail::tuple_str(out), ".");
   const int64_t nd = input.dim();
   FL_CHECK((nd == 2 || nd == 3) && input.size(nd - 1) > 0 && input.size(nd - 2) > 0,
            "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for "
@@ -332,9 +339,9 @@ Tensor fold(const Tensor& input, const ExpandingArray& output_size, const Expand
            " to be divisible by the product of kernel_size, but got input.size(", nd - 2, ")=", rows,
            " and kernel_size=", detail::tuple_str(f.kernel), ".");
   Shape grid = block_grid(out, f, true, out);
-  FL_CHECK(grid[0] * grid[1] == blocks, "Given output_size=", detail::tuple_str(out), ", kernel_size=",
-           detail::tuple_str(f.kernel), ", dilation=", detail::tuple_str(f.dilation), ", padding=",
-           detail::tuple_str(f.padding), ", stride=", detail::tuple_str(f.stride),
+  FL_CHECK(grid[0] * grid[1] == blocks, "Given output_size=", detail::tuple_str(out),
+           ", kernel_size=", detail::tuple_str(f.kernel), ", dilation=", detail::tuple_str(f.dilation),
+           ", padding=", detail::tuple_str(f.padding), ", stride=", detail::tuple_str(f.stride),
            ", expected size of input's dimension ", nd - 1, " to match the calculated number of sliding blocks ",
            grid[0], " * ", grid[1], " = ", grid[0] * grid[1], ", but got input.size(", nd - 1, ")=", blocks, ".");
   PatchGeometry g = geometry(out, f, grid);

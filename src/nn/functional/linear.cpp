@@ -32,8 +32,8 @@ Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight
   FL_CHECK(input1.dim() == input2.dim(), "bilinear(): input dimensions do not match: got ", input1.dim(), " and ",
            input2.dim());
   for (int64_t i = 0; i + 1 < input1.dim(); ++i)
-    FL_CHECK(input1.size(i) == input2.size(i), "bilinear(): input batch dimensions do not match: got ",
-             input1.size(i), " and ", input2.size(i));
+    FL_CHECK(input1.size(i) == input2.size(i), "bilinear(): input batch dimensions do not match: got ", input1.size(i),
+             " and ", input2.size(i));
   FL_CHECK(input1.dim() >= 1, "bilinear(): input dimensions must be at least 1, but got 0");
   FL_CHECK(input1.size(-1) == weight.size(1), "bilinear(): input1 size does not match weight size: got ",
            input1.size(-1), " but expected ", weight.size(1));

@@ -1,17 +1,17 @@
 // CPU kernels for im2col / col2im / window_argmax as MLX primitives (see patches.h for why they exist).
 #include "nn/functional/patches.h"
 
+#include <mlx/allocator.h>
+#include <mlx/backend/cpu/encoder.h>
+#include <mlx/ops.h>
+#include <mlx/primitives.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
-
-#include <mlx/allocator.h>
-#include <mlx/backend/cpu/encoder.h>
-#include <mlx/ops.h>
-#include <mlx/primitives.h>
 
 namespace fl::nn::detail {
 namespace mx = mlx::core;
@@ -22,16 +22,35 @@ namespace {
 template <typename F>
 void dispatch(mx::Dtype dt, F&& f) {
   switch (dt) {
-    case mx::float32: f(float{}); break;
-    case mx::float64: f(double{}); break;
-    case mx::float16: f(mx::float16_t{}); break;
-    case mx::bfloat16: f(mx::bfloat16_t{}); break;
-    case mx::int64: f(int64_t{}); break;
-    case mx::int32: f(int32_t{}); break;
-    case mx::int16: f(int16_t{}); break;
-    case mx::int8: f(int8_t{}); break;
-    case mx::uint8: f(uint8_t{}); break;
-    default: throw std::invalid_argument("patch kernels: unsupported dtype");
+    case mx::float32:
+      f(float{});
+      break;
+    case mx::float64:
+      f(double{});
+      break;
+    case mx::float16:
+      f(mx::float16_t{});
+      break;
+    case mx::bfloat16:
+      f(mx::bfloat16_t{});
+      break;
+    case mx::int64:
+      f(int64_t{});
+      break;
+    case mx::int32:
+      f(int32_t{});
+      break;
+    case mx::int16:
+      f(int16_t{});
+      break;
+    case mx::int8:
+      f(int8_t{});
+      break;
+    case mx::uint8:
+      f(uint8_t{});
+      break;
+    default:
+      throw std::invalid_argument("patch kernels: unsupported dtype");
   }
 }
 
@@ -89,8 +108,8 @@ void im2col_kernel(const T* x, Strides4 s, T* out, const PatchGeometry& g, int64
 }
 
 template <typename T>
-void col2im_kernel(const T* cols, int64_t s_n, int64_t s_r, int64_t s_l, T* out, const PatchGeometry& g,
-                   int64_t N, int64_t C) {
+void col2im_kernel(const T* cols, int64_t s_n, int64_t s_r, int64_t s_l, T* out, const PatchGeometry& g, int64_t N,
+                   int64_t C) {
   const TapRanges r(g);
   const int64_t OW = g.ow, W = g.w, KK = g.kh * g.kw;
   std::fill(out, out + N * C * g.h * W, T(0));
@@ -155,9 +174,7 @@ class Im2Col : public mx::UnaryPrimitive {
     return {im2col(tangents[0], g_)};
   }
   const char* name() const override { return "FlIm2Col"; }
-  bool is_equivalent(const mx::Primitive& other) const override {
-    return static_cast<const Im2Col&>(other).g_ == g_;
-  }
+  bool is_equivalent(const mx::Primitive& other) const override { return static_cast<const Im2Col&>(other).g_ == g_; }
   std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
     return {cols_shape(inputs[0].shape(0), inputs[0].shape(1), g_)};
   }
@@ -200,13 +217,11 @@ class Col2Im : public mx::UnaryPrimitive {
     return {col2im(tangents[0], g_)};
   }
   const char* name() const override { return "FlCol2Im"; }
-  bool is_equivalent(const mx::Primitive& other) const override {
-    return static_cast<const Col2Im&>(other).g_ == g_;
-  }
+  bool is_equivalent(const mx::Primitive& other) const override { return static_cast<const Col2Im&>(other).g_ == g_; }
   std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
     const mx::array& c = inputs[0];
-    return {{c.shape(0), static_cast<int>(c.shape(1) / (g_.kh * g_.kw)), static_cast<int>(g_.h),
-             static_cast<int>(g_.w)}};
+    return {
+        {c.shape(0), static_cast<int>(c.shape(1) / (g_.kh * g_.kw)), static_cast<int>(g_.h), static_cast<int>(g_.w)}};
   }
 
  private:
@@ -235,8 +250,8 @@ void argmax_columns(const T* plane, Strides4 s, int64_t W, const Window& r, cons
                     int64_t o1, int64_t* best) {
   // Compared as float for the half types; integers start from their lowest value, floats from -inf.
   using A = std::conditional_t<std::is_floating_point_v<T> || std::is_integral_v<T>, T, float>;
-  constexpr A lowest = std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
-                                                            : std::numeric_limits<A>::lowest();
+  constexpr A lowest =
+      std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::lowest();
   for (int64_t o = o0; o < o1; ++o) {
     A m = lowest;
     int64_t b = r.begin * W + ct.begin[o];
@@ -304,8 +319,10 @@ void argmax_kernel(const T* x, Strides4 s, int64_t* out, int64_t N, int64_t C, i
       const T* plane = x + n * s.n + c * s.c;
       for (const Window& r : rows) {
         if constexpr (simd_type) {
-          if (simd) argmax_columns_simd(plane, s, W, r, ct, OW, out);
-          else argmax_columns(plane, s, W, r, ct, 0, OW, out);
+          if (simd)
+            argmax_columns_simd(plane, s, W, r, ct, OW, out);
+          else
+            argmax_columns(plane, s, W, r, ct, 0, OW, out);
         } else {
           argmax_columns(plane, s, W, r, ct, 0, OW, out);
         }

@@ -2,9 +2,9 @@
 // LeNet shapes), so convolutions are im2col + the MKL GEMM (kernels/gemm.h), as PyTorch's slow path does.
 // im2col and col2im are each other's adjoint (each one's vjp is the other), so gradients of any order work.
 #pragma once
-#include <vector>
-
 #include <mlx/array.h>
+
+#include <vector>
 
 namespace fl::nn::detail {
 

@@ -56,13 +56,14 @@ void check_pool2d(const Shape& in, const Shape& k, const Shape& s, const Shape& 
   FL_CHECK(s[0] > 0 && s[1] > 0, "stride should be greater than zero, but got dH: ", s[0], " dW: ", s[1]);
   FL_CHECK(d[0] > 0 && d[1] > 0, "dilation should be greater than zero, but got dilationH: ", d[0],
            " dilationW: ", d[1]);
-  FL_CHECK(in[1] != 0 && in[2] != 0 && in[3] != 0,
-           "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:",
-           shape_to_string(in));
+  FL_CHECK(
+      in[1] != 0 && in[2] != 0 && in[3] != 0,
+      "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:", shape_to_string(in));
   for (int i = 0; i < 2; ++i) {
     FL_CHECK(p[i] >= 0, "pad must be non-negative, but got pad: ", p[i]);
-    FL_CHECK(p[i] <= ((k[i] - 1) * d[i] + 1) / 2, "pad should be at most half of effective kernel size, but got pad=",
-             p[i], ", kernel_size=", k[i], " and dilation=", d[i]);
+    FL_CHECK(p[i] <= ((k[i] - 1) * d[i] + 1) / 2,
+             "pad should be at most half of effective kernel size, but got pad=", p[i], ", kernel_size=", k[i],
+             " and dilation=", d[i]);
   }
   FL_CHECK(oh >= 1 && ow >= 1, "Given input size: (", in[1], "x", in[2], "x", in[3], "). Calculated output size: (",
            in[1], "x", oh, "x", ow, "). Output size is too small");
@@ -73,8 +74,7 @@ void check_arg_counts(const char* op, int64_t dims, const ExpandingArray& k, con
                       const ExpandingArray& p, const ExpandingArray* d) {
   const char* n = dims == 1 ? "one int" : "two ints";
   FL_CHECK(k.fits(dims), op, ": kernel_size must either be a single int, or a tuple of ", n);
-  FL_CHECK(s.values().empty() || s.fits(dims), op, ": stride must either be omitted, a single int, or a tuple of ",
-           n);
+  FL_CHECK(s.values().empty() || s.fits(dims), op, ": stride must either be omitted, a single int, or a tuple of ", n);
   FL_CHECK(p.fits(dims), op, ": padding must either be a single int, or a tuple of ", n);
   if (d) FL_CHECK(d->fits(dims), op, ": dilation must be either a single int, or a tuple of ", n);
 }
@@ -89,8 +89,15 @@ Pool make_pool(int64_t dims, const Tensor& x, const ExpandingArray& kernel, cons
                const ExpandingArray& padding, const ExpandingArray& dilation, bool ceil_mode) {
   Shape k = kernel.expand(dims);
   Shape s = stride.values().empty() ? k : stride.expand(dims);
-  Pool r{x.dim() == dims + 1, dims, batched4(x, dims), lift(k, 1), lift(s, 1), lift(padding.expand(dims), 0),
-         lift(dilation.expand(dims), 1), 0, 0};
+  Pool r{x.dim() == dims + 1,
+         dims,
+         batched4(x, dims),
+         lift(k, 1),
+         lift(s, 1),
+         lift(padding.expand(dims), 0),
+         lift(dilation.expand(dims), 1),
+         0,
+         0};
   if (r.s[0] > 0 && r.s[1] > 0) {
     r.oh = pool_out(r.in[2], r.k[0], r.p[0], r.s[0], r.d[0], ceil_mode);
     r.ow = pool_out(r.in[3], r.k[1], r.p[1], r.s[1], r.d[1], ceil_mode);
@@ -108,8 +115,8 @@ void check_max_pool1d(const Pool& q) {
   FL_CHECK(q.k[1] > 0, "max_pool1d() kernel_size must be greater than zero, but got ", q.k[1]);
   FL_CHECK(q.s[1] > 0, "max_pool1d() stride must be greater than zero, but got ", q.s[1]);
   FL_CHECK(q.p[1] >= 0, "max_pool1d() padding must be non-negative, but got ", q.p[1]);
-  FL_CHECK(q.p[1] <= q.k[1] / 2, "max_pool1d() padding should be at most half of kernel size, but got padding=",
-           q.p[1], " and kernel_size=", q.k[1]);
+  FL_CHECK(q.p[1] <= q.k[1] / 2, "max_pool1d() padding should be at most half of kernel size, but got padding=", q.p[1],
+           " and kernel_size=", q.k[1]);
   FL_CHECK(q.d[1] > 0, "max_pool1d() dilation must be greater than zero, but got ", q.d[1]);
   FL_CHECK(q.ow >= 1, "max_pool1d() Invalid computed output size: ", q.ow);
 }
@@ -167,8 +174,7 @@ void check_max_dtype(const Tensor& x, const char* kernel) {
 }
 
 std::tuple<Tensor, Tensor> max_pool_with_indices(const char* op, int64_t dims, const Tensor& x,
-                                                 const ExpandingArray& kernel,
-                                                 const ExpandingArray& stride,
+                                                 const ExpandingArray& kernel, const ExpandingArray& stride,
                                                  const ExpandingArray& padding, const ExpandingArray& dilation,
                                                  bool ceil_mode) {
   check_arg_counts(op, dims, kernel, stride, padding, &dilation);
@@ -238,8 +244,8 @@ Adaptive adaptive_setup(const char* op, int64_t dims, bool is_max, const Tensor&
     check_rank_1d(x, op);
     FL_CHECK(v.size() == 1, op, "() argument 'output_size' should contain one int (got ", v.size(), ")");
   } else if (is_max) {
-    FL_CHECK(x.dim() == 3 || x.dim() == 4, "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ",
-             shape_to_string(x.sizes()));
+    FL_CHECK(x.dim() == 3 || x.dim() == 4,
+             "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ", shape_to_string(x.sizes()));
     FL_CHECK(v.size() == 2 || v.size() == 1, "adaptive_max_pool2d(): internal error: output_size.size() must be 2");
   } else {
     FL_CHECK(x.dim() == 3 || x.dim() == 4, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got ",
@@ -265,13 +271,17 @@ Adaptive adaptive_setup(const char* op, int64_t dims, bool is_max, const Tensor&
     for (int64_t r : res)
       FL_CHECK(r >= 0, "Trying to create tensor with negative dimension ", r, ": ", shape_to_string(res));
   } else {
-    FL_CHECK(a.oh >= 0 && a.ow >= 0, "adaptive_avg_pool2d: elements of output_size must be greater than or equal to "
-                                     "0 but received {", a.oh, ", ", a.ow, "}");
+    FL_CHECK(a.oh >= 0 && a.ow >= 0,
+             "adaptive_avg_pool2d: elements of output_size must be greater than or equal to "
+             "0 but received {",
+             a.oh, ", ", a.ow, "}");
   }
   const char* who = is_max && dims == 1 ? "adaptive_max_pool1d" : name2d;
   for (size_t i = 1; i < seen.size(); ++i)
-    FL_CHECK(seen[i] != 0, who, "(): Expected input to have non-zero size for non-batch dimensions, but input has "
-                                "sizes ", shape_to_string(seen), " with dimension ", i, " being empty");
+    FL_CHECK(seen[i] != 0, who,
+             "(): Expected input to have non-zero size for non-batch dimensions, but input has "
+             "sizes ",
+             shape_to_string(seen), " with dimension ", i, " being empty");
   if (!x.is_floating_point()) detail::not_implemented_for(name2d, x.dtype());
   return a;
 }
@@ -303,7 +313,8 @@ Tensor adaptive_avg_impl(const char* name, const Tensor& x, const Adaptive& a, i
                   mx::Shape out{N, C, oh, ow};
                   if (dims == 1) out.erase(out.begin() + 2);
                   if (detail::is_empty(out)) return drop_batch(mx::zeros(out, x4.dtype()), unbatched);
-                  mx::array flat = mx::pad(mx::reshape(x4, {N, C, to_int(H * W)}), std::vector<int>{2}, mx::Shape{0}, mx::Shape{1});
+                  mx::array flat =
+                      mx::pad(mx::reshape(x4, {N, C, to_int(H * W)}), std::vector<int>{2}, mx::Shape{0}, mx::Shape{1});
                   mx::array gathered = mx::take(flat, mx::array(idx.begin(), {to_int(idx.size())}, mx::int32), 2);
                   mx::array sums = mx::sum(mx::reshape(gathered, {N, C, oh * ow, taps}), 3);
                   mx::array mean = mx::divide(sums, mx::array(count.begin(), {oh * ow}, x4.dtype()));
@@ -335,16 +346,14 @@ Tensor max_pool2d(const Tensor& input, const ExpandingArray& kernel_size, const 
 }
 
 std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, const ExpandingArray& kernel_size,
-                                                   const ExpandingArray& stride,
-                                                   const ExpandingArray& padding, const ExpandingArray& dilation,
-                                                   bool ceil_mode) {
+                                                   const ExpandingArray& stride, const ExpandingArray& padding,
+                                                   const ExpandingArray& dilation, bool ceil_mode) {
   return max_pool_with_indices("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode);
 }
 
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const ExpandingArray& kernel_size,
-                                                   const ExpandingArray& stride,
-                                                   const ExpandingArray& padding, const ExpandingArray& dilation,
-                                                   bool ceil_mode) {
+                                                   const ExpandingArray& stride, const ExpandingArray& padding,
+                                                   const ExpandingArray& dilation, bool ceil_mode) {
   return max_pool_with_indices("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode);
 }
 

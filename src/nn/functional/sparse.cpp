@@ -2,9 +2,9 @@
 // gradient, so they are a custom vjp on the gathered rows; max_norm renormalises the weight in place first.
 #include "fl/nn/functional/sparse.h"
 
-#include <map>
-
 #include <mlx/transforms.h>
+
+#include <map>
 
 #include "fl/autograd.h"
 #include "nn/functional/common.h"
@@ -22,15 +22,32 @@ void renorm_rows(const Tensor& weight, const std::vector<int64_t>& idx, double m
   Dtype acc = weight.dtype() == kFloat64 ? kFloat64 : kFloat32;
   mx::array a = mx::abs(cast(w, acc));
   mx::array norm = std::isinf(norm_type) ? mx::max(a, 1, true)
-                   : norm_type == 0       ? mx::sum(mx::astype(mx::not_equal(a, mx::array(0, a.dtype())), a.dtype()), 1, true)
-                                          : mx::power(mx::sum(mx::power(a, mx::array(norm_type, a.dtype())), 1, true),
-                                                      mx::array(1.0 / norm_type, a.dtype()));
+                   : norm_type == 0 ? mx::sum(mx::astype(mx::not_equal(a, mx::array(0, a.dtype())), a.dtype()), 1, true)
+                                    : mx::power(mx::sum(mx::power(a, mx::array(norm_type, a.dtype())), 1, true),
+                                                mx::array(1.0 / norm_type, a.dtype()));
   mx::array rows(used.begin(), {static_cast<int>(used.size()), 1}, mx::bool_);
-  mx::array over = mx::logical_and(rows, mx::greater(norm, mx::array(max_norm, acc == kFloat64 ? mx::float64 : mx::float32)));
+  mx::array over =
+      mx::logical_and(rows, mx::greater(norm, mx::array(max_norm, acc == kFloat64 ? mx::float64 : mx::float32)));
   mx::array scale = mx::divide(mx::array(max_norm, norm.dtype()), mx::add(norm, mx::array(1e-7, norm.dtype())));
   mx::array renormed = cast(mx::multiply(cast(w, acc), scale), weight.dtype());
   NoGradGuard guard;
   Tensor(weight).copy_(Tensor::from_mlx(mx::where(over, renormed, w)));
+}
+// The gathered rows, whose gradient is zeroed at padding_idx and multiplied by the per-position factors: the
+// forward value is untouched, only the vjp changes.
+mx::array scale_gradient(const mx::array& rows, const mx::array& flat, std::optional<int64_t> padding_idx,
+                         const std::optional<std::vector<double>>& factor) {
+  if (!padding_idx && !factor) return rows;
+  mx::array keep =
+      padding_idx ? mx::expand_dims(mx::not_equal(flat, mx::array(*padding_idx, flat.dtype())), 1) : mx::array(true);
+  std::optional<mx::array> scale;
+  if (factor) scale = mx::expand_dims(mx::array(factor->begin(), {static_cast<int>(factor->size())}, rows.dtype()), 1);
+  auto identity = mx::custom_vjp([](const Arrays& a) { return Arrays{a[0]}; },
+                                 [keep, scale](const Arrays&, const Arrays& cot, const Arrays&) {
+                                   mx::array g = scale ? mx::multiply(cot[0], *scale) : cot[0];
+                                   return Arrays{mx::where(keep, g, mx::zeros_like(g))};
+                                 });
+  return identity({rows})[0];
 }
 }  // namespace
 
@@ -49,8 +66,8 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
               "embedding(): sparse=True is not supported: Flashlight has no sparse tensors; with sparse=False the "
               "weight gets the same gradient as a dense tensor");
   // Indices are checked eagerly, as PyTorch does (and needed on the host for max_norm and the frequencies).
-  std::vector<int64_t> idx = input.numel() && (max_norm || scale_grad_by_freq) ? input.tolist<int64_t>()
-                                                                              : std::vector<int64_t>{};
+  std::vector<int64_t> idx =
+      input.numel() && (max_norm || scale_grad_by_freq) ? input.tolist<int64_t>() : std::vector<int64_t>{};
   if (input.numel()) {
     mx::array flat = mx::reshape(input.mlx(), {-1});
     mx::array lo = mx::min(flat), hi = mx::max(flat);
@@ -69,24 +86,10 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
   Shape out_shape = input.sizes();
   out_shape.push_back(weight.size(1));
   return apply1("EmbeddingBackward0", fn1([=](const Arrays& in) {
-                  if (detail::is_empty(to_mx_shape(out_shape))) return mx::zeros(to_mx_shape(out_shape), in[1].dtype());
+                  mx::Shape shape = to_mx_shape(out_shape);
+                  if (detail::is_empty(shape)) return mx::zeros(shape, in[1].dtype());
                   mx::array flat = mx::reshape(in[0], {-1});
-                  mx::array rows = mx::take(in[1], flat, 0);
-                  if (padding_idx || factor) {
-                    mx::array keep = padding_idx ? mx::expand_dims(mx::not_equal(flat, mx::array(*padding_idx, flat.dtype())), 1)
-                                                 : mx::array(true);
-                    std::optional<mx::array> scale;
-                    if (factor)
-                      scale = mx::expand_dims(mx::array(factor->begin(), {static_cast<int>(factor->size())}, rows.dtype()), 1);
-                    auto grad_only = mx::custom_vjp(
-                        [](const Arrays& a) { return Arrays{a[0]}; },
-                        [keep, scale](const Arrays&, const Arrays& cot, const Arrays&) {
-                          mx::array g = scale ? mx::multiply(cot[0], *scale) : cot[0];
-                          return Arrays{mx::where(keep, g, mx::zeros_like(g))};
-                        });
-                    rows = grad_only({rows})[0];
-                  }
-                  return mx::reshape(rows, to_mx_shape(out_shape));
+                  return mx::reshape(scale_gradient(mx::take(in[1], flat, 0), flat, padding_idx, factor), shape);
                 }),
                 {input, weight}, save_inputs({0}));
 }

@@ -113,11 +113,11 @@ const char* grad_name(Kind kind, int64_t dims) {
 }
 
 const char* kernel_name(Kind kind, int64_t dims) {
-  static const char* names[4][3] = {{"upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d"},
-                                    {"_upsample_nearest_exact1d", "_upsample_nearest_exact2d",
-                                     "_upsample_nearest_exact3d"},
-                                    {"upsample_linear1d", "upsample_bilinear2d", "upsample_trilinear3d"},
-                                    {"", "upsample_bicubic2d", ""}};
+  static const char* names[4][3] = {
+      {"upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d"},
+      {"_upsample_nearest_exact1d", "_upsample_nearest_exact2d", "_upsample_nearest_exact3d"},
+      {"upsample_linear1d", "upsample_bilinear2d", "upsample_trilinear3d"},
+      {"", "upsample_bicubic2d", ""}};
   return names[static_cast<int>(kind)][dims - 1];
 }
 
@@ -129,7 +129,8 @@ void check_sizes(const Shape& in, const Shape& out) {
   if (ok) return;
   auto list = [&](const Shape& s) {
     std::string r = "(";
-    for (size_t i = 0; i < s.size(); ++i) r += std::string(i ? ", " : "") + letters[s.size() - 1][i] + ": " + std::to_string(s[i]);
+    for (size_t i = 0; i < s.size(); ++i)
+      r += std::string(i ? ", " : "") + letters[s.size() - 1][i] + ": " + std::to_string(s[i]);
     return r + ")";
   };
   FL_CHECK(false, "Input and output sizes should be greater than 0, but got input ", list(in),
@@ -142,8 +143,10 @@ std::string py_tuple(const std::vector<double>& v, bool ints) {
   std::string r = "(";
   for (size_t i = 0; i < v.size(); ++i) {
     std::ostringstream ss;
-    if (ints) ss << static_cast<int64_t>(v[i]);
-    else ss << v[i];
+    if (ints)
+      ss << static_cast<int64_t>(v[i]);
+    else
+      ss << v[i];
     r += (i ? ", " : "") + ss.str();
   }
   return r + (v.size() == 1 ? ",)" : ")");
@@ -156,8 +159,9 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
                    std::optional<bool> recompute_scale_factor, bool antialias) {
   const bool interpolating = mode == "linear" || mode == "bilinear" || mode == "bicubic" || mode == "trilinear";
   if (!interpolating && (mode == "nearest" || mode == "area" || mode == "nearest-exact"))
-    FL_CHECK_VALUE(!align_corners, "align_corners option can only be set with the interpolating modes: linear | "
-                                   "bilinear | bicubic | trilinear");
+    FL_CHECK_VALUE(!align_corners,
+                   "align_corners option can only be set with the interpolating modes: linear | "
+                   "bilinear | bicubic | trilinear");
   const bool align = align_corners.value_or(false);
   const int64_t nd = input.dim(), dims = nd - 2;
   const bool has_size = !size.values().empty(), has_scale = !scale_factor.values().empty();
@@ -167,15 +171,16 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
   if (has_size)
     FL_CHECK_VALUE(size.values().size() == 1 || static_cast<int64_t>(size.values().size()) == dims,
                    "Input and output must have the same number of spatial dimensions, but got input with spatial "
-                   "dimensions of ", sizes_list(in_sp), " and output size of ",
+                   "dimensions of ",
+                   sizes_list(in_sp), " and output size of ",
                    py_tuple(std::vector<double>(size.values().begin(), size.values().end()), true),
                    ". Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
                    "...,oK) format.");
   if (has_scale)
     FL_CHECK_VALUE(scale_factor.values().size() == 1 || static_cast<int64_t>(scale_factor.values().size()) == dims,
                    "Input and scale_factor must have the same number of spatial dimensions, but got input with "
-                   "spatial dimensions of ", sizes_list(in_sp), " and scale_factor of shape ",
-                   py_tuple(scale_factor.values(), false),
+                   "spatial dimensions of ",
+                   sizes_list(in_sp), " and scale_factor of shape ", py_tuple(scale_factor.values(), false),
                    ". Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, "
                    "...,sK) format.");
   FL_CHECK_VALUE(!(recompute_scale_factor.value_or(false) && has_size),
@@ -200,11 +205,13 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
   }
 
   Kind kind;
-  if (mode == "nearest") kind = Kind::Nearest;
-  else if (mode == "nearest-exact") kind = Kind::NearestExact;
+  if (mode == "nearest")
+    kind = Kind::Nearest;
+  else if (mode == "nearest-exact")
+    kind = Kind::NearestExact;
   else if (mode == "area") {
-    FL_CHECK_AS(NotImplementedError, nd == 3 || nd == 4,
-                "interpolate(): mode 'area' supports 3-D and 4-D inputs (got ", nd, "D)");
+    FL_CHECK_AS(NotImplementedError, nd == 3 || nd == 4, "interpolate(): mode 'area' supports 3-D and 4-D inputs (got ",
+                nd, "D)");
     std::vector<std::optional<int64_t>> o(out.begin(), out.end());
     return nd == 3 ? adaptive_avg_pool1d(input, o) : adaptive_avg_pool2d(input, o);
   } else {
@@ -213,15 +220,13 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
     if (known && nd >= 3 && nd <= 5 && nd != want)
       FL_CHECK_AS(NotImplementedError, false, "Got ", nd, "D input, but ", mode, " mode needs ", want, "D input");
     kind = mode == "bicubic" ? Kind::Cubic : Kind::Linear;
-    FL_CHECK_AS(NotImplementedError, known,
-                "Input Error: Only 3D, 4D and 5D input Tensors supported (got ", nd,
+    FL_CHECK_AS(NotImplementedError, known, "Input Error: Only 3D, 4D and 5D input Tensors supported (got ", nd,
                 "D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ",
                 mode, ")");
   }
-  FL_CHECK_AS(NotImplementedError, nd >= 3 && nd <= 5,
-              "Input Error: Only 3D, 4D and 5D input Tensors supported (got ", nd,
-              "D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ", mode,
-              ")");
+  FL_CHECK_AS(NotImplementedError, nd >= 3 && nd <= 5, "Input Error: Only 3D, 4D and 5D input Tensors supported (got ",
+              nd, "D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ",
+              mode, ")");
   check_sizes(in_sp, out);
   const bool nearest = kind == Kind::Nearest || kind == Kind::NearestExact;
   if (!(input.is_floating_point() || (nearest && input.dtype() == kUInt8)))

@@ -11,29 +11,23 @@
 namespace fl::nn::functional {
 
 /// stride {} (None) = kernel_size. Padding counts as -inf; ceil_mode lets the last window overhang.
-Tensor max_pool1d(const Tensor& input, const ExpandingArray& kernel_size,
-                  const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
-                  const ExpandingArray& dilation = 1, bool ceil_mode = false);
-Tensor max_pool2d(const Tensor& input, const ExpandingArray& kernel_size,
-                  const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
-                  const ExpandingArray& dilation = 1, bool ceil_mode = false);
+Tensor max_pool1d(const Tensor& input, const ExpandingArray& kernel_size, const ExpandingArray& stride = {},
+                  const ExpandingArray& padding = 0, const ExpandingArray& dilation = 1, bool ceil_mode = false);
+Tensor max_pool2d(const Tensor& input, const ExpandingArray& kernel_size, const ExpandingArray& stride = {},
+                  const ExpandingArray& padding = 0, const ExpandingArray& dilation = 1, bool ceil_mode = false);
 /// (values, indices): int64 indices into each input plane, flattened (h * W + w), as PyTorch returns them.
 std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, const ExpandingArray& kernel_size,
-                                                   const ExpandingArray& stride = {},
-                                                   const ExpandingArray& padding = 0,
+                                                   const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
                                                    const ExpandingArray& dilation = 1, bool ceil_mode = false);
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const ExpandingArray& kernel_size,
-                                                   const ExpandingArray& stride = {},
-                                                   const ExpandingArray& padding = 0,
+                                                   const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
                                                    const ExpandingArray& dilation = 1, bool ceil_mode = false);
 
 /// count_include_pad: padded zeros count in the divisor (not the ceil_mode overhang beyond the padding).
-Tensor avg_pool1d(const Tensor& input, const ExpandingArray& kernel_size,
-                  const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
-                  bool ceil_mode = false, bool count_include_pad = true);
-Tensor avg_pool2d(const Tensor& input, const ExpandingArray& kernel_size,
-                  const ExpandingArray& stride = {}, const ExpandingArray& padding = 0,
-                  bool ceil_mode = false, bool count_include_pad = true,
+Tensor avg_pool1d(const Tensor& input, const ExpandingArray& kernel_size, const ExpandingArray& stride = {},
+                  const ExpandingArray& padding = 0, bool ceil_mode = false, bool count_include_pad = true);
+Tensor avg_pool2d(const Tensor& input, const ExpandingArray& kernel_size, const ExpandingArray& stride = {},
+                  const ExpandingArray& padding = 0, bool ceil_mode = false, bool count_include_pad = true,
                   std::optional<int64_t> divisor_override = std::nullopt);
 
 /// Windows [floor(i * in / out), ceil((i + 1) * in / out)); a nullopt entry keeps that input size.
