@@ -135,3 +135,24 @@ def test_conv_error_messages_name_shapes():
     assert "expected input[2, 4, 5, 5] to have 3 channels, but got 4 channels instead" in str(e)
     e = check_error(ERRORS["kernel-big"])
     assert "Kernel size: (7 x 7). Kernel size can't be greater than actual input size" in str(e)
+
+
+def test_second_order_gradients_match_torch():
+    # Gradient penalty through conv2d, max_pool2d and bilinear interpolate: im2col's vjp is col2im and back,
+    # so create_graph works through every piece.
+    import numpy as np
+    import torch
+
+    import flashlight as fl
+    rng = np.random.default_rng(0)
+    a, w = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((4, 3, 3, 3))
+
+    def run(m, F):
+        x, k = m.tensor(a).requires_grad_(), m.tensor(w).requires_grad_()
+        y = F.interpolate(F.max_pool2d(F.conv2d(x, k, padding=1).tanh(), 2), scale_factor=1.5, mode="bilinear")
+        (gx,) = m.autograd.grad(y.pow(2).sum(), [x], create_graph=True)
+        (gk,) = m.autograd.grad(gx.pow(2).sum(), [k])
+        return gx.detach().numpy(), gk.numpy()
+
+    for got, want in zip(run(fl, fl.nn.functional), run(torch, torch.nn.functional)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
