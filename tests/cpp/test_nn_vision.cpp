@@ -1,6 +1,6 @@
 // interpolate against hand-computed source indices and weights: nearest (floor(dst * scale) in float, the
 // exact-2x shortcut), nearest-exact, linear/bilinear with and without align_corners, bicubic (A = -0.75,
-// clamped taps), area; PyTorch's errors; float64 gradient rows for every mode.
+// clamped taps), area, antialiasing; PyTorch's errors; float64 gradient rows for every mode.
 #include "fl/nn/functional/vision.h"
 #include "nn_test_util.h"
 
@@ -50,6 +50,17 @@ TEST(NnVision, BicubicAndArea) {
   expect_values(F::interpolate(f64({1, 2, 3, 4, 5}, {1, 1, 5}), 3, {}, "area"), {1.5, 3, 4.5}, {1, 1, 3}, 1e-12);
 }
 
+TEST(NnVision, Antialias) {
+  // Downsampling by 2 widens the triangle filter to 2 pixels each side: weights (3, 3, 1) / 7 and (1, 3, 3) / 7.
+  Tensor ramp = f64({0, 1, 2, 3}, {1, 1, 1, 4});
+  expect_values(F::interpolate(ramp, {1, 2}, {}, "bilinear", std::nullopt, {}, true), {5.0 / 7, 16.0 / 7}, {1, 1, 1, 2},
+                1e-12);
+  // Constant images stay constant (the weights are normalised), bilinear and bicubic.
+  for (const char* mode : {"bilinear", "bicubic"})
+    expect_values(F::interpolate(full({1, 1, 9, 7}, 1.5, kFloat64), {4, 3}, {}, mode, std::nullopt, {}, true),
+                  std::vector<double>(12, 1.5), {1, 1, 4, 3}, 1e-12);
+}
+
 TEST(NnVision, Errors) {
   Tensor x = random_input({2, 3, 4, 5});
   expect_error_containing<ValueError>([&] { F::interpolate(x); }, "either size or scale_factor should be defined");
@@ -77,8 +88,8 @@ TEST(NnVision, Errors) {
                                                "\"upsample_nearest2d\" not implemented for 'Long'");
   expect_error_containing<ValueError>([&] { F::interpolate(x, 3, {}, "nearest", std::nullopt, true); },
                                       "recompute_scale_factor is not meaningful with an explicit size.");
-  expect_error_containing<NotImplementedError>([&] { F::interpolate(x, 3, {}, "bilinear", std::nullopt, {}, true); },
-                                               "antialias=True is not supported");
+  expect_error_containing<ValueError>([&] { F::interpolate(x, 3, {}, "nearest", std::nullopt, {}, true); },
+                                      "Anti-alias option is restricted to bilinear and bicubic modes");
 }
 
 static GradCases kGrads({

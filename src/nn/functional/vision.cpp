@@ -20,6 +20,7 @@ enum class Kind { Nearest, NearestExact, Linear, Cubic };
 
 // Each output position's taps along one dim: idx and weights, (out, count) row-major (no weights for nearest).
 struct Taps {
+  bool identity = false;  // the dim is left as is (antialiased resizes skip same-size dims, as PyTorch)
   int count = 1;
   std::vector<int32_t> idx;
   std::vector<double> w;
@@ -98,6 +99,49 @@ Taps make_taps(Kind kind, int64_t in, int64_t out, bool align_corners, std::opti
     for (int j = 0; j < 4; ++j) {
       taps.idx.push_back(static_cast<int32_t>(std::clamp<int64_t>(i - 1 + j, 0, in - 1)));
       taps.w.push_back(static_cast<double>(c[j]));
+    }
+  }
+  return taps;
+}
+
+// Antialiased linear / cubic weights (PyTorch's _compute_indices_min_size_weights_aa, PIL's resampling): the
+// filter (triangle, or Keys cubic with a = -0.5) is widened by the scale when downsampling, each output reads the
+// input pixels under it, and the weights are normalised. Padded taps repeat the first one with weight 0.
+template <typename T>
+Taps antialias_taps(Kind kind, int64_t in, int64_t out, bool align_corners, std::optional<double> scale) {
+  Taps taps;
+  if (in == out) {
+    taps.identity = true;
+    return taps;
+  }
+  const int interp = kind == Kind::Cubic ? 4 : 2;
+  const T s = area_scale<T>(in, out, align_corners, scale);
+  const T support = s >= 1.0 ? static_cast<T>(interp * 0.5 * s) : static_cast<T>(interp * 0.5);
+  const int64_t max_taps = static_cast<int64_t>(std::ceil(support)) * 2 + 1;
+  const T invscale = s >= 1.0 ? static_cast<T>(1.0 / s) : T(1);
+  auto filter = [kind](T x) -> T {
+    x = std::abs(x);
+    if (kind == Kind::Linear) return x < T(1) ? T(1) - x : T(0);
+    const T a = T(-0.5);
+    if (x < T(1)) return ((a + 2) * x - (a + 3)) * x * x + 1;
+    if (x < T(2)) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+    return T(0);
+  };
+  taps.count = static_cast<int>(max_taps);
+  for (int64_t i = 0; i < out; ++i) {
+    const T center = static_cast<T>(s * (static_cast<double>(i) + 0.5));
+    const int64_t xmin = std::max<int64_t>(static_cast<int64_t>(center - support + 0.5), 0);
+    const int64_t xsize =
+        std::clamp<int64_t>(std::min<int64_t>(static_cast<int64_t>(center + support + 0.5), in) - xmin, 0, max_taps);
+    std::vector<T> w(max_taps, T(0));
+    T total = 0;
+    for (int64_t j = 0; j < xsize; ++j) {
+      w[j] = filter(static_cast<T>((static_cast<T>(j + xmin) - center + 0.5) * invscale));
+      total += w[j];
+    }
+    for (int64_t j = 0; j < max_taps; ++j) {
+      taps.idx.push_back(static_cast<int32_t>(j < xsize ? xmin + j : std::min(xmin, in - 1)));
+      taps.w.push_back(static_cast<double>(total != T(0) && j < xsize ? w[j] / total : T(0)));
     }
   }
   return taps;
@@ -187,7 +231,6 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
                  "recompute_scale_factor is not meaningful with an explicit size.");
   FL_CHECK_VALUE(!antialias || ((mode == "bilinear" || mode == "bicubic") && nd == 4),
                  "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor as input");
-  FL_CHECK_AS(NotImplementedError, !antialias, "interpolate(): antialias=True is not supported");
 
   // Output sizes, and the scales the kernels use (the given factors unless recomputed from the sizes).
   Shape out(std::max<int64_t>(dims, 0));
@@ -233,16 +276,26 @@ Tensor interpolate(const Tensor& input, const ExpandingArray& size, const ScaleF
     detail::not_implemented_for(kernel_name(kind, dims), input.dtype());
 
   std::vector<Taps> taps;
-  for (int64_t i = 0; i < dims; ++i)
-    taps.push_back(input.dtype() == kFloat64 ? make_taps<double>(kind, in_sp[i], out[i], align, scales[i])
-                                             : make_taps<float>(kind, in_sp[i], out[i], align, scales[i]));
-  return apply1(grad_name(kind, dims), fn1([taps, out, dims](const Arrays& in) {
+  const bool f64 = input.dtype() == kFloat64;
+  for (int64_t i = 0; i < dims; ++i) {
+    if (antialias)
+      taps.push_back(f64 ? antialias_taps<double>(kind, in_sp[i], out[i], align, scales[i])
+                         : antialias_taps<float>(kind, in_sp[i], out[i], align, scales[i]));
+    else
+      taps.push_back(f64 ? make_taps<double>(kind, in_sp[i], out[i], align, scales[i])
+                         : make_taps<float>(kind, in_sp[i], out[i], align, scales[i]));
+  }
+  const char* name = !antialias            ? grad_name(kind, dims)
+                     : kind == Kind::Cubic ? "UpsampleBicubic2DAaBackward0"
+                                           : "UpsampleBilinear2DAaBackward0";
+  return apply1(name, fn1([taps, out, dims](const Arrays& in) {
                   mx::array a = in[0];
                   mx::Shape shape = a.shape();
                   for (int64_t d = 0; d < dims; ++d) shape[2 + d] = static_cast<int>(out[d]);
                   if (detail::is_empty(shape)) return mx::zeros(shape, a.dtype());
                   for (int64_t d = dims - 1; d >= 0; --d) {
                     const Taps& t = taps[d];
+                    if (t.identity) continue;
                     const int axis = static_cast<int>(2 + d), n = static_cast<int>(out[d]);
                     mx::Shape wshape(a.ndim(), 1);
                     wshape[axis] = n;

@@ -1,5 +1,5 @@
 """interpolate against torch.nn.functional: every mode (nearest, nearest-exact, linear, bilinear, trilinear,
-bicubic, area) over sizes and scale factors that are not integers (where torch's float index arithmetic decides
+bicubic, area, antialiased bilinear/bicubic) over sizes and scale factors that are not integers (where torch's float index arithmetic decides
 which pixel is read), align_corners, recompute_scale_factor, 3-D/4-D/5-D, unbatched-free N=0 and non-contiguous
 inputs; values and input gradients in float32 and float64; the deprecated upsample wrappers; error classes."""
 import numpy as np
@@ -30,6 +30,11 @@ def vision_rows():
     add(SCALES4, "bilinear-recompute", mode="bilinear", recompute_scale_factor=True)
     add([(X4, (3, 4)), (X4, (7, 2)), (X3, 3), (X4, None, 0.5)], "area", mode="area")
     add([(In((0, 3, 5, 7)), (9, 4))], "empty-batch", mode="bilinear")
+    aa = [(In((2, 3, 9, 11)), (4, 5)), (In((2, 3, 9, 11)), (3, 11)), (In((1, 2, 5, 6)), (9, 4)), (X4, None, 0.45),
+          (In((1, 2, 13, 4)), (2, 3))]
+    for mode in ("bilinear", "bicubic"):
+        for ac in (False, True):
+            add(aa, f"{mode}-aa-ac{ac}", mode=mode, antialias=True, align_corners=ac)
     for name in ("upsample", "upsample_nearest", "upsample_bilinear"):
         r.append(nn_row(name, [(X4, (9, 4)), (X4, None, 2)], tag="deprecated"))
     return r
@@ -98,6 +103,7 @@ ERRORS = {
     "size-float-list": lambda m, F: F.interpolate(x(m, 2, 3, 4, 5), size=(3.5, 2)),
     "recompute-size": lambda m, F: F.interpolate(x(m, 2, 3, 4, 5), size=3, recompute_scale_factor=True),
     "antialias-nearest": lambda m, F: F.interpolate(x(m, 2, 3, 4, 5), size=3, antialias=True),
+    "antialias-3d": lambda m, F: F.interpolate(x(m, 2, 3, 4), size=3, mode="linear", antialias=True),
     "empty-spatial": lambda m, F: F.interpolate(x(m, 2, 3, 0, 5), size=3),
 }
 
@@ -106,7 +112,3 @@ ERRORS = {
 def test_interpolate_errors_match_torch(name):
     check_error(ERRORS[name])
 
-
-def test_antialias_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="antialias"):
-        fl.nn.functional.interpolate(fl.ones(1, 1, 4, 4), size=2, mode="bilinear", antialias=True)
