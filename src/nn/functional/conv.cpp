@@ -1,7 +1,8 @@
 // Convolutions as im2col + GEMM: cols (N, C*kh*kw, L) from the im2col primitive, then weight (O, C*kh*kw) @ cols
-// per sample on MKL, which lands directly in NCHW. MLX's own conv_general is 8-30x slower on the CPU (scalar
-// kernels; measured on LeNet shapes, see the report in the commit log). Transposed convolutions are the adjoint:
-// weight^T @ input gives the columns, col2im sums them into the image. 1-D ops run as 2-D with a unit height.
+// per sample on MKL, which lands directly in NCHW. MLX's own conv is far slower on the CPU (scalar kernels; on
+// LeNet's layers, batch 64, one thread: forward 5.6 / 4.7 ms against PyTorch's 0.7 / 0.2 ms, this path 0.6 /
+// 0.5 ms). Transposed convolutions are the adjoint: weight^T @ input gives the columns, col2im sums them into the
+// image. 1-D ops run as 2-D with a unit height.
 #include "fl/nn/functional/conv.h"
 
 #include "kernels/gemm.h"
