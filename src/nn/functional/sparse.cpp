@@ -69,7 +69,8 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
   std::vector<int64_t> idx =
       input.numel() && (max_norm || scale_grad_by_freq) ? input.tolist<int64_t>() : std::vector<int64_t>{};
   if (input.numel()) {
-    mx::array flat = mx::reshape(input.mlx(), {-1});
+    // item<int64_t> reads the buffer as int64: int32 indices must be widened first.
+    mx::array flat = mx::astype(mx::reshape(input.mlx(), {-1}), mx::int64);
     mx::array lo = mx::min(flat), hi = mx::max(flat);
     mx::eval(lo, hi);
     FL_CHECK_INDEX(lo.item<int64_t>() >= 0 && hi.item<int64_t>() < num, "index out of range in self");
