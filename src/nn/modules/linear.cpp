@@ -7,6 +7,7 @@
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
 #include "fl/ops/linalg.h"
+#include "nn/modules/module_utils.h"
 
 namespace fl::nn {
 
@@ -16,15 +17,7 @@ Linear::Linear(const LinearOptions& opts) : options(opts) {
   reset_parameters();
 }
 
-void Linear::reset_parameters() {
-  // torch: kaiming_uniform_(a=√5) gives U(-1/√fan_in, 1/√fan_in); the bias uses the same bound.
-  init::kaiming_uniform_(weight, std::sqrt(5.0));
-  if (bias.defined()) {
-    int64_t fan_in = init::calculate_fan_in_and_fan_out(weight).first;
-    double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
-    init::uniform_(bias, -bound, bound);
-  }
-}
+void Linear::reset_parameters() { detail::reset_kaiming_uniform(weight, bias); }
 
 Tensor Linear::forward(const Tensor& input) {
   if (input.dim() == 2 && bias.defined()) return fl::addmm(bias, input, weight.t());
