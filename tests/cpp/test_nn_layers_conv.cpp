@@ -430,6 +430,39 @@ double accuracy(Sequential& model, const Tensor& x, const Tensor& y) {
   return (model(x).argmax(1) == y).to(kFloat64).mean().item<double>();
 }
 
+TEST(NnLayersConv, LeNetSgdStepsMatchTorch) {
+  // float64 LeNet with parameter k = cos(0.37 i + k) / sqrt(fan_in), input sin(0.13 i), labels i % 3: three SGD
+  // steps (lr 0.02, momentum 0.9) give torch's losses and parameters, so every layer's backward agrees.
+  auto model = lenet();
+  model->to(kFloat64);
+  {
+    NoGradGuard g;
+    int k = 0;
+    for (Tensor& p : model->parameters()) {
+      double fan = p.dim() > 1 ? static_cast<double>(p.numel() / p.size(0)) : static_cast<double>(p.numel());
+      p.copy_((cos(arange(0, p.numel(), 1, kFloat64) * 0.37 + k++) / std::sqrt(fan)).reshape(p.sizes()));
+    }
+  }
+  Tensor x = sin(arange(0, 8 * 784, 1, kFloat64) * 0.13).reshape({8, 1, 28, 28});
+  Tensor y = arange(0, 8, 1, kInt64) % 3;
+  optim::SGD opt(model->parameters(), optim::SGDOptions{.lr = 0.02, .momentum = 0.9});
+  std::vector<double> losses;
+  for (int step = 0; step < 3; ++step) {
+    Tensor loss = CrossEntropyLoss()((*model)(x), y);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    losses.push_back(loss.item<double>());
+  }
+  expect_values(tensor(losses, std::nullopt, kFloat64), {2.355213414, 2.206927187, 1.899606222}, 1e-8);
+  expect_values(model->at<Conv2d>(0)->bias,
+                {0.2236209334, 0.07864482987, -0.06467623849, -0.2125176027, -0.3170685201, -0.3954016949}, 1e-8);
+  expect_values(model->at<Linear>(11)->bias,
+                {-0.2594281622, -0.2858659396, -0.2837382347, -0.2551965264, -0.1659873437, -0.05597671172,
+                 0.05998165279, 0.1662115136, 0.2483424828, 0.2952603389},
+                1e-8);
+}
+
 TEST(NnLayersConv, LeNetLearnsSquaresVsCrosses) {
   manual_seed(0);
   auto [x, y] = shapes_data(64, 1);
