@@ -216,6 +216,9 @@ TEST(NnLayersConv, ConvForwardMatchesTorch) {
                  -0.03171589538, 0.2782028999,  0.5513416494,  0.6878646599,  0.6613635344,   0.4178759297},
                 {1, 4, 6}, 1e-9);
 
+  // Unbatched input through the padding mode gives the batched result without its batch dim.
+  EXPECT_TRUE(allclose(c1(x_wave({2, 6})), c1(x_wave({1, 2, 6}))[0]));
+
   Conv2d same_circ(2, 2, 3, 1, "same", 1, 1, true, "circular");
   set_weights(same_circ, same_circ.weight, same_circ.bias);
   expect_values(same_circ(x_wave({1, 2, 3, 4})),
@@ -224,6 +227,7 @@ TEST(NnLayersConv, ConvForwardMatchesTorch) {
                  -1.203186185, 0.06280375506,  -0.7140270204, -1.666828921,  0.00877759002,  -0.4084677098,
                  -0.623008315, -0.09214000203, 1.455424175,   0.8411500794,  2.447577175,    2.242870914},
                 {1, 2, 3, 4}, 1e-9);
+  EXPECT_TRUE(allclose(same_circ(x_wave({2, 3, 4})), same_circ(x_wave({1, 2, 3, 4}))[0]));
 
   // replicate padding of (1, 0) on a (2, 3) kernel, stride (2, 1); the gradient flows through the padding.
   Conv2d rep(1, 2, ExpandingArray{2, 3}, ExpandingArray{2, 1}, ConvPadding{1, 0}, 1, 1, true, "replicate");
