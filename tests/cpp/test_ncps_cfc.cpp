@@ -63,7 +63,7 @@ CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1)
   if (s.mixed) {
     int64_t N = 0;
     for (int64_t H : s.layers) N += H;
-    w.lstm = LSTMCellWeights{rnd({4 * N, s.input}), rnd({4 * N}), rnd({4 * N, N})};
+    w.lstm = LSTMMemoryWeights{rnd({4 * N, s.input}), rnd({4 * N}), rnd({4 * N, N})};
   }
   return w;
 }
