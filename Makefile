@@ -9,7 +9,7 @@ LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPI
 APT_PKGS := libgtest-dev libbenchmark-dev nlohmann-json3-dev ccache
 CMAKE_ARGS = -DCMAKE_PREFIX_PATH="$$($(PY) -m mlx --cmake-dir)" -DPython_EXECUTABLE=$(abspath $(PY)) $(GENERATOR) $(LAUNCHER)
 
-.PHONY: all venv sysdeps configure build test demo bench sanitize format clean
+.PHONY: all venv sysdeps configure build test demo install bench sanitize format clean
 
 all: build
 
@@ -44,6 +44,12 @@ test: build
 
 demo: build
 	$(BUILD)/mlp_demo
+
+# For C++ users: libflashlight, include/fl and the CMake package (find_package(Flashlight)) under PREFIX (README).
+PREFIX ?= install
+install: configure
+	cmake --build $(BUILD) -j $(JOBS) --target flashlight
+	cmake --install $(BUILD) --prefix $(abspath $(PREFIX))
 
 # Flashlight and PyTorch (libtorch from the venv) rows, each in its own process (bench/README.md says why); the
 # raw runs land in bench/results/*.json and bench/compare.py pairs their medians into summary.{md,csv}.

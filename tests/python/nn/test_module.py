@@ -98,7 +98,8 @@ def test_load_state_dict_errors_match_torch():
         t.load_state_dict({k: torch.tensor(v) for k, v in missing.items()})
     assert str(fe.value) == str(te.value)
     res = f.load_state_dict(missing, strict=False)
-    assert res.missing_keys == [] and res.unexpected_keys == []  # torch reports none with strict=False either
+    tres = t.load_state_dict({k: torch.tensor(v) for k, v in missing.items()}, strict=False)
+    assert (res.missing_keys, res.unexpected_keys) == (tres.missing_keys, tres.unexpected_keys)
     bad = dict(sd)
     bad["layers.0.weight"] = np.zeros((4, 4), np.float32)
     with pytest.raises(RuntimeError, match=r"size mismatch for layers\.0\.weight: copying a param with shape "):

@@ -249,11 +249,17 @@ def _as_parameter(value):
     return value if isinstance(value, Parameter) or not isinstance(value, Tensor) else Parameter(value)
 
 
-def _param_repr(p) -> str:
-    if not isinstance(p, Tensor):
-        return "Object of type: " + type(p).__name__
-    size = "x".join(str(s) for s in p.size())
-    return f"Parameter containing: [{p.type()} of size {size}]"
+def _param_lines(items, type_name) -> str:
+    """torch's ParameterList/ParameterDict extra_repr: one `  (key): Parameter containing: [...]` line each."""
+    lines = []
+    for k, p in items:
+        if isinstance(p, Tensor):
+            size = "x".join(str(s) for s in p.size())
+            kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+            lines.append(f"  ({k}): {kind} containing: [{type_name(p)} of size {size}]")
+        else:
+            lines.append(f"  ({k}): Object of type: {type(p).__name__}")
+    return "\n".join(lines)
 
 
 class ParameterList(Module):
@@ -293,7 +299,8 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({i}): {_param_repr(p)}" for i, p in enumerate(self))
+        # ParameterList names the dtype (torch.float32), ParameterDict the tensor type (torch.FloatTensor).
+        return _param_lines(enumerate(self), lambda p: "torch." + repr(p.dtype).split(".")[-1])
 
 
 class ParameterDict(Module):
@@ -352,4 +359,4 @@ class ParameterDict(Module):
             self[k] = v
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): {_param_repr(p)}" for k, p in self.items())
+        return _param_lines(self.items(), lambda p: p.type())
