@@ -110,6 +110,21 @@ def _step_timespans(ts, batch, dtype):
     return ts.to(dtype)
 
 
+def _adopt_dtype(module, dtype):
+    """A lazily built module takes the floating dtype of what built it (an input, a checkpoint)."""
+    if dtype.is_floating_point and dtype != fl.get_default_dtype():
+        module.to(dtype)
+    return module
+
+
+def _size_from(state_dict, key, dim, offset=0):
+    """(size of dim of state_dict[key] + offset, its dtype), or None without the key."""
+    if key not in state_dict:
+        return None
+    value = state_dict[key]
+    return value.shape[dim] + offset, value.dtype if isinstance(value, Tensor) else fl.get_default_dtype()
+
+
 def _params(module, prefix=""):
     return {prefix + n: p for n, p in module.named_parameters()}
 
@@ -138,18 +153,23 @@ class _Cell(Module):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         # A lazy cell learns its input size from the checkpoint, so a state dict loads before the first call.
         if not self._built:
-            n = self._input_size_from_state_dict(state_dict, prefix)
-            if n is not None:
+            found = self._input_size_from_state_dict(state_dict, prefix)
+            if found is not None:
+                n, dtype = found
                 self._build(n)
+                _adopt_dtype(self, dtype)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _input_size_from_state_dict(self, state_dict, prefix):
+        """(input size, dtype) read from a checkpoint's entry, or None if it has none for this cell."""
         return None
 
     def _cell_step(self, input, hx, ts):
         if input.dim() != 2:
             raise ValueError(f"{type(self).__name__}: expected a 2-D input (batch, features), got {input.dim()}-D")
-        self._ensure_built(input.shape[1])
+        if not self._built:
+            self._ensure_built(input.shape[1])
+            _adopt_dtype(self, input.dtype)
         if hx is None:
             hx = fl.zeros((input.shape[0], self.state_size), dtype=input.dtype)
         y, h, _ = self._sequence(input.unsqueeze(1), hx, None, _step_timespans(ts, input.shape[0], input.dtype))
@@ -267,7 +287,7 @@ class CfCCell(_Cell):
 
     def _input_size_from_state_dict(self, state_dict, prefix):
         key = prefix + ("backbone.0.weight" if self._widths else "ff1.weight")
-        return state_dict[key].shape[1] - self.hidden_size if key in state_dict else None
+        return _size_from(state_dict, key, 1, -self.hidden_size)
 
     def init_weights(self):
         """ncps: xavier_uniform_ on every trainable 2-D parameter (Linear weights, and w_tau and A in pure mode)."""
@@ -379,8 +399,7 @@ class WiredCfCCell(_Cell):
         self._built = True
 
     def _input_size_from_state_dict(self, state_dict, prefix):
-        key = prefix + "layer_0.sparsity_mask"
-        return state_dict[key].shape[1] - len(self._wiring.get_neurons_of_layer(0)) if key in state_dict else None
+        return _size_from(state_dict, prefix + "layer_0.ff1.weight", 1, -len(self._wiring.get_neurons_of_layer(0)))
 
     @property
     def wiring(self):
@@ -495,10 +514,8 @@ class LTCCell(_Cell):
         self._built = True
 
     def _input_size_from_state_dict(self, state_dict, prefix):
-        key = prefix + ("backbone.0.weight" if self._widths else "sensory_mu")
-        if key not in state_dict:
-            return None
-        return state_dict[key].shape[1 if self._widths else 0]
+        return _size_from(state_dict, prefix + ("backbone.0.weight" if self._widths else "sensory_mu"),
+                          1 if self._widths else 0)
 
     def _init_value(self, shape, name):
         lo, hi = self._INIT_RANGES[name]

@@ -21,7 +21,8 @@ from flashlight import nn
 from flashlight._C import Tensor
 from flashlight.nn.modules.module import Module
 from flashlight.ncps import wirings
-from flashlight.ncps.cells import CfCCell, LSTMCell, LTCCell, WiredCfCCell, _step_timespans
+from flashlight.ncps.cells import (CfCCell, LSTMCell, LTCCell, WiredCfCCell, _adopt_dtype, _size_from,
+                                   _step_timespans)
 
 __all__ = ["CfC", "LTC"]
 
@@ -145,11 +146,20 @@ class _LiquidRNN(Module):
             cell, lstm = self._unit(i)
             if not cell.is_built:
                 cell._ensure_built(x.shape[-1])
-                if x.dtype != fl.get_default_dtype() and x.is_floating_point():
-                    cell.to(x.dtype)
+                _adopt_dtype(cell, x.dtype)
             if self._units[i][1] and lstm is None:
-                lstm = LSTMCell(cell.lstm_input_size, cell.state_size)
-                setattr(self, self._units[i][1], lstm.to(x.dtype) if x.is_floating_point() else lstm)
+                setattr(self, self._units[i][1],
+                        _adopt_dtype(LSTMCell(cell.lstm_input_size, cell.state_size), x.dtype))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Lazy LSTMs come from the checkpoint (the lazy cells build themselves the same way).
+        for cell_name, lstm_name in self._units:
+            key = f"{prefix}{lstm_name}.input_map.weight"
+            if lstm_name and getattr(self, lstm_name) is None and key in state_dict:
+                n, dtype = _size_from(state_dict, key, 1)
+                state = getattr(self, cell_name).state_size
+                setattr(self, lstm_name, _adopt_dtype(LSTMCell(n, state), dtype))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _cells(self):
         return [self._unit(i)[0] for i in range(len(self._units))]
