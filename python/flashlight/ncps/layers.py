@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import flashlight as fl
 from flashlight import nn
-from flashlight._C import Tensor
+from flashlight._C import Tensor, _ncps
 from flashlight.nn.modules.module import Module
 from flashlight.ncps import wirings
 from flashlight.ncps.cells import (CfCCell, LSTMCell, LTCCell, WiredCfCCell, _adopt_dtype, _size_from,
@@ -56,30 +56,14 @@ def _merge(mode, a, b):
 def _sequence_timespans(ts, B, L, batch_first, batched, dtype):
     """Elapsed times as (B, L) batch first, or None for 1.0. Accepted: a number or a 0-d tensor (every step), (L)
     (per step, shared by the batch), and per sample and step (B, L) or (B, L, 1) ((L, B) or (L, B, 1) time-major;
-    (L) or (L, 1) for an unbatched input). ncps squeezes each step's (B, 1) to (B) and so breaks every batch but 1;
-    here each sample keeps its own times."""
+    (L) or (L, 1) for an unbatched input); the tensor forms are fl::ncps::sequence_timespans, shared with C++.
+    ncps squeezes each step's (B, 1) to (B) and so breaks every batch but 1; here each sample keeps its own
+    times."""
     if ts is None:
         return None
-    if not isinstance(ts, Tensor) or ts.dim() == 0:
-        v = ts if isinstance(ts, Tensor) else float(ts)
-        if not isinstance(v, Tensor):
-            return None if v == 1.0 else fl.full((B, L), v, dtype=dtype)
-        return v.to(dtype).reshape(1, 1).expand(B, L)
-    shape = tuple(ts.shape)
-    if ts.dim() == 1:
-        if shape != (L,):
-            raise ValueError(f"timespans of one dimension must have the sequence length {L}, got {shape}")
-        return ts.to(dtype).unsqueeze(0).expand(B, L)
-    if not batched:
-        ts = ts.unsqueeze(0 if batch_first else 1)
-    if not batch_first:
-        ts = ts.transpose(0, 1)
-    if ts.dim() == 3 and ts.shape[2] == 1:
-        ts = ts.squeeze(2)
-    if tuple(ts.shape) != (B, L):
-        want = (B, L) if batch_first else (L, B)
-        raise ValueError(f"expected timespans of shape {want} or {want + (1,)}, got {shape}")
-    return ts.to(dtype)
+    if not isinstance(ts, Tensor):
+        return None if float(ts) == 1.0 else fl.full((B, L), float(ts), dtype=dtype)
+    return _ncps.sequence_timespans(ts, B, L, batch_first, batched, dtype)
 
 
 class _LiquidRNN(Module):

@@ -173,7 +173,7 @@ def test_errors():
         model(fl.randn(2, 5, 5))
     with pytest.raises(ValueError, match="Expected input to be 2D or 3D, got 4D tensor instead"):
         model(fl.randn(1, 2, 5, 4))
-    with pytest.raises(ValueError, match=re.escape("expected timespans of shape (2, 5) or (2, 5, 1), got (5, 2)")):
+    with pytest.raises(ValueError, match=re.escape("expected timespans of shape [2, 5] or [2, 5, 1], got [5, 2]")):
         model(x, None, fl.ones(5, 2))
     with pytest.raises(ValueError, match="sequence length 5"):
         model(x, None, fl.ones(4))
@@ -327,3 +327,20 @@ def test_apply_weight_constraints():
     for n in ("w", "sensory_w", "cm", "gleak"):
         assert getattr(model.rnn_cell, n).detach().numpy().min() == 0.0, n
     assert model.rnn_cell.vleak.detach().numpy().max() < 0  # vleak is never constrained
+
+
+def test_fl_save_writes_the_flat_state_dict_the_cpp_modules_load(tmp_path):
+    # fl.save keeps a flat state dict's names, so the file is the plain safetensors that fl::load (and the C++
+    # modules' load_state_dict, tests/cpp/test_ncps_modules.cpp) reads; read back here with numpy alone.
+    model = CfC(4, AutoNCP(10, 3), mixed_memory=True, proj_size=2)
+    path = tmp_path / "cfc.safetensors"
+    fl.save(model.state_dict(), path)
+    raw = read_safetensors(path)
+    state = model.state_dict()
+    assert sorted(raw) == sorted(state)
+    for k, v in state.items():
+        np.testing.assert_array_equal(raw[k], v.numpy())
+    twin = CfC(4, AutoNCP(10, 3), mixed_memory=True, proj_size=2)
+    twin.load_state_dict(fl.load(path))
+    x = fl.randn(2, 3, 4)
+    close(twin(x)[0], model(x)[0], "reloaded", 1e-6)
