@@ -160,7 +160,6 @@ kc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch,
       const int64_t U = W.size(0);
       expect_shape(W, {U, F}, name + ".weight");
       expect_shape(c.backbone_bias[k], {U}, name + ".bias");
-      if (k > 0) expect_shape(W, {c.backbone_weight[0].size(0), F}, name + ".weight");
       F = U;
       check_tensor(W);
       check_tensor(c.backbone_bias[k]);
@@ -192,7 +191,7 @@ kc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch,
     ld.in = static_cast<int>(in);
     ld.hidden = static_cast<int>(H);
     ld.backbone_layers = nbb;
-    ld.backbone_units = nbb > 0 ? static_cast<int>(c.backbone_weight[0].size(0)) : 0;
+    for (const Tensor& W : c.backbone_weight) ld.widths.push_back(static_cast<int>(W.size(0)));
     d.layers.push_back(ld);
     in = H;
   }

@@ -1,7 +1,6 @@
 // The ncps cells as fl::nn modules (fl/ncps/modules.h): parameters registered under ncps's names and initialised
 // as ncps.torch, each sequence one call of the fused CfC or LTC op.
 #include <algorithm>
-#include <set>
 
 #include "fl/autograd.h"
 #include "fl/error.h"
@@ -31,8 +30,6 @@ std::shared_ptr<nn::UnaryModule> activation_module(const std::string& name) {
 
 void check_backbone(const std::vector<int64_t>& widths) {
   for (int64_t w : widths) FL_CHECK_VALUE(w > 0, "backbone widths must be positive, got ", w);
-  FL_CHECK_VALUE(std::set<int64_t>(widths.begin(), widths.end()).size() <= 1,
-                 "backbone layers of different widths are not supported");
 }
 
 // ncps's backbone: Linear, activation, then [Linear, activation, Dropout (p > 0)] per further layer, so the
@@ -190,6 +187,14 @@ CfCCell::CfCCell(const CfCCellOptions& opts) : options(opts) {
   }
   init_weights();
 }
+
+CfCCell::CfCCell(int64_t input_size, int64_t hidden_size)
+    : CfCCell([&] {
+        CfCCellOptions o;
+        o.input_size = input_size;
+        o.hidden_size = hidden_size;
+        return o;
+      }()) {}
 
 void CfCCell::init_weights() {
   for (Tensor& w : parameters())
@@ -384,6 +389,14 @@ LTCCell::LTCCell(const LTCCellOptions& opts) : options(opts) {
     backbone = register_module(
         "backbone", make_backbone(options.in_features, options.backbone, options.activation, options.backbone_dropout));
 }
+
+LTCCell::LTCCell(std::shared_ptr<Wiring> wiring, int64_t in_features)
+    : LTCCell([&] {
+        LTCCellOptions o;
+        o.wiring = std::move(wiring);
+        o.in_features = in_features;
+        return o;
+      }()) {}
 
 int64_t LTCCell::output_size() const {
   auto m = options.wiring->output_dim();

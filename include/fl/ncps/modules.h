@@ -111,7 +111,8 @@ struct CfCCellOptions {
 class CfCCell : public LiquidCell {
  public:
   explicit CfCCell(const CfCCellOptions& options);
-  CfCCell(int64_t input_size, int64_t hidden_size) : CfCCell(CfCCellOptions{input_size, hidden_size}) {}
+  /// ncps's CfCCell(input_size, hidden_size) with its defaults.
+  CfCCell(int64_t input_size, int64_t hidden_size);
   void init_weights();
   int64_t input_size() const override { return options.input_size; }
   int64_t state_size() const override { return options.hidden_size; }
@@ -170,8 +171,8 @@ struct LTCCellOptions {
 class LTCCell : public LiquidCell {
  public:
   explicit LTCCell(const LTCCellOptions& options);
-  LTCCell(std::shared_ptr<Wiring> wiring, int64_t in_features)
-      : LTCCell(LTCCellOptions{std::move(wiring), in_features}) {}
+  /// ncps's LTCCell(wiring, in_features) with its defaults.
+  LTCCell(std::shared_ptr<Wiring> wiring, int64_t in_features);
   int64_t input_size() const override { return options.in_features; }
   int64_t state_size() const override { return options.wiring->units(); }
   int64_t output_size() const override;

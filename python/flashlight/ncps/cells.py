@@ -68,8 +68,6 @@ def _backbone_widths(units, layers, default_units, default_layers):
     widths = widths[:layers]
     if any(w <= 0 for w in widths):
         raise ValueError(f"backbone widths must be positive, got {widths}")
-    if len(set(widths)) > 1:
-        raise ValueError(f"backbone layers of different widths are not supported, got {widths}")
     return widths
 
 

@@ -213,3 +213,27 @@ def test_keyword_aliases_and_structure():
         CfCCell(4, 5, backbone_units=[8, 8], backbone_layers=3)
     with pytest.raises(ValueError, match="input_size 3 differs from the cell's 4"):
         CfC(3, cell=CfCCell(4, 5))
+
+
+def test_backbone_widths_may_differ():
+    # backbone_units=[8, 5, 3]: Linear(4 + 6, 8), Linear(8, 5), Linear(5, 3), each followed by the activation; the
+    # fused op against the step-by-step composition (values and gradients), and the stepper against both.
+    fl.manual_seed(6)
+    cell = CfCCell(4, 6, activation="silu", backbone_units=[8, 5, 3])
+    assert [tuple(cell.backbone[i].weight.shape) for i in (0, 2, 4)] == [(8, 10), (5, 8), (3, 5)]
+    model = layer_of(cell, mixed_memory=True)
+    x, ts = data()
+    x.requires_grad_()
+    y, (h, c) = model(x, None, ts)
+    weights = dict({"rnn_cell." + k: v for k, v in model.rnn_cell.named_parameters()},
+                   **{"lstm." + k: v for k, v in model.lstm.named_parameters()})
+    y_ref, h_ref, c_ref = fl._C._ncps.cfc_sequence_reference(x, weights, None, None, ts, activation="silu")
+    for got, want, what in ((y, y_ref, "y"), (h, h_ref, "h"), (c, c_ref, "c")):
+        close(got, want, what, 1e-12)
+    params = list(model.parameters())
+    g = fl.autograd.grad((y * y).sum() + h.sum(), [x] + params)
+    g_ref = fl.autograd.grad((y_ref * y_ref).sum() + h_ref.sum(), [x] + params)
+    for a, b in zip(g, g_ref):
+        close(a, b, "gradient", 1e-11)
+    out, _ = model.step(x[:, 0].detach(), None, fl.tensor(0.0) + ts[0, 0])
+    close(out, model(x[:, :1].detach(), None, ts[:, :1].clone().fill_(ts[0, 0].item()))[0][:, 0], "step", 1e-11)
