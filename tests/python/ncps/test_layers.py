@@ -157,7 +157,8 @@ def test_errors():
         CfC(4, AutoNCP(16, 4), backbone_units=8)
     with pytest.raises(ValueError, match="Cannot use backbone_dropout in wired mode"):
         CfC(4, AutoNCP(16, 4), backbone_dropout=0.1)
-    with pytest.raises(ValueError, match=re.escape("Unknown mode 'fast', valid options are ['default', 'pure', 'no_gate']")):
+    modes = "Unknown mode 'fast', valid options are ['default', 'pure', 'no_gate']"
+    with pytest.raises(ValueError, match=re.escape(modes)):
         CfC(4, 8, mode="fast")
     with pytest.raises(ValueError, match="Unknown activation swish"):
         CfC(4, 8, activation="swish")
@@ -165,9 +166,11 @@ def test_errors():
     with pytest.raises(RuntimeError, match=re.escape("requires a tuple (h0,c0) to be passed as state")):
         mixed(x, fl.zeros(2, 8))
     model = CfC(4, 8)
-    with pytest.raises(RuntimeError, match=re.escape("For batched 2-D input, hx and cx should also be 2-D but got (1-D) tensor")):
+    batched = "For batched 2-D input, hx and cx should also be 2-D but got (1-D) tensor"
+    with pytest.raises(RuntimeError, match=re.escape(batched)):
         model(x, fl.zeros(8))
-    with pytest.raises(RuntimeError, match=re.escape("For unbatched 1-D input, hx and cx should also be 1-D but got (2-D) tensor")):
+    unbatched = "For unbatched 1-D input, hx and cx should also be 1-D but got (2-D) tensor"
+    with pytest.raises(RuntimeError, match=re.escape(unbatched)):
         model(x[0], fl.zeros(1, 8))
     with pytest.raises(RuntimeError, match=re.escape("mat1 and mat2 shapes cannot be multiplied (2x13 and 12x128)")):
         model(fl.randn(2, 5, 5))
