@@ -347,3 +347,19 @@ def test_fl_save_writes_the_flat_state_dict_the_cpp_modules_load(tmp_path):
     twin.load_state_dict(fl.load(path))
     x = fl.randn(2, 3, 4)
     close(twin(x)[0], model(x)[0], "reloaded", 1e-6)
+
+
+def test_backbone_dropout_only_in_training():
+    # ncps: Dropout after the second and later backbone layers; active in train(), off in eval().
+    fl.manual_seed(0)
+    model = CfC(4, 6, backbone_units=16, backbone_layers=2, backbone_dropout=0.5).double()
+    assert [type(m).__name__ for m in model.rnn_cell.backbone] == ["Linear", "LeCun", "Linear", "LeCun", "Dropout"]
+    assert "rnn_cell.backbone.2.weight" in model.state_dict()
+    x = fl.randn(2, 5, 4, dtype=fl.float64)
+    a, b = model(x)[0], model(x)[0]
+    assert np.abs(a.detach().numpy() - b.detach().numpy()).max() > 1e-6  # two dropout masks
+    model.eval()
+    close(model(x)[0], model(x)[0], "eval", 0.0)
+    ref = CfC(4, 6, backbone_units=16, backbone_layers=2).double().eval()
+    ref.load_state_dict(model.state_dict())
+    close(model(x)[0], ref(x)[0], "eval equals no dropout", 1e-14)
