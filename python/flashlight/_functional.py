@@ -20,9 +20,11 @@ def _grads(value, inputs):
 
 def _model_value_and_grad(model, loss_fn: Callable) -> Callable:
     def wrapped(*args, **kwargs):
-        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
         with fl.enable_grad():
             out = loss_fn(*args, **kwargs)
+        # Collected after the call: a lazy module (an ncps cell that learns its input size) creates its parameters
+        # in its first forward pass, and they need gradients at that first step too.
+        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
         value = out[0] if isinstance(out, (tuple, list)) else out
         grads = _grads(value, [p for _, p in named])
         return out, tree_unflatten((n, g.detach()) for (n, _), g in zip(named, grads))

@@ -55,3 +55,26 @@ def test_tree_flatten_unflatten_round_trip():
     flat = tree_flatten(tree)
     assert flat == [("a.b", 1), ("a.c.0", 2), ("a.c.1", 3), ("d", 4)]
     assert tree_unflatten(flat) == {"a": {"b": 1, "c": {"0": 2, "1": 3}}, "d": 4}
+
+
+def test_value_and_grad_of_a_lazy_model_covers_parameters_created_in_the_first_call():
+    from flashlight.ncps import CfC, CfCCell
+    from flashlight.ncps.wirings import AutoNCP
+
+    def lazy_model():
+        return CfC(cell=CfCCell(wiring=AutoNCP(8, 1, seed=0), backbone_units=[4]))
+
+    def loss_fn(model, x):
+        return (model(x) ** 2).mean()
+
+    x = fl.randn(2, 5, 3)
+    functional, reference = lazy_model(), lazy_model()
+    assert len(list(functional.parameters())) == 0  # the cell learns its input size at its first call
+    fl.manual_seed(0)  # the same initial weights for both models, drawn at their first call
+    _, grads = fl.value_and_grad(functional, loss_fn)(functional, x)
+    fl.manual_seed(0)
+    loss_fn(reference, x).backward()
+    expected = {name: p.grad for name, p in reference.named_parameters()}
+    assert len(expected) > 0 and [k for k, _ in tree_flatten(grads)] == list(expected)
+    for name, g in tree_flatten(grads):
+        np.testing.assert_array_equal(g.numpy(), expected[name].numpy())
