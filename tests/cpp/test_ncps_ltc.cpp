@@ -14,13 +14,28 @@ namespace {
 thread_local bool g_count_allocs = false;
 thread_local int64_t g_allocs = 0;
 }  // namespace
-void* operator new(std::size_t n) {
+// Every unaligned new/delete form is replaced, so that all of them pair malloc with free (a partial set mixes the
+// replacement with the runtime's, which AddressSanitizer reports as alloc-dealloc mismatches inside libmlx).
+static void* counted_malloc(std::size_t n) noexcept {
   if (g_count_allocs) ++g_allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
+  return std::malloc(n ? n : 1);
+}
+void* operator new(std::size_t n) {
+  if (void* p = counted_malloc(n)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) {
+  if (void* p = counted_malloc(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace fl::test {
 namespace {
