@@ -30,6 +30,7 @@ NB_MODULE(_C, m) {
   flpy::init_nn_loss(nn);
   flpy::init_nn_attention(nn);
   flpy::init_nn_distance(nn);
+  flpy::init_nn_rnn(nn);
   nb::module_ ncps = m.def_submodule("_ncps", "Neural Circuit Policies (flashlight.ncps)");
   flpy::init_ncps_wirings(ncps);
   flpy::init_ncps_cfc(ncps);

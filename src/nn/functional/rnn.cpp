@@ -78,13 +78,16 @@ Layout check_sequence(CellKind kind, const Tensor& input, const std::vector<Tens
   FL_CHECK_VALUE(num_layers > 0, "num_layers must be greater than zero");
   const bool batched = input.dim() == 3;
   check_states(kind, hx, batched);
-  const bool has_proj = lstm && hx[0].size(-1) != hx[1].size(-1);
-  const int64_t dirs = bidirectional ? 2 : 1, per_layer = (has_biases ? 4 : 2) + (has_proj ? 1 : 0);
-  const auto expected_params = static_cast<size_t>(num_layers * dirs * per_layer);
-  FL_CHECK(params.size() == expected_params, "got an incorrect number of RNN parameters: expected ", expected_params,
-           " (num_layers=", num_layers, ", bidirectional=", bidirectional ? "True" : "False",
-           ", has_biases=", has_biases ? "True" : "False", ", projections=", has_proj ? "True" : "False", "), got ",
-           params.size());
+  // torch tells projections from the states' sizes; the parameter count says the same once those are checked, and
+  // lets a wrong state size be reported as such.
+  const int64_t dirs = bidirectional ? 2 : 1, base = has_biases ? 4 : 2;
+  const bool has_proj = lstm && params.size() == static_cast<size_t>(num_layers * dirs * (base + 1));
+  const int64_t per_layer = base + (has_proj ? 1 : 0);
+  const auto expected_params = static_cast<size_t>(num_layers * dirs * base);
+  FL_CHECK(has_proj || params.size() == expected_params, "got an incorrect number of RNN parameters: expected ",
+           expected_params, lstm ? " (or " + std::to_string(num_layers * dirs * (base + 1)) + " with projections)" : "",
+           " for num_layers=", num_layers, ", bidirectional=", bidirectional ? "True" : "False",
+           ", has_biases=", has_biases ? "True" : "False", ", got ", params.size());
   const Tensor &w_ih0 = params[0], &w_hh0 = params[1];
   FL_CHECK_VALUE(input.dtype() == w_ih0.dtype(), "RNN input dtype (torch.", dtype_name(input.dtype()),
                  ") does not match weight dtype (torch.", dtype_name(w_ih0.dtype()), "). Convert input: input.to(torch.",
