@@ -1,8 +1,7 @@
 // Bindings for include/fl/nn/functional/rnn.h: torch's _VF.rnn_tanh / rnn_relu / lstm / gru and the cells, which
 // flashlight.nn.RNN, LSTM, GRU and the *Cell modules call.
-#include "fl/nn/functional/rnn.h"
-
 #include "bind.h"
+#include "fl/nn/functional/rnn.h"
 
 namespace flpy {
 void init_nn_rnn(nb::module_& m) {
@@ -17,17 +16,23 @@ void init_nn_rnn(nb::module_& m) {
   seq("lstm", &F::lstm);
   // Optional biases: None (or omitted) means none.
   auto cell = [&](const char* name, auto fn) {
-    m.def(name, [fn](const fl::Tensor& input, const fl::Tensor& hx, const fl::Tensor& w_ih, const fl::Tensor& w_hh,
-                     std::optional<fl::Tensor> b_ih, std::optional<fl::Tensor> b_hh) {
-      return fn(input, hx, w_ih, w_hh, b_ih.value_or(fl::Tensor()), b_hh.value_or(fl::Tensor()));
-    }, "input"_a, "hx"_a, "w_ih"_a, "w_hh"_a, "b_ih"_a = nb::none(), "b_hh"_a = nb::none());
+    m.def(
+        name,
+        [fn](const fl::Tensor& input, const fl::Tensor& hx, const fl::Tensor& w_ih, const fl::Tensor& w_hh,
+             std::optional<fl::Tensor> b_ih, std::optional<fl::Tensor> b_hh) {
+          return fn(input, hx, w_ih, w_hh, b_ih.value_or(fl::Tensor()), b_hh.value_or(fl::Tensor()));
+        },
+        "input"_a, "hx"_a, "w_ih"_a, "w_hh"_a, "b_ih"_a = nb::none(), "b_hh"_a = nb::none());
   };
   cell("rnn_tanh_cell", &F::rnn_tanh_cell);
   cell("rnn_relu_cell", &F::rnn_relu_cell);
   cell("gru_cell", &F::gru_cell);
-  m.def("lstm_cell", [](const fl::Tensor& input, const std::vector<fl::Tensor>& hx, const fl::Tensor& w_ih,
-                        const fl::Tensor& w_hh, std::optional<fl::Tensor> b_ih, std::optional<fl::Tensor> b_hh) {
-    return F::lstm_cell(input, hx, w_ih, w_hh, b_ih.value_or(fl::Tensor()), b_hh.value_or(fl::Tensor()));
-  }, "input"_a, "hx"_a, "w_ih"_a, "w_hh"_a, "b_ih"_a = nb::none(), "b_hh"_a = nb::none());
+  m.def(
+      "lstm_cell",
+      [](const fl::Tensor& input, const std::vector<fl::Tensor>& hx, const fl::Tensor& w_ih, const fl::Tensor& w_hh,
+         std::optional<fl::Tensor> b_ih, std::optional<fl::Tensor> b_hh) {
+        return F::lstm_cell(input, hx, w_ih, w_hh, b_ih.value_or(fl::Tensor()), b_hh.value_or(fl::Tensor()));
+      },
+      "input"_a, "hx"_a, "w_ih"_a, "w_hh"_a, "b_ih"_a = nb::none(), "b_hh"_a = nb::none());
 }
 }  // namespace flpy

@@ -1,9 +1,8 @@
 // fl::nn::functional recurrent layers: one-unit cells and sequences by hand, deep stacks against a reference built
 // from core fl ops, layout equivalences, dropout statistics, float64 gradient checks and torch's errors.
-#include "fl/nn/functional/rnn.h"
-
 #include <cmath>
 
+#include "fl/nn/functional/rnn.h"
 #include "test_util.h"
 
 namespace fl::test {
@@ -49,9 +48,9 @@ TEST(NnRnn, LstmCellByHand) {
                                t64({bi[0], bi[1], bi[2], bi[3]}, {4}), t64({bh[0], bh[1], bh[2], bh[3]}, {4}));
   expect_values(hn, {h1}, {1, 1}, 1e-12);
   expect_values(cn, {c1}, {1, 1}, 1e-12);
-  auto [hu, cu] = F::lstm_cell(t64({x}, {1}), {t64({h}, {1}), t64({c}, {1})}, t64({1, 2, 3, 4}, {4, 1}),
-                               t64({0.5, -0.5, 0.25, 1}, {4, 1}), t64({0.1, 0.2, 0.3, 0.4}, {4}),
-                               t64({0.4, 0.3, 0.2, 0.1}, {4}));
+  auto [hu, cu] =
+      F::lstm_cell(t64({x}, {1}), {t64({h}, {1}), t64({c}, {1})}, t64({1, 2, 3, 4}, {4, 1}),
+                   t64({0.5, -0.5, 0.25, 1}, {4, 1}), t64({0.1, 0.2, 0.3, 0.4}, {4}), t64({0.4, 0.3, 0.2, 0.1}, {4}));
   expect_values(hu, {h1}, {1}, 1e-12);
   expect_values(cu, {c1}, {1}, 1e-12);
 }
@@ -62,9 +61,9 @@ TEST(NnRnn, GruCellByHandKeepsHiddenBiasInsideReset) {
   double r = sig(wi[0] * x + bi[0] + wh[0] * h + bh[0]), z = sig(wi[1] * x + bi[1] + wh[1] * h + bh[1]);
   double n = std::tanh(wi[2] * x + bi[2] + r * (wh[2] * h + bh[2]));
   double h1 = (1 - z) * n + z * h;
-  Tensor out = F::gru_cell(t64({x}, {1, 1}), t64({h}, {1, 1}), t64({wi[0], wi[1], wi[2]}, {3, 1}),
-                           t64({wh[0], wh[1], wh[2]}, {3, 1}), t64({bi[0], bi[1], bi[2]}, {3}),
-                           t64({bh[0], bh[1], bh[2]}, {3}));
+  Tensor out =
+      F::gru_cell(t64({x}, {1, 1}), t64({h}, {1, 1}), t64({wi[0], wi[1], wi[2]}, {3, 1}),
+                  t64({wh[0], wh[1], wh[2]}, {3, 1}), t64({bi[0], bi[1], bi[2]}, {3}), t64({bh[0], bh[1], bh[2]}, {3}));
   expect_values(out, {h1}, {1, 1}, 1e-12);
 }
 
@@ -82,8 +81,8 @@ TEST(NnRnn, TanhSequenceByHandBothDirections) {
   std::vector<Tensor> params;
   for (const double* p : {fw, rv})
     params.insert(params.end(), {t64({p[0]}, {1, 1}), t64({p[1]}, {1, 1}), t64({p[2]}, {1}), t64({p[3]}, {1})});
-  auto [out, hn] = F::rnn_tanh(t64(x, {3, 1, 1}), t64({0.3, -0.1}, {2, 1, 1}), params, true, 1, 0.0, false, true,
-                               false);
+  auto [out, hn] =
+      F::rnn_tanh(t64(x, {3, 1, 1}), t64({0.3, -0.1}, {2, 1, 1}), params, true, 1, 0.0, false, true, false);
   expect_values(out, {fwd[0], rev[0], fwd[1], rev[1], fwd[2], rev[2]}, {3, 1, 2}, 1e-12);
   expect_values(hn, {fwd[2], rev[0]}, {2, 1, 1}, 1e-12);
   // Unidirectional: the first direction's parameters only.
@@ -122,8 +121,10 @@ std::pair<Tensor, Tensor> ref_step(Kind k, const Tensor& x, const Tensor& h, con
   Tensor gi = matmul(x, w[0].t()), gh = matmul(h, w[1].t());
   if (biases) gi = gi + w[2], gh = gh + w[3];
   switch (k) {
-    case Kind::Tanh: return {tanh(gi + gh), Tensor()};
-    case Kind::Relu: return {relu(gi + gh), Tensor()};
+    case Kind::Tanh:
+      return {tanh(gi + gh), Tensor()};
+    case Kind::Relu:
+      return {relu(gi + gh), Tensor()};
     case Kind::Lstm: {
       auto ch = chunk(gi + gh, 4, 1);
       Tensor c1 = sigmoid(ch[1]) * c + sigmoid(ch[0]) * tanh(ch[2]);
@@ -195,9 +196,9 @@ std::vector<Tensor> run(const Config& c, const Tensor& x, const Tensor& h0, cons
 
 TEST(NnRnn, DeepStacksMatchReferenceInEveryLayout) {
   const std::vector<Config> configs = {
-      {Kind::Tanh, 2, true, true, false, true},   {Kind::Relu, 2, false, false, true, true},
-      {Kind::Gru, 2, true, true, true, true},     {Kind::Gru, 1, false, false, false, false},
-      {Kind::Lstm, 2, true, true, false, true, 2}, {Kind::Lstm, 2, true, false, true, true},
+      {Kind::Tanh, 2, true, true, false, true},     {Kind::Relu, 2, false, false, true, true},
+      {Kind::Gru, 2, true, true, true, true},       {Kind::Gru, 1, false, false, false, false},
+      {Kind::Lstm, 2, true, true, false, true, 2},  {Kind::Lstm, 2, true, false, true, true},
       {Kind::Lstm, 1, true, true, false, false, 3}, {Kind::Tanh, 3, true, true, true, false},
   };
   uint64_t seed = 100;
@@ -218,8 +219,10 @@ TEST(NnRnn, DeepStacksMatchReferenceInEveryLayout) {
     auto want = ref_sequence(c, x, h0, c0, ps);
     auto got = run(c, xb, hb, cb, ps);
     Tensor o = got[0];
-    if (!c.batched) o = o.unsqueeze(1);
-    else if (c.batch_first) o = o.transpose(0, 1);
+    if (!c.batched)
+      o = o.unsqueeze(1);
+    else if (c.batch_first)
+      o = o.transpose(0, 1);
     EXPECT_EQ(got[0].dim(), c.batched ? 3 : 2);
     EXPECT_TRUE(o.allclose(want[0], 1e-10, 1e-12));
     EXPECT_TRUE((c.batched ? got[1] : got[1].unsqueeze(1)).allclose(want[1], 1e-10, 1e-12));
@@ -240,9 +243,9 @@ TEST(NnRnn, EmptyBatchGivesEmptyOutputs) {
 TEST(NnRnn, DropoutBetweenLayersStatistics) {
   const int64_t h = 4, steps = 50, batch = 20;
   // Layer 0: bias_ih 2 gives relu(2) = 2; layer 1: identity w_ih, no recurrence, no bias.
-  std::vector<Tensor> ps = {zeros({h, 1}, kFloat64), zeros({h, h}, kFloat64), full({h}, 2.0, kFloat64),
-                            zeros({h}, kFloat64),     eye(h, std::nullopt, kFloat64),       zeros({h, h}, kFloat64),
-                            zeros({h}, kFloat64),     zeros({h}, kFloat64)};
+  std::vector<Tensor> ps = {
+      zeros({h, 1}, kFloat64),        zeros({h, h}, kFloat64), full({h}, 2.0, kFloat64), zeros({h}, kFloat64),
+      eye(h, std::nullopt, kFloat64), zeros({h, h}, kFloat64), zeros({h}, kFloat64),     zeros({h}, kFloat64)};
   Tensor x = zeros({steps, batch, 1}, kFloat64), h0 = zeros({2, batch, h}, kFloat64);
   const double p = 0.3;
   manual_seed(0);
@@ -276,10 +279,16 @@ TEST(NnRnn, SequenceErrorsAsTorch) {
   auto lstm = [&](const Tensor& in, const Tensor& h0, const Tensor& c0, const std::vector<Tensor>& p) {
     return F::lstm(in, {h0, c0}, p, true, 2, 0.0, false, false, false);
   };
-  expect_error_containing<Error>([&] { lstm(x, zeros({1, 3, kHidden}, kFloat64), h, ps); },
-                                 "Expected hidden[0] size (2, 3, 4), got [1, 3, 4]");
-  expect_error_containing<Error>([&] { lstm(x, h, zeros({2, 2, kHidden}, kFloat64), ps); },
-                                 "Expected hidden[1] size (2, 3, 4), got [2, 2, 4]");
+  expect_error_containing<Error>(
+      [&] {
+        lstm(x, zeros({1, 3, kHidden}, kFloat64), h, ps);
+      },
+      "Expected hidden[0] size (2, 3, 4), got [1, 3, 4]");
+  expect_error_containing<Error>(
+      [&] {
+        lstm(x, h, zeros({2, 2, kHidden}, kFloat64), ps);
+      },
+      "Expected hidden[1] size (2, 3, 4), got [2, 2, 4]");
   expect_error_containing<Error>([&] { lstm(x, h[0], h[0], ps); },
                                  "For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) tensors");
   expect_error_containing<Error>([&] { lstm(x[0], h, h, ps); },
@@ -288,18 +297,27 @@ TEST(NnRnn, SequenceErrorsAsTorch) {
                                  "lstm expects two hidden states");
   expect_error_containing<Error>([&] { lstm(x, h, h, std::vector<Tensor>(ps.begin(), ps.begin() + 7)); },
                                  "got an incorrect number of RNN parameters");
-  expect_error_containing<Error>([&] { lstm(zeros({5, 3, 6}, kFloat64), h, h, ps); },
-                                 "input.size(-1) must be equal to input_size. Expected 3, got 6");
+  expect_error_containing<Error>(
+      [&] {
+        lstm(zeros({5, 3, 6}, kFloat64), h, h, ps);
+      },
+      "input.size(-1) must be equal to input_size. Expected 3, got 6");
   expect_error_containing<ValueError>(
       [&] { lstm(x.float_(), h, h, ps); },
       "RNN input dtype (torch.float32) does not match weight dtype (torch.float64). Convert input: "
       "input.to(torch.float64), or convert model: model.to(torch.float32)");
   expect_error_containing<Error>([&] { lstm(x, h.float_(), h, ps); },
                                  "mat1 and mat2 must have the same dtype, but got Float and Double");
-  expect_error_containing<ValueError>([&] { lstm(zeros({5, 3, 1, kIn}, kFloat64), h, h, ps); },
-                                      "LSTM: Expected input to be 2D or 3D, got 4D instead");
-  expect_error_containing<Error>([&] { lstm(zeros({0, 3, kIn}, kFloat64), h, h, ps); },
-                                 "Expected sequence length to be larger than 0 in RNN");
+  expect_error_containing<ValueError>(
+      [&] {
+        lstm(zeros({5, 3, 1, kIn}, kFloat64), h, h, ps);
+      },
+      "LSTM: Expected input to be 2D or 3D, got 4D instead");
+  expect_error_containing<Error>(
+      [&] {
+        lstm(zeros({0, 3, kIn}, kFloat64), h, h, ps);
+      },
+      "Expected sequence length to be larger than 0 in RNN");
   std::vector<Tensor> bad = ps;
   bad[5] = zeros({16, 5}, kFloat64);
   expect_error_containing<Error>([&] { lstm(x, h, h, bad); },
@@ -308,53 +326,86 @@ TEST(NnRnn, SequenceErrorsAsTorch) {
   Config g{Kind::Gru, 2, true, true, false, true};
   auto gp = make_params(g, 11);
   expect_error_containing<Error>(
-      [&] { F::gru(x, zeros({4, 3, 5}, kFloat64), gp, true, 2, 0.0, false, true, false); },
+      [&] {
+        F::gru(x, zeros({4, 3, 5}, kFloat64), gp, true, 2, 0.0, false, true, false);
+      },
       "Expected hidden size (4, 3, 4), got [4, 3, 5]");
-  expect_error_containing<Error>([&] { F::gru(x, zeros({4, 4}, kFloat64), gp, true, 2, 0.0, false, true, false); },
-                                 "For batched 3-D input, hx should also be 3-D but got 2-D tensor");
+  expect_error_containing<Error>(
+      [&] {
+        F::gru(x, zeros({4, 4}, kFloat64), gp, true, 2, 0.0, false, true, false);
+      },
+      "For batched 3-D input, hx should also be 3-D but got 2-D tensor");
   // Unbatched states are checked as torch checks them, after adding the batch dim.
-  expect_error_containing<Error>([&] { F::gru(x[0], zeros({4, 5}, kFloat64), gp, true, 2, 0.0, false, true, false); },
-                                 "Expected hidden size (4, 1, 4), got [4, 1, 5]");
+  expect_error_containing<Error>(
+      [&] {
+        F::gru(x[0], zeros({4, 5}, kFloat64), gp, true, 2, 0.0, false, true, false);
+      },
+      "Expected hidden size (4, 1, 4), got [4, 1, 5]");
   expect_error_containing<Error>([&] { F::gru(x, h, gp, true, 2, 0.0, false, false, false); },
                                  "got an incorrect number of RNN parameters: expected 8");  // bidirectional params
-  expect_error_containing<ValueError>([&] { F::rnn_tanh(zeros({2}, kFloat64), h, gp, true, 2, 0.0, false, true, false); },
-                                      "RNN: Expected input to be 2D or 3D, got 1D tensor instead");
+  expect_error_containing<ValueError>(
+      [&] { F::rnn_tanh(zeros({2}, kFloat64), h, gp, true, 2, 0.0, false, true, false); },
+      "RNN: Expected input to be 2D or 3D, got 1D tensor instead");
   expect_error_containing<Error>(
-      [&] { F::gru(x, zeros({4, 3, 4}, kFloat64), gp, true, 2, 1.5, true, true, false); },
+      [&] {
+        F::gru(x, zeros({4, 3, 4}, kFloat64), gp, true, 2, 1.5, true, true, false);
+      },
       "dropout probability has to be between 0 and 1, but got 1.5");
 }
 
 TEST(NnRnn, CellErrorsAsTorch) {
   Tensor wi = zeros({16, 3}, kFloat64), wh = zeros({16, 4}, kFloat64), b = zeros({16}, kFloat64);
   Tensor x = zeros({2, 3}, kFloat64), h = zeros({2, 4}, kFloat64);
-  expect_error_containing<Error>([&] { F::lstm_cell(zeros({2, 5}, kFloat64), {h, h}, wi, wh, b, b); },
-                                 "input has inconsistent input_size: got 5 expected 3");
-  expect_error_containing<Error>([&] { F::lstm_cell(x, {zeros({3, 4}, kFloat64), h}, wi, wh, b, b); },
-                                 "Input batch size 2 doesn't match hidden0 batch size 3");
-  expect_error_containing<Error>([&] { F::lstm_cell(x, {h, zeros({3, 4}, kFloat64)}, wi, wh, b, b); },
-                                 "Input batch size 2 doesn't match hidden1 batch size 3");
-  expect_error_containing<Error>([&] { F::lstm_cell(x, {h, zeros({2, 5}, kFloat64)}, wi, wh, b, b); },
-                                 "hidden1 has inconsistent hidden_size: got 5, expected 4");
+  expect_error_containing<Error>(
+      [&] {
+        F::lstm_cell(zeros({2, 5}, kFloat64), {h, h}, wi, wh, b, b);
+      },
+      "input has inconsistent input_size: got 5 expected 3");
+  expect_error_containing<Error>(
+      [&] {
+        F::lstm_cell(x, {zeros({3, 4}, kFloat64), h}, wi, wh, b, b);
+      },
+      "Input batch size 2 doesn't match hidden0 batch size 3");
+  expect_error_containing<Error>(
+      [&] {
+        F::lstm_cell(x, {h, zeros({3, 4}, kFloat64)}, wi, wh, b, b);
+      },
+      "Input batch size 2 doesn't match hidden1 batch size 3");
+  expect_error_containing<Error>(
+      [&] {
+        F::lstm_cell(x, {h, zeros({2, 5}, kFloat64)}, wi, wh, b, b);
+      },
+      "hidden1 has inconsistent hidden_size: got 5, expected 4");
   expect_error_containing<Error>([&] { F::lstm_cell(x, {h}, wi, wh, b, b); }, "lstm_cell expects two hidden states");
-  expect_error_containing<ValueError>([&] { F::lstm_cell(zeros({1, 2, 3}, kFloat64), {h, h}, wi, wh, b, b); },
-                                      "LSTMCell: Expected input to be 1D or 2D, got 3D instead");
-  expect_error_containing<ValueError>([&] { F::lstm_cell(x, {h, zeros({1, 2, 4}, kFloat64)}, wi, wh, b, b); },
-                                      "LSTMCell: Expected hx[1] to be 1D or 2D, got 3D instead");
+  expect_error_containing<ValueError>(
+      [&] {
+        F::lstm_cell(zeros({1, 2, 3}, kFloat64), {h, h}, wi, wh, b, b);
+      },
+      "LSTMCell: Expected input to be 1D or 2D, got 3D instead");
+  expect_error_containing<ValueError>(
+      [&] {
+        F::lstm_cell(x, {h, zeros({1, 2, 4}, kFloat64)}, wi, wh, b, b);
+      },
+      "LSTMCell: Expected hx[1] to be 1D or 2D, got 3D instead");
   Tensor rw = zeros({4, 3}, kFloat64), rh = zeros({4, 4}, kFloat64);
   // Unbatched input with a batched state: torch's unsqueeze makes its size(1) the batch's.
   expect_error_containing<Error>([&] { F::rnn_tanh_cell(zeros({3}, kFloat64), h, rw, rh); },
                                  "hidden0 has inconsistent hidden_size: got 2, expected 4");
   expect_error_containing<Error>([&] { F::rnn_tanh_cell(x, zeros({4}, kFloat64), rw, rh); },
                                  "Input batch size 2 doesn't match hidden0 batch size 4");
-  expect_error_containing<ValueError>([&] { F::gru_cell(x, zeros({1, 2, 4}, kFloat64), zeros({12, 3}, kFloat64),
-                                                        zeros({12, 4}, kFloat64)); },
-                                      "GRUCell: Expected hidden to be 1D or 2D, got 3D instead");
+  expect_error_containing<ValueError>(
+      [&] {
+        F::gru_cell(x, zeros({1, 2, 4}, kFloat64), zeros({12, 3}, kFloat64), zeros({12, 4}, kFloat64));
+      },
+      "GRUCell: Expected hidden to be 1D or 2D, got 3D instead");
   expect_error_containing<Error>([&] { F::rnn_relu_cell(x, h, rw, rh.float_()); },
                                  "mat1 and mat2 must have the same dtype, but got Double and Float");
   expect_error_containing<Error>([&] { F::rnn_relu_cell(x, h, rw, rh, zeros({5}, kFloat64)); },
                                  "Expected bias_ih to have shape [4], got [5]");
   expect_error_containing<NotImplementedError>(
-      [&] { F::rnn_tanh_cell(zeros({2, 3}, kInt64), zeros({2, 4}, kInt64), rw.long_(), rh.long_()); },
+      [&] {
+        F::rnn_tanh_cell(zeros({2, 3}, kInt64), zeros({2, 4}, kInt64), rw.long_(), rh.long_());
+      },
       "\"rnn_tanh_cell\" not implemented for 'Long'");
 }
 
@@ -405,11 +456,14 @@ static GradCases kGrads({
     seq_case("gru", {Kind::Gru, 2, true, true, false, true}),
     seq_case("lstm", {Kind::Lstm, 2, true, true, false, true, 1}),
     seq_case("lstm", {Kind::Lstm, 1, false, false, true, false}),
-    {"rnn_tanh_cell", [](const std::vector<Tensor>& in) { return F::rnn_tanh_cell(in[0], in[1], in[2], in[3], in[4], in[5]); },
+    {"rnn_tanh_cell",
+     [](const std::vector<Tensor>& in) { return F::rnn_tanh_cell(in[0], in[1], in[2], in[3], in[4], in[5]); },
      {{3, 2}, {3, 4}, {4, 2}, {4, 4}, {4}, {4}}},
-    {"rnn_relu_cell", [](const std::vector<Tensor>& in) { return F::rnn_relu_cell(in[0], in[1], in[2], in[3]); },
+    {"rnn_relu_cell",
+     [](const std::vector<Tensor>& in) { return F::rnn_relu_cell(in[0], in[1], in[2], in[3]); },
      {{2}, {3}, {3, 2}, {3, 3}}},
-    {"gru_cell", [](const std::vector<Tensor>& in) { return F::gru_cell(in[0], in[1], in[2], in[3], in[4], in[5]); },
+    {"gru_cell",
+     [](const std::vector<Tensor>& in) { return F::gru_cell(in[0], in[1], in[2], in[3], in[4], in[5]); },
      {{3, 2}, {3, 2}, {6, 2}, {6, 2}, {6}, {6}}},
     {"lstm_cell",
      [](const std::vector<Tensor>& in) {

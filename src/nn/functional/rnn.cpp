@@ -29,13 +29,8 @@ const char* module_name(CellKind kind) {
   return kind == CellKind::Lstm ? "LSTM" : kind == CellKind::Gru ? "GRU" : "RNN";
 }
 const char* op_name(CellKind kind) {
-  switch (kind) {
-    case CellKind::Tanh: return "rnn_tanh";
-    case CellKind::Relu: return "rnn_relu";
-    case CellKind::Lstm: return "lstm";
-    case CellKind::Gru: return "gru";
-  }
-  return "";
+  constexpr const char* kNames[] = {"rnn_tanh", "rnn_relu", "lstm", "gru"};  // indexed by CellKind
+  return kNames[static_cast<int>(kind)];
 }
 
 std::string tuple_string(const Shape& s) {
@@ -90,8 +85,9 @@ Layout check_sequence(CellKind kind, const Tensor& input, const std::vector<Tens
            ", has_biases=", has_biases ? "True" : "False", ", got ", params.size());
   const Tensor &w_ih0 = params[0], &w_hh0 = params[1];
   FL_CHECK_VALUE(input.dtype() == w_ih0.dtype(), "RNN input dtype (torch.", dtype_name(input.dtype()),
-                 ") does not match weight dtype (torch.", dtype_name(w_ih0.dtype()), "). Convert input: input.to(torch.",
-                 dtype_name(w_ih0.dtype()), "), or convert model: model.to(torch.", dtype_name(input.dtype()), ")");
+                 ") does not match weight dtype (torch.", dtype_name(w_ih0.dtype()),
+                 "). Convert input: input.to(torch.", dtype_name(w_ih0.dtype()), "), or convert model: model.to(torch.",
+                 dtype_name(input.dtype()), ")");
   check_floating(input, op_name(kind));
   FL_CHECK(w_ih0.dim() == 2 && w_hh0.dim() == 2, "Expected weight_ih_l0 and weight_hh_l0 to be matrices, got ",
            w_ih0.dim(), "-D and ", w_hh0.dim(), "-D tensors");
@@ -131,9 +127,8 @@ Arrays run_sequence(const Layout& lay, const Arrays& in, bool has_masks) {
   const bool lstm = lay.kind == CellKind::Lstm;
   mx::array x = !lay.batched ? mx::expand_dims(in[0], 1) : lay.batch_first ? mx::swapaxes(in[0], 0, 1) : in[0];
   auto unbatch = [&](const mx::array& s) { return lay.batched ? s : mx::expand_dims(s, 1); };
-  const int states = static_cast<int>(lay.num_layers * lay.dirs);
-  Arrays h0 = mx::split(unbatch(in[1]), states, 0);
-  Arrays c0 = lstm ? mx::split(unbatch(in[2]), states, 0) : Arrays{};
+  Arrays h0 = unstack_steps(unbatch(in[1]));
+  Arrays c0 = lstm ? unstack_steps(unbatch(in[2])) : Arrays{};
   const int steps = x.shape(0), batch = x.shape(1);
   Arrays h_n, c_n;
   for (int64_t layer = 0; layer < lay.num_layers; ++layer) {
@@ -144,15 +139,15 @@ Arrays run_sequence(const Layout& lay, const Arrays& in, bool has_masks) {
       size_t b = p + 2, r = p + (lay.has_biases ? 4 : 2);
       CellWeights w = make_weights(lay.kind, in[p], in[p + 1], opt(in, b, lay.has_biases),
                                    opt(in, b + 1, lay.has_biases), opt(in, r, lay.has_proj));
-      // Split (one primitive, whose vjp is one concatenate), not a slice per step (a full-size pad each in backward).
-      Arrays xg = mx::split(mx::reshape(input_gates(flat, w), {steps, batch, in[p].shape(0)}), steps, 0);
+      // One tree of splits, not a slice per step (each a full-size pad in the backward).
+      Arrays xg = unstack_steps(mx::reshape(input_gates(flat, w), {steps, batch, in[p].shape(0)}));
       int idx = static_cast<int>(layer * lay.dirs + dir);
-      State s{mx::squeeze(h0[idx], 0), lstm ? std::optional<mx::array>(mx::squeeze(c0[idx], 0)) : std::nullopt};
+      State s{h0[idx], lstm ? std::optional<mx::array>(c0[idx]) : std::nullopt};
       Arrays outputs;
       outputs.reserve(steps);
       for (int k = 0; k < steps; ++k) {
         int t = dir == 0 ? k : steps - 1 - k;
-        s = step(lay.kind, mx::squeeze(xg[t], 0), s, w);
+        s = step(lay.kind, xg[t], s, w);
         outputs.push_back(s.h);
       }
       if (dir == 1) std::reverse(outputs.begin(), outputs.end());
@@ -193,8 +188,9 @@ std::vector<Tensor> sequence(CellKind kind, const Tensor& input, const std::vect
       inputs.push_back(Tensor::from_mlx(mx::multiply(keep, mx::array(scale, keep.dtype()))));
     }
   }
-  return apply_op("StackBackward0", [lay, has_masks](const Arrays& in) { return run_sequence(lay, in, has_masks); },
-                  inputs, kSaveAll);
+  return apply_op(
+      "StackBackward0", [lay, has_masks](const Arrays& in) { return run_sequence(lay, in, has_masks); }, inputs,
+      kSaveAll);
 }
 
 }  // namespace
@@ -202,38 +198,36 @@ std::vector<Tensor> sequence(CellKind kind, const Tensor& input, const std::vect
 std::tuple<Tensor, Tensor> rnn_tanh(const Tensor& input, const Tensor& hx, const std::vector<Tensor>& params,
                                     bool has_biases, int64_t num_layers, double dropout, bool train, bool bidirectional,
                                     bool batch_first) {
-  auto r = sequence(CellKind::Tanh, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional,
-                    batch_first);
+  auto r =
+      sequence(CellKind::Tanh, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional, batch_first);
   return {r[0], r[1]};
 }
 
 std::tuple<Tensor, Tensor> rnn_relu(const Tensor& input, const Tensor& hx, const std::vector<Tensor>& params,
                                     bool has_biases, int64_t num_layers, double dropout, bool train, bool bidirectional,
                                     bool batch_first) {
-  auto r = sequence(CellKind::Relu, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional,
-                    batch_first);
+  auto r =
+      sequence(CellKind::Relu, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional, batch_first);
   return {r[0], r[1]};
 }
 
 std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& hx, const std::vector<Tensor>& params,
                                bool has_biases, int64_t num_layers, double dropout, bool train, bool bidirectional,
                                bool batch_first) {
-  auto r = sequence(CellKind::Gru, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional,
-                    batch_first);
+  auto r =
+      sequence(CellKind::Gru, input, {hx}, params, has_biases, num_layers, dropout, train, bidirectional, batch_first);
   return {r[0], r[1]};
 }
 
 std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, const std::vector<Tensor>& hx,
                                         const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
                                         double dropout, bool train, bool bidirectional, bool batch_first) {
-  auto r = sequence(CellKind::Lstm, input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
-                    batch_first);
+  auto r =
+      sequence(CellKind::Lstm, input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first);
   return {r[0], r[1], r[2]};
 }
 
-static OpRegistrar kRegistrar({{"rnn_tanh", "nn.rnn", true},
-                               {"rnn_relu", "nn.rnn", true},
-                               {"lstm", "nn.rnn", true},
-                               {"gru", "nn.rnn", true}});
+static OpRegistrar kRegistrar(
+    {{"rnn_tanh", "nn.rnn", true}, {"rnn_relu", "nn.rnn", true}, {"lstm", "nn.rnn", true}, {"gru", "nn.rnn", true}});
 
 }  // namespace fl::nn::functional

@@ -11,25 +11,11 @@ namespace {
 const char* cell_module(CellKind kind) {
   return kind == CellKind::Lstm ? "LSTMCell" : kind == CellKind::Gru ? "GRUCell" : "RNNCell";
 }
-const char* cell_op(CellKind kind) {
-  switch (kind) {
-    case CellKind::Tanh: return "rnn_tanh_cell";
-    case CellKind::Relu: return "rnn_relu_cell";
-    case CellKind::Lstm: return "lstm_cell";
-    case CellKind::Gru: return "gru_cell";
-  }
-  return "";
-}
-// The grad_fn torch's composed cells end in.
-const char* cell_grad_name(CellKind kind) {
-  switch (kind) {
-    case CellKind::Tanh: return "TanhBackward0";
-    case CellKind::Relu: return "ReluBackward0";
-    case CellKind::Lstm: return "MulBackward0";
-    case CellKind::Gru: return "AddBackward0";
-  }
-  return "";
-}
+// Indexed by CellKind: the op's name, and the grad_fn torch's composed cells end in.
+constexpr const char* kCellOps[] = {"rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"};
+constexpr const char* kCellGradNames[] = {"TanhBackward0", "ReluBackward0", "MulBackward0", "AddBackward0"};
+const char* cell_op(CellKind kind) { return kCellOps[static_cast<int>(kind)]; }
+const char* cell_grad_name(CellKind kind) { return kCellGradNames[static_cast<int>(kind)]; }
 
 void check_cell(CellKind kind, const Tensor& input, const std::vector<Tensor>& hx, const Tensor& w_ih,
                 const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
@@ -40,8 +26,8 @@ void check_cell(CellKind kind, const Tensor& input, const std::vector<Tensor>& h
                  "D instead");
   for (size_t i = 0; i < hx.size(); ++i) {
     std::string what = lstm ? "hx[" + std::to_string(i) + "]" : "hidden";
-    FL_CHECK_VALUE(hx[i].dim() == 1 || hx[i].dim() == 2, mod, ": Expected ", what, " to be 1D or 2D, got ",
-                   hx[i].dim(), "D instead");
+    FL_CHECK_VALUE(hx[i].dim() == 1 || hx[i].dim() == 2, mod, ": Expected ", what, " to be 1D or 2D, got ", hx[i].dim(),
+                   "D instead");
   }
   check_floating(input, cell_op(kind));
   FL_CHECK(w_ih.dim() == 2 && w_hh.dim() == 2, "Expected weight_ih and weight_hh to be matrices, got ", w_ih.dim(),
@@ -57,8 +43,9 @@ void check_cell(CellKind kind, const Tensor& input, const std::vector<Tensor>& h
     FL_CHECK(s[0] == batch, "Input batch size ", batch, " doesn't match hidden", i, " batch size ", s[0]);
     if (s.size() > 1)
       FL_CHECK(s[1] == hidden, "hidden", i, " has inconsistent hidden_size: got ", s[1], ", expected ", hidden);
-    FL_CHECK(s.size() == 2, batched ? "For batched 2-D input, hx should also be 2-D but got "
-                                    : "For unbatched 1-D input, hx should also be 1-D but got ",
+    FL_CHECK(s.size() == 2,
+             batched ? "For batched 2-D input, hx should also be 2-D but got "
+                     : "For unbatched 1-D input, hx should also be 1-D but got ",
              hx[i].dim(), "-D tensor");
   }
   check_param_shape(w_ih, {gates * hidden, input.size(-1)}, "weight_ih");
@@ -80,29 +67,32 @@ std::vector<Tensor> cell(CellKind kind, const Tensor& input, const std::vector<T
   inputs.insert(inputs.end(), hx.begin(), hx.end());
   for (const Tensor* p : {&w_ih, &w_hh, &b_ih, &b_hh})
     if (p->defined()) inputs.push_back(*p);
-  return apply_op(cell_grad_name(kind), [kind, lstm, batched, has_bi, has_bh](const Arrays& in) {
-    auto batch = [&](const mx::array& a) { return batched ? a : mx::expand_dims(a, 0); };
-    auto unbatch = [&](const mx::array& a) { return batched ? a : mx::squeeze(a, 0); };
-    size_t w = lstm ? 3 : 2;
-    CellWeights weights =
-        make_weights(kind, in[w], in[w + 1], opt(in, w + 2, has_bi), opt(in, w + 2 + (has_bi ? 1 : 0), has_bh));
-    State prev{batch(in[1]), lstm ? std::optional<mx::array>(batch(in[2])) : std::nullopt};
-    State next = step(kind, input_gates(batch(in[0]), weights), prev, weights);
-    Arrays out{unbatch(next.h)};
-    if (lstm) out.push_back(unbatch(*next.c));
-    return out;
-  }, inputs, kSaveAll);
+  return apply_op(
+      cell_grad_name(kind),
+      [kind, lstm, batched, has_bi, has_bh](const Arrays& in) {
+        auto batch = [&](const mx::array& a) { return batched ? a : mx::expand_dims(a, 0); };
+        auto unbatch = [&](const mx::array& a) { return batched ? a : mx::squeeze(a, 0); };
+        size_t w = lstm ? 3 : 2;
+        CellWeights weights =
+            make_weights(kind, in[w], in[w + 1], opt(in, w + 2, has_bi), opt(in, w + 2 + (has_bi ? 1 : 0), has_bh));
+        State prev{batch(in[1]), lstm ? std::optional<mx::array>(batch(in[2])) : std::nullopt};
+        State next = step(kind, input_gates(batch(in[0]), weights), prev, weights);
+        Arrays out{unbatch(next.h)};
+        if (lstm) out.push_back(unbatch(*next.c));
+        return out;
+      },
+      inputs, kSaveAll);
 }
 
 }  // namespace
 
-Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
-                     const Tensor& b_ih, const Tensor& b_hh) {
+Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
   return cell(CellKind::Tanh, input, {hx}, w_ih, w_hh, b_ih, b_hh)[0];
 }
 
-Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
-                     const Tensor& b_ih, const Tensor& b_hh) {
+Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
   return cell(CellKind::Relu, input, {hx}, w_ih, w_hh, b_ih, b_hh)[0];
 }
 

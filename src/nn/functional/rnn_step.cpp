@@ -1,18 +1,14 @@
 // One recurrent step in MLX ops, with torch's gate orders and formulas (aten/src/ATen/native/RNN.cpp).
 #include "nn/functional/rnn_step.h"
 
+#include <mlx/transforms.h>
+
 #include "kernels/gemm.h"
 #include "kernels/precise_unary.h"
 
 namespace fl::nn::functional::rnn_detail {
 
-int num_gates(CellKind kind) {
-  switch (kind) {
-    case CellKind::Lstm: return 4;
-    case CellKind::Gru: return 3;
-    default: return 1;
-  }
-}
+int num_gates(CellKind kind) { return kind == CellKind::Lstm ? 4 : kind == CellKind::Gru ? 3 : 1; }
 
 CellWeights make_weights(CellKind kind, const mx::array& w_ih, const mx::array& w_hh,
                          const std::optional<mx::array>& b_ih, const std::optional<mx::array>& b_hh,
@@ -32,6 +28,46 @@ CellWeights make_weights(CellKind kind, const mx::array& w_ih, const mx::array& 
   return w;
 }
 
+namespace {
+constexpr int kFan = 16;
+
+// mx::split whose vjp is one concatenate of the parts' cotangents (MLX's pads each part to the input's size).
+Arrays split_with_concat_vjp(const mx::array& a, const mx::Shape& indices, int axis) {
+  auto split = mx::custom_vjp([indices, axis](const Arrays& in) { return mx::split(in[0], indices, axis); },
+                              [axis](const Arrays&, const Arrays& cotangents, const Arrays&) {
+                                return Arrays{mx::concatenate(cotangents, axis)};
+                              });
+  return split({a});
+}
+
+// The gate blocks of the last axis.
+Arrays split_gates(const mx::array& a, int n) {
+  const int size = a.shape(-1) / n;
+  mx::Shape indices;
+  for (int k = 1; k < n; ++k) indices.push_back(k * size);
+  return split_with_concat_vjp(a, indices, -1);
+}
+
+void unstack_into(const mx::array& a, Arrays& out) {
+  const int n = a.shape(0);
+  if (n == 1) {
+    out.push_back(mx::squeeze(a, 0));
+    return;
+  }
+  const int part = (n + kFan - 1) / kFan;
+  mx::Shape indices;
+  for (int at = part; at < n; at += part) indices.push_back(at);
+  for (const mx::array& p : split_with_concat_vjp(a, indices, 0)) unstack_into(p, out);
+}
+}  // namespace
+
+Arrays unstack_steps(const mx::array& x) {
+  Arrays out;
+  out.reserve(x.shape(0));
+  unstack_into(x, out);
+  return out;
+}
+
 mx::array input_gates(const mx::array& x, const CellWeights& w) {
   mx::array g = kernels::matmul(x, w.w_ih_t);
   return w.input_bias ? mx::add(g, *w.input_bias) : g;
@@ -41,10 +77,12 @@ State step(CellKind kind, const mx::array& xg, const State& prev, const CellWeig
   mx::array hg = kernels::matmul(prev.h, w.w_hh_t);
   if (w.hidden_bias) hg = mx::add(hg, *w.hidden_bias);
   switch (kind) {
-    case CellKind::Tanh: return {mx::tanh(mx::add(xg, hg)), std::nullopt};
-    case CellKind::Relu: return {mx::maximum(mx::add(xg, hg), mx::array(0, xg.dtype())), std::nullopt};
+    case CellKind::Tanh:
+      return {mx::tanh(mx::add(xg, hg)), std::nullopt};
+    case CellKind::Relu:
+      return {mx::maximum(mx::add(xg, hg), mx::array(0, xg.dtype())), std::nullopt};
     case CellKind::Lstm: {
-      auto gates = mx::split(mx::add(xg, hg), 4, -1);
+      auto gates = split_gates(mx::add(xg, hg), 4);
       mx::array i = kernels::sigmoid(gates[0]), f = kernels::sigmoid(gates[1]);
       mx::array g = mx::tanh(gates[2]), o = kernels::sigmoid(gates[3]);
       mx::array c = mx::add(mx::multiply(f, *prev.c), mx::multiply(i, g));
@@ -53,7 +91,7 @@ State step(CellKind kind, const mx::array& xg, const State& prev, const CellWeig
       return {h, c};
     }
     case CellKind::Gru: {
-      auto x3 = mx::split(xg, 3, -1), h3 = mx::split(hg, 3, -1);
+      auto x3 = split_gates(xg, 3), h3 = split_gates(hg, 3);
       mx::array r = kernels::sigmoid(mx::add(x3[0], h3[0])), z = kernels::sigmoid(mx::add(x3[1], h3[1]));
       mx::array n = mx::tanh(mx::add(x3[2], mx::multiply(r, h3[2])));
       // (h - n) * z + n, torch's form of (1 - z) * n + z * h.

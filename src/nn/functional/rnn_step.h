@@ -23,6 +23,11 @@ CellWeights make_weights(CellKind kind, const mx::array& w_ih, const mx::array& 
                          const std::optional<mx::array>& b_ih, const std::optional<mx::array>& b_hh,
                          const std::optional<mx::array>& w_hr = std::nullopt);
 
+/// The T steps of x (T, ...) as T arrays (...). A tree of splits of at most 16 parts whose vjps are one concatenate
+/// each: MLX's Split vjp pads every output's cotangent to the input's size, and its graph walks cost the square of
+/// the number of outputs, so one flat split over time made the backward quadratic in T.
+Arrays unstack_steps(const mx::array& x);
+
 /// in[i] when present (an optional bias or projection among an op's inputs).
 inline std::optional<mx::array> opt(const Arrays& in, size_t i, bool present) {
   return present ? std::optional<mx::array>(in[i]) : std::nullopt;

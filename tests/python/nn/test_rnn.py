@@ -292,3 +292,36 @@ def test_functional_errors_raise_torch_classes():
         _nn.gru(fl.zeros((0, 2, 3)), h, [fl.zeros((12, 3)), fl.zeros((12, 4))], False, 1, 0.0, False, False, False)
     with pytest.raises(RuntimeError, match="lstm_cell expects two hidden states"):
         _nn.lstm_cell(fl.zeros((2, 3)), [fl.zeros((2, 4))], fl.zeros((16, 3)), fl.zeros((16, 4)))
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_double_backward_matches_torch(name):
+    """Gradients of gradients (create_graph) through the whole stack: the backward is itself differentiable."""
+    t, f = build(name, (3, 4), dict(num_layers=2, bidirectional=True))
+    x = np.random.default_rng(5).standard_normal((4, 2, 3))
+    tx, fx = leaves(x)
+    tg, = torch.autograd.grad(t(tx)[0].pow(2).sum(), tx, create_graph=True)
+    fg, = fl.autograd.grad(f(fx)[0].pow(2).sum(), fx, create_graph=True)
+    close(fg, tg, "float64", "first gradient")
+    tg.pow(2).sum().backward()
+    fg.pow(2).sum().backward()
+    assert np.abs(tx.grad.numpy()).max() > 1e-3
+    close(fx.grad, tx.grad, "float64", "second-order grad of input")
+    compare_param_grads(t, f, "float64")
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "unbatched"])
+def test_train_mode_dropout_one_feeds_zeros_to_the_next_layer(batched):
+    """With p = 1 every unit between the layers is dropped: the top layer sees zeros, bidirectional outputs too."""
+    f = nn.LSTM(3, 4, num_layers=2, bidirectional=True, dropout=1.0, dtype=fl.float64)
+    top = nn.LSTM(8, 4, bidirectional=True, dtype=fl.float64)
+    top.load_state_dict({k.replace("_l1", "_l0"): v.numpy().copy() for k, v in f.state_dict().items() if "_l1" in k})
+    rng = np.random.default_rng(2)
+    lead = (5, 2) if batched else (5,)
+    state = (4, 2, 4) if batched else (4, 4)
+    x, h, c = (fl.tensor(rng.standard_normal(s)) for s in (lead + (3,), state, state))
+    out, (hn, cn) = f(x, (h, c))
+    want, (wh, wc) = top(fl.zeros(lead + (8,), dtype=fl.float64), (h[2:], c[2:]))
+    np.testing.assert_allclose(out.detach().numpy(), want.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(hn[2:].detach().numpy(), wh.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(cn[2:].detach().numpy(), wc.detach().numpy(), rtol=1e-12, atol=1e-14)
