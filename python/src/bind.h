@@ -56,6 +56,7 @@ void init_nn_dropout(nb::module_& m);
 void init_nn_loss(nb::module_& m);
 void init_nn_attention(nb::module_& m);
 void init_nn_distance(nb::module_& m);
+void init_nn_rnn(nb::module_& m);
 // flashlight._C: fl.save / fl.load (include/fl/serialize.h).
 void init_serialize(nb::module_& m);
 // flashlight._C._nn_init and _nn_utils: include/fl/nn/init.h and utils.h.

@@ -30,6 +30,7 @@ NB_MODULE(_C, m) {
   flpy::init_nn_loss(nn);
   flpy::init_nn_attention(nn);
   flpy::init_nn_distance(nn);
+  flpy::init_nn_rnn(nn);
   nb::module_ nn_init = m.def_submodule("_nn_init", "torch.nn.init (flashlight.nn.init re-exports it)");
   flpy::init_nn_init(nn_init);
   nb::module_ nn_utils = m.def_submodule("_nn_utils", "torch.nn.utils' clipping and vector ops (flashlight.nn.utils)");
