@@ -11,7 +11,9 @@ _ACTIVATIONS = (
 for _name in _ACTIVATIONS:
     if hasattr(_core, _name):
         globals()[_name] = getattr(_core, _name)
+# The recurrent ops are torch's _VF.* (called by nn.RNN/LSTM/GRU), not part of torch.nn.functional.
+_RECURRENT = {"rnn_tanh", "rnn_relu", "lstm", "gru", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"}
 for _name in dir(_nn):
-    if not _name.startswith("_"):
+    if not _name.startswith("_") and _name not in _RECURRENT:
         globals()[_name] = getattr(_nn, _name)
 del _name
