@@ -7,7 +7,9 @@ a sequence of length one); no maths runs here. The sequence layers (layers.py) d
 
 Additions to ncps (docs/NCPS.md has the full story): ``CfCCell(wiring=...)`` and ``LTCCell(..., backbone_units=...)``
 (the seeds' MLX-style API), list-valued ``backbone_units``, and cells whose input size is learned at the first call
-when neither an input size nor a built wiring is given.
+when neither an input size nor a built wiring is given. Such a lazy cell registers every parameter at construction
+as an ``nn.UninitializedParameter`` and materialises these same objects at its first call (or load_state_dict), as
+torch's lazy modules do, so an optimizer built before the first call trains them.
 """
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from flashlight import nn
 from flashlight._C import Tensor, _ncps
 from flashlight.nn import init
 from flashlight.nn.modules.module import Module
-from flashlight.nn.parameter import Parameter
+from flashlight.nn.parameter import Parameter, UninitializedParameter
 from flashlight.ncps import wirings
 
 __all__ = ["LeCun", "LSTMCell", "CfCCell", "WiredCfCCell", "LTCCell"]
 
 _MODES = ("default", "pure", "no_gate")
+_MASK_WITH_INPUT = object()  # the sparsity_mask of a WiredCfCCell layer's placeholder: it comes with the input size
 
 
 class LeCun(Module):
@@ -71,12 +74,48 @@ def _backbone_widths(units, layers, default_units, default_layers):
     return widths
 
 
+def _linear(in_features, out_features, bias=True):
+    """nn.Linear; with in_features None, its placeholder in a lazy module: an nn.Linear whose parameters are
+    UninitializedParameters (torch's LazyLinear before its first call). A placeholder draws nothing from the
+    generator: the real layer draws its initial values when the module is built, as it always has."""
+    if in_features is not None:
+        return nn.Linear(in_features, out_features, bias)
+    layer = nn.Linear.__new__(nn.Linear)
+    Module.__init__(layer)
+    layer.in_features, layer.out_features = 0, out_features
+    layer.weight = UninitializedParameter()
+    layer.register_parameter("bias", UninitializedParameter() if bias else None)
+    return layer
+
+
+def _parameter(make, lazy, requires_grad=True):
+    """Parameter(make()), or its placeholder in a lazy module."""
+    return UninitializedParameter(requires_grad) if lazy else Parameter(make(), requires_grad)
+
+
+def _materialize_placeholders(module, make):
+    """Builds module with make() (its real submodules and parameters, with their initial values), then puts each
+    UninitializedParameter that module held back in the place of the new parameter of the same name, materialised
+    with its value: the objects that an optimizer built before the first call holds are the ones trained."""
+    pending = {n: p for n, p in module.named_parameters() if isinstance(p, UninitializedParameter)}
+    make()
+    for prefix, sub in module.named_modules():
+        for name, p in sub._parameters.items():
+            placeholder = pending.pop(f"{prefix}.{name}" if prefix else name, None)
+            if placeholder is not None and p is not None:
+                placeholder.materialize(p)
+                sub._parameters[name] = placeholder
+    if pending:
+        raise RuntimeError(f"{type(module).__name__}: building it did not create {sorted(pending)}")
+
+
 def _make_backbone(in_features, widths, activation, dropout):
     """ncps's backbone: Linear, activation, then [Linear, activation, Dropout (if dropout > 0)] per further layer
-    (the first layer never gets dropout), so the state-dict indices are ncps's."""
-    layers = [nn.Linear(in_features, widths[0]), _ACTIVATIONS[activation]()]
+    (the first layer never gets dropout), so the state-dict indices are ncps's. in_features None: placeholders."""
+    lazy = in_features is None
+    layers = [_linear(in_features, widths[0]), _ACTIVATIONS[activation]()]
     for k in range(1, len(widths)):
-        layers += [nn.Linear(widths[k - 1], widths[k]), _ACTIVATIONS[activation]()]
+        layers += [_linear(None if lazy else widths[k - 1], widths[k]), _ACTIVATIONS[activation]()]
         if dropout > 0.0:
             layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
@@ -116,8 +155,9 @@ def _adopt_dtype(module, dtype):
 
 
 def _size_from(state_dict, key, dim, offset=0):
-    """(size of dim of state_dict[key] + offset, its dtype), or None without the key."""
-    if key not in state_dict:
+    """(size of dim of state_dict[key] + offset, its dtype), or None without the key (or with a lazy module's
+    placeholder there)."""
+    if key not in state_dict or isinstance(state_dict[key], UninitializedParameter):
         return None
     value = state_dict[key]
     return value.shape[dim] + offset, value.dtype if isinstance(value, Tensor) else fl.get_default_dtype()
@@ -135,14 +175,20 @@ def _unit_weights(cell, lstm):
     return weights
 
 
-class _Cell(Module):
-    """What the sequence layers need from a cell: sizes, lazy building, the fused sequence and a stepper."""
+class _LazyModule(Module):
+    """A module whose input size may come at its first call (or from a checkpoint). ``_make(n)`` creates its
+    submodules and parameters for n input features; ``_make(None)`` creates placeholders of the same names
+    (UninitializedParameters), which ``_build`` later materialises in place."""
 
     _built = False
 
     @property
     def is_built(self) -> bool:
         return self._built
+
+    def _build(self, input_size):
+        _materialize_placeholders(self, lambda: self._make(input_size))
+        self._built = True
 
     def _ensure_built(self, input_size):
         if not self._built:
@@ -159,8 +205,12 @@ class _Cell(Module):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _input_size_from_state_dict(self, state_dict, prefix):
-        """(input size, dtype) read from a checkpoint's entry, or None if it has none for this cell."""
+        """(input size, dtype) read from a checkpoint's entry, or None if it has none for this module."""
         return None
+
+
+class _Cell(_LazyModule):
+    """What the sequence layers need from a cell: sizes, lazy building, the fused sequence and a stepper."""
 
     def _cell_step(self, input, hx, ts):
         if input.dim() != 2:
@@ -174,17 +224,30 @@ class _Cell(Module):
         return y.select(1, 0), h
 
 
-class LSTMCell(Module):
+class LSTMCell(_LazyModule):
     """ncps.torch's LSTMCell, the mixed memory of the CfC and LTC layers: input_map Linear(I, 4H) (xavier weight,
-    U(-0.1, 0.1) bias), recurrent_map Linear(H, 4H, bias=False) (orthogonal weight); gates i, ig, fg, og."""
+    U(-0.1, 0.1) bias), recurrent_map Linear(H, 4H, bias=False) (orthogonal weight); gates i, ig, fg, og. With
+    input_size None (the memory of a lazy cell) its parameters are placeholders until the layer's first call."""
 
-    def __init__(self, input_size: int, hidden_size: int):
+    def __init__(self, input_size: int | None, hidden_size: int):
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
-        self.input_map = nn.Linear(input_size, 4 * hidden_size, bias=True)
-        self.recurrent_map = nn.Linear(hidden_size, 4 * hidden_size, bias=False)
-        self.init_weights()
+        if input_size is None:
+            self._make(None)
+        else:
+            self._build(input_size)
+
+    def _make(self, input_size):
+        self.input_size = input_size
+        H = self.hidden_size
+        self.input_map = _linear(input_size, 4 * H, bias=True)
+        self.recurrent_map = _linear(None if input_size is None else H, 4 * H, bias=False)
+        if input_size is not None:
+            self.init_weights()
+
+    def _input_size_from_state_dict(self, state_dict, prefix):
+        return _size_from(state_dict, prefix + "input_map.weight", 1)
 
     def init_weights(self):
         for w in self.input_map.parameters():
@@ -241,47 +304,59 @@ class CfCCell(_Cell):
         self.backbone_layers = len(self._widths)
         self.backbone_dropout = float(backbone_dropout)
         self._wiring = wiring
-        self._mask = None if sparsity_mask is None else np.asarray(sparsity_mask)
+        # A WiredCfCCell's layer placeholder gets its mask with its input size (_MASK_WITH_INPUT).
+        self._masked = sparsity_mask is not None or (wiring is not None and not self._widths)
+        self._mask = None if sparsity_mask is None or sparsity_mask is _MASK_WITH_INPUT else np.asarray(sparsity_mask)
         if input_size is None and self._mask is not None:
             input_size = self._mask.shape[0] - hidden_size
         self.input_size = input_size
         if input_size is not None:
             self._build(input_size)
+        else:
+            self._make(None)
 
-    def _build(self, input_size):
-        H = self.hidden_size
-        self.input_size = input_size
+    def _sparsity(self, input_size):
+        """The (input_size + H, H) mask of ff1 and ff2 (an explicit one, or the wiring's synapses), or None."""
         mask = self._mask
         if self._wiring is not None:
             self._wiring.build(input_size)
             if not self._widths:
                 mask = np.concatenate([self._wiring.sensory_adjacency_matrix, self._wiring.adjacency_matrix], 0)
         if mask is not None:
+            H = self.hidden_size
             if mask.shape != (input_size + H, H):
                 raise ValueError(f"CfCCell: sparsity_mask must have shape ({input_size + H}, {H}), got {mask.shape}")
             if self._widths:
                 raise ValueError("CfCCell: a sparsity_mask needs a cell without backbone (backbone_layers=0)")
-            self.sparsity_mask = Parameter(fl.tensor(np.abs(mask.T).astype(np.float32)), requires_grad=False)
+        return mask
+
+    def _make(self, input_size):
+        H, lazy = self.hidden_size, input_size is None
+        self.input_size = input_size
+        mask = None if lazy else self._sparsity(input_size)
+        if self._masked:
+            self.sparsity_mask = _parameter(lambda: fl.tensor(np.abs(mask.T).astype(np.float32)), lazy,
+                                            requires_grad=False)
         else:
             self.sparsity_mask = None
         if self._widths:
-            self.backbone = _make_backbone(input_size + H, self._widths, self.backbone_activation,
+            self.backbone = _make_backbone(None if lazy else input_size + H, self._widths, self.backbone_activation,
                                            self.backbone_dropout)
         else:
             self.backbone = None
         self.tanh = nn.Tanh()
         self.sigmoid = nn.Sigmoid()
-        cat_shape = self._widths[-1] if self._widths else input_size + H
-        self.ff1 = nn.Linear(cat_shape, H)
+        cat_shape = None if lazy else self._widths[-1] if self._widths else input_size + H
+        self.ff1 = _linear(cat_shape, H)
         if self.mode == "pure":
-            self.w_tau = Parameter(fl.zeros(1, H), requires_grad=True)
-            self.A = Parameter(fl.ones(1, H), requires_grad=True)
+            self.w_tau = _parameter(lambda: fl.zeros(1, H), lazy)
+            self.A = _parameter(lambda: fl.ones(1, H), lazy)
         else:
-            self.ff2 = nn.Linear(cat_shape, H)
-            self.time_a = nn.Linear(cat_shape, H)
-            self.time_b = nn.Linear(cat_shape, H)
-        self._built = True
-        self.init_weights()
+            self.ff2 = _linear(cat_shape, H)
+            self.time_a = _linear(cat_shape, H)
+            self.time_b = _linear(cat_shape, H)
+        if not lazy:
+            self.init_weights()
 
     def _input_size_from_state_dict(self, state_dict, prefix):
         key = prefix + ("backbone.0.weight" if self._widths else "ff1.weight")
@@ -376,25 +451,29 @@ class WiredCfCCell(_Cell):
             wiring.build(input_size)
         if wiring.is_built():
             self._build(wiring.input_dim)
+        else:
+            self._make(None)
 
-    def _build(self, input_size):
-        wiring = self._wiring
-        wiring.build(input_size)
-        sensory, adjacency = wiring.sensory_adjacency_matrix, wiring.adjacency_matrix
+    def _make(self, input_size):
+        wiring, lazy = self._wiring, input_size is None
+        if not lazy:
+            wiring.build(input_size)
         in_features = input_size
         self._layers = []
         for layer in range(wiring.num_layers):
             neurons = wiring.get_neurons_of_layer(layer)
-            if layer == 0:
-                sparsity = sensory[:, neurons]
+            if lazy:
+                sparsity = _MASK_WITH_INPUT
             else:
-                sparsity = adjacency[:, neurons][wiring.get_neurons_of_layer(layer - 1), :]
-            sparsity = np.concatenate([sparsity, np.ones((len(neurons), len(neurons)))], axis=0)
+                if layer == 0:
+                    sparsity = wiring.sensory_adjacency_matrix[:, neurons]
+                else:
+                    sparsity = wiring.adjacency_matrix[:, neurons][wiring.get_neurons_of_layer(layer - 1), :]
+                sparsity = np.concatenate([sparsity, np.ones((len(neurons), len(neurons)))], axis=0)
             cell = CfCCell(in_features, len(neurons), self.mode, "lecun_tanh", 0, 0, 0.0, sparsity_mask=sparsity)
             self.register_module(f"layer_{layer}", cell)
             self._layers.append(cell)
-            in_features = len(neurons)
-        self._built = True
+            in_features = None if lazy else len(neurons)
 
     def _input_size_from_state_dict(self, state_dict, prefix):
         return _size_from(state_dict, prefix + "layer_0.ff1.weight", 1, -len(self._wiring.get_neurons_of_layer(0)))
@@ -493,23 +572,24 @@ class LTCCell(_Cell):
         self.in_features = in_features
         if self._widths:
             wiring.build(self._widths[-1])
-            self._allocate_parameters()
-            if in_features is not None:
-                self._build(in_features)
+            self._allocate_parameters(lazy=False)
+        elif in_features is not None:
+            wiring.build(in_features)
+        elif wiring.is_built():
+            in_features = wiring.input_dim
+        if in_features is not None:
+            self._build(in_features)
         else:
-            if in_features is not None:
-                wiring.build(in_features)
-            if wiring.is_built():
-                self._build(wiring.input_dim)
+            self._make(None)
 
-    def _build(self, input_size):
+    def _make(self, input_size):
         self.in_features = input_size
         if self._widths:
             self.backbone = _make_backbone(input_size, self._widths, self.activation, self.backbone_dropout)
         else:
-            self._wiring.build(input_size)
-            self._allocate_parameters()
-        self._built = True
+            if input_size is not None:
+                self._wiring.build(input_size)
+            self._allocate_parameters(lazy=input_size is None)
 
     def _input_size_from_state_dict(self, state_dict, prefix):
         return _size_from(state_dict, prefix + ("backbone.0.weight" if self._widths else "sensory_mu"),
@@ -519,29 +599,35 @@ class LTCCell(_Cell):
         lo, hi = self._INIT_RANGES[name]
         return fl.ones(shape) * lo if lo == hi else fl.rand(*shape) * (hi - lo) + lo
 
-    def _allocate_parameters(self):
-        N, D = self.state_size, self.sensory_size
+    def _parameter_specs(self):
+        """(name, initial value maker, requires_grad) of ncps's parameters, in ncps's order (the makers read the
+        wiring, so they run only once it is built)."""
+        N, D, M, w = self.state_size, self.sensory_size, self.motor_size, self._wiring
+
+        def matrix(m):
+            return lambda: fl.tensor(m(), dtype=fl.get_default_dtype())
+
         for name, shape in (("gleak", (N,)), ("vleak", (N,)), ("cm", (N,)), ("sigma", (N, N)), ("mu", (N, N)),
                             ("w", (N, N))):
-            self.register_parameter(name, Parameter(self._init_value(shape, name)))
-        self.erev = Parameter(fl.tensor(self._wiring.erev_initializer(), dtype=fl.get_default_dtype()))
+            yield name, lambda name=name, shape=shape: self._init_value(shape, name), True
+        yield "erev", matrix(w.erev_initializer), True
         for name in ("sensory_sigma", "sensory_mu", "sensory_w"):
-            self.register_parameter(name, Parameter(self._init_value((D, N), name)))
-        self.sensory_erev = Parameter(fl.tensor(self._wiring.sensory_erev_initializer(),
-                                                dtype=fl.get_default_dtype()))
-        self.sparsity_mask = Parameter(fl.tensor(np.abs(self._wiring.adjacency_matrix), dtype=fl.get_default_dtype()),
-                                       requires_grad=False)
-        self.sensory_sparsity_mask = Parameter(
-            fl.tensor(np.abs(self._wiring.sensory_adjacency_matrix), dtype=fl.get_default_dtype()),
-            requires_grad=False)
+            yield name, lambda name=name: self._init_value((D, N), name), True
+        yield "sensory_erev", matrix(w.sensory_erev_initializer), True
+        yield "sparsity_mask", matrix(lambda: np.abs(w.adjacency_matrix)), False
+        yield "sensory_sparsity_mask", matrix(lambda: np.abs(w.sensory_adjacency_matrix)), False
         if self._input_mapping in ("affine", "linear"):
-            self.input_w = Parameter(fl.ones(D))
+            yield "input_w", lambda: fl.ones(D), True
         if self._input_mapping == "affine":
-            self.input_b = Parameter(fl.zeros(D))
+            yield "input_b", lambda: fl.zeros(D), True
         if self._output_mapping in ("affine", "linear"):
-            self.output_w = Parameter(fl.ones(self.motor_size))
+            yield "output_w", lambda: fl.ones(M), True
         if self._output_mapping == "affine":
-            self.output_b = Parameter(fl.zeros(self.motor_size))
+            yield "output_b", lambda: fl.zeros(M), True
+
+    def _allocate_parameters(self, lazy):
+        for name, make, requires_grad in self._parameter_specs():
+            self.register_parameter(name, _parameter(make, lazy, requires_grad))
 
     # --- ncps's properties ----------------------------------------------------------------------------------
     @property

@@ -21,8 +21,7 @@ from flashlight import nn
 from flashlight._C import Tensor, _ncps
 from flashlight.nn.modules.module import Module
 from flashlight.ncps import wirings
-from flashlight.ncps.cells import (CfCCell, LSTMCell, LTCCell, WiredCfCCell, _adopt_dtype, _size_from,
-                                   _step_timespans)
+from flashlight.ncps.cells import CfCCell, LSTMCell, LTCCell, WiredCfCCell, _adopt_dtype, _step_timespans
 
 __all__ = ["CfC", "LTC"]
 
@@ -104,12 +103,9 @@ class _LiquidRNN(Module):
                 unit = cell if layer == 0 and direction == 0 else cell._spawn(in_features)
                 setattr(self, "rnn_cell" + suffix, unit)
                 lstm_name = None
-                if self.use_mixed:
+                if self.use_mixed:  # a lazy cell's LSTM is lazy too (placeholders until the first call)
                     lstm_name = "lstm" + suffix
-                    if unit.lstm_input_size is None:  # a lazy cell: the LSTM comes with the first call
-                        self.add_module(lstm_name, None)
-                    else:
-                        setattr(self, lstm_name, LSTMCell(unit.lstm_input_size, unit.state_size))
+                    setattr(self, lstm_name, LSTMCell(unit.lstm_input_size, unit.state_size))
                 self._units.append(("rnn_cell" + suffix, lstm_name))
         self.fc = nn.Identity() if proj_size is None else nn.Linear(merged, proj_size)
 
@@ -124,26 +120,15 @@ class _LiquidRNN(Module):
         return getattr(self, cell_name), getattr(self, lstm_name) if lstm_name else None
 
     def _materialize(self, x):
-        """Builds lazy first-layer cells (and their LSTMs) for x's features, in x's dtype."""
+        """Builds lazy first-layer cells (and their LSTMs) for x's features, in x's dtype: their placeholder
+        parameters take their shapes and initial values in place (load_state_dict builds them the same way)."""
         directions = 2 if self.bidirectional else 1
         for i in range(directions):
             cell, lstm = self._unit(i)
-            if not cell.is_built:
-                cell._ensure_built(x.shape[-1])
-                _adopt_dtype(cell, x.dtype)
-            if self._units[i][1] and lstm is None:
-                setattr(self, self._units[i][1],
-                        _adopt_dtype(LSTMCell(cell.lstm_input_size, cell.state_size), x.dtype))
-
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        # Lazy LSTMs come from the checkpoint (the lazy cells build themselves the same way).
-        for cell_name, lstm_name in self._units:
-            key = f"{prefix}{lstm_name}.input_map.weight"
-            if lstm_name and getattr(self, lstm_name) is None and key in state_dict:
-                n, dtype = _size_from(state_dict, key, 1)
-                state = getattr(self, cell_name).state_size
-                setattr(self, lstm_name, _adopt_dtype(LSTMCell(n, state), dtype))
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+            for module, features in ((cell, x.shape[-1]), (lstm, None)):
+                if module is not None and not module.is_built:
+                    module._ensure_built(cell.lstm_input_size if features is None else features)
+                    _adopt_dtype(module, x.dtype)
 
     def _cells(self):
         return [self._unit(i)[0] for i in range(len(self._units))]

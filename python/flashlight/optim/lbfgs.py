@@ -29,6 +29,7 @@ class LBFGS(Optimizer):
                 first.append(loss)
             return loss
 
+        self._check_initialized("step")
         self._sync()
         self._impl._step_closure(call)
         return first[0] if first else None

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from flashlight._C import Tensor, _optim
 from flashlight.autograd.grad_mode import enable_grad
+from flashlight.nn.parameter import UninitializedParameter
 
 
 class _RequiredParameter:
@@ -157,6 +158,7 @@ class Optimizer:
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
             param_group.setdefault(name, default)
+        self._may_hold_uninitialized |= any(isinstance(p, UninitializedParameter) for p in tensors)
         if len({id(p) for p in tensors}) != len(tensors):
             warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
                           "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
@@ -172,6 +174,21 @@ class Optimizer:
         self._prepare_group(param_group)
         self._impl.add_param_group(param_group)
         self.param_groups.append(param_group)
+
+    _may_hold_uninitialized = False  # set when a lazy module's placeholder joins; cleared once all are materialised
+
+    def _check_initialized(self, where):
+        """torch's error for an UninitializedParameter: a lazy module (an ncps cell built from an unbuilt wiring)
+        materialises its parameters at its first call, and a step before it would update nothing."""
+        if not self._may_hold_uninitialized:
+            return
+        if any(isinstance(p, UninitializedParameter) for g in self.param_groups for p in g["params"]):
+            raise RuntimeError(f"Attempted to use an uninitialized parameter in {type(self).__name__}.{where}(). This "
+                               "error happens when you are using a lazy module (such as an ncps cell built from an "
+                               "unbuilt wiring) or explicitly manipulating `flashlight.nn.UninitializedParameter` "
+                               "objects. Call the model's `forward` with a batch (or `load_state_dict`) to "
+                               "initialize its parameters before stepping the optimizer")
+        self._may_hold_uninitialized = False
 
     def _sync(self):
         if not self._in_python:
@@ -191,6 +208,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_initialized("step")
         self._sync()
         self._impl._step()
         return loss
@@ -310,6 +328,7 @@ class Optimizer:
         new = [p for p in leaves if hash(p) not in known]
         if new:
             self.param_groups[0]["params"].extend(new)
+            self._may_hold_uninitialized |= any(isinstance(p, UninitializedParameter) for p in new)
 
     def update(self, model, gradients):
         """MLX's update: one step of the parameters of `model` (a tree or a Module) with the matching tree of
@@ -321,6 +340,7 @@ class Optimizer:
             g = _at(gradients, path)
             if isinstance(p, Tensor) and isinstance(g, Tensor):
                 grads[hash(p)] = g
+        self._check_initialized("update")
         if self._in_python:  # a Python-defined step reads .grad
             for g in self.param_groups:
                 for p in g["params"]:

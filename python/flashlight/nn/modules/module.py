@@ -11,7 +11,7 @@ import numpy as np
 
 import flashlight as fl
 from flashlight._C import Tensor
-from flashlight.nn.parameter import Buffer, Parameter
+from flashlight.nn.parameter import Buffer, Parameter, UninitializedParameter
 from flashlight.utils.tree import tree_flatten, tree_unflatten
 
 __all__ = ["Module", "RemovableHandle"]
@@ -444,8 +444,8 @@ class Module:
         if destination is None:
             destination = OrderedDict()
         for name, p in self._parameters.items():
-            if p is not None:
-                destination[prefix + name] = p if keep_vars else p.detach()
+            if p is not None:  # a lazy module's placeholders are saved as themselves, as torch's
+                destination[prefix + name] = p if keep_vars or isinstance(p, UninitializedParameter) else p.detach()
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
@@ -465,6 +465,8 @@ class Module:
                 if strict:
                     missing_keys.append(key)
                 continue
+            if isinstance(state_dict[key], UninitializedParameter) and isinstance(param, UninitializedParameter):
+                continue  # a lazy module's unmaterialised entry into one still lazy: nothing to load (torch)
             value = _as_tensor(state_dict[key])
             if tuple(value.shape) != tuple(param.shape):
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
