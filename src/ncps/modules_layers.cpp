@@ -186,7 +186,9 @@ RNNOutput LiquidRNN::fused_step(const Tensor& x_t, const std::vector<CellState>&
 
 RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, double dt) {
   check_steppable(x_t);
-  bool fast = std::dynamic_pointer_cast<nn::Linear>(fc) || std::dynamic_pointer_cast<nn::Identity>(fc);
+  // A cached policy was built with this fc, so the Policy can represent it.
+  bool fast = (step_policy_ && step_fc_ == fc.get()) || std::dynamic_pointer_cast<nn::Linear>(fc) ||
+              std::dynamic_pointer_cast<nn::Identity>(fc);
   for (const Unit& u : units_) fast = fast && !u.cell->applies_dropout();
   if (fast) return step_policy().step(x_t, state, dt);
   const int64_t B = x_t.dim() == 2 ? x_t.size(0) : 1;

@@ -265,14 +265,16 @@ mx::array fresh(const Shape& shape) {
 struct Policy::Impl {
   struct Watch {
     Tensor tensor;
-    const Storage* storage;
-    std::weak_ptr<Storage> alive;  // a freed storage's address may come back: it must still be the same one
+    std::shared_ptr<Storage> storage;  // held, so that no other storage can take its address
     int64_t version;
   };
   std::string name;
   Dtype dtype = kFloat32;
   std::variant<Engine<float>, Engine<double>> engine;
   std::vector<Watch> watched;
+  // The tensor step's bookkeeping, kept to spare allocations; emptied after each step.
+  std::vector<mx::array> inputs, finals;
+  std::vector<const void*> rows;
 
   template <typename T>
   Engine<T>& get(const char* type) {
@@ -305,7 +307,7 @@ Policy::Policy(std::vector<PolicyUnit> units, const Tensor& proj_weight, const T
     if (t->defined()) read.push_back(*t);
   for (Tensor& t : read) {
     const auto& storage = t.impl()->storage;
-    impl_->watched.push_back({t, storage.get(), storage, storage->version});
+    impl_->watched.push_back({t, storage, storage->version});
   }
 }
 
@@ -339,8 +341,7 @@ void Policy::step(const double* x, double* state, double dt, double* out) {
 
 bool Policy::is_current() const {
   for (const Impl::Watch& w : impl_->watched) {
-    const auto& s = w.tensor.impl()->storage;
-    if (s.get() != w.storage || w.alive.expired() || s->version != w.version) return false;
+    if (w.tensor.impl()->storage != w.storage || w.storage->version != w.version) return false;
   }
   return true;
 }
@@ -364,21 +365,22 @@ RNNOutput Policy::step(const Tensor& x_t, const std::vector<CellState>& state, d
                  shape_to_string(t->sizes()));
   auto run = [&]<typename T>(Engine<T>& e) {
     const size_t n = layout.size();
-    std::vector<mx::array> keep;  // the inputs' arrays, alive while read
-    keep.reserve(2 * n + 1);
+    std::vector<mx::array>& keep = impl_->inputs;  // the inputs' arrays, alive while read
+    std::vector<mx::array>& fin = impl_->finals;   // h (and c) of each unit, in order
+    keep.clear();  // (after an exception)
+    fin.clear();
     auto read = [&](const Tensor& t) {
       keep.push_back(t.mlx());
       return dense<T>(keep.back());
     };
     const T* x = read(x_t);
-    std::vector<const T*> in(2 * n, nullptr);  // h, c of each unit (null: zeros)
+    std::vector<const void*>& in = impl_->rows;  // h, c of each unit (null: zeros)
+    in.assign(2 * n, nullptr);
     for (size_t i = 0; i < state.size(); ++i) {
       if (state[i].h.defined()) in[2 * i] = read(state[i].h);
       if (layout[i].c_offset >= 0 && state[i].c.defined()) in[2 * i + 1] = read(state[i].c);
     }
     mx::array out = fresh<T>(row_shape(O));
-    std::vector<mx::array> fin;  // h (and c) of each unit, in order
-    fin.reserve(2 * n);
     for (size_t i = 0; i < n; ++i)
       for (int k = 0; k < (layout[i].c_offset >= 0 ? 2 : 1); ++k) fin.push_back(fresh<T>(row_shape(layout[i].units)));
     // Each row: gather its state into the policy's layout, step, scatter the new state.
@@ -388,7 +390,7 @@ RNNOutput Policy::step(const Tensor& x_t, const std::vector<CellState>& state, d
         for (int k = 0; k < (layout[i].c_offset >= 0 ? 2 : 1); ++k) {
           const int64_t u = layout[i].units;
           T* dst = s + (k ? layout[i].c_offset : layout[i].h_offset);
-          if (const T* src = in[2 * i + k])
+          if (const T* src = static_cast<const T*>(in[2 * i + k]))
             std::copy(src + b * u, src + (b + 1) * u, dst);
           else
             std::fill(dst, dst + u, T(0));
@@ -407,6 +409,8 @@ RNNOutput Policy::step(const Tensor& x_t, const std::vector<CellState>& state, d
       Tensor h = Tensor::from_mlx(fin[f++]);
       r.state.push_back({h, layout[i].c_offset >= 0 ? Tensor::from_mlx(fin[f++]) : Tensor()});
     }
+    keep.clear();
+    fin.clear();
     return r;
   };
   if (impl_->dtype == kFloat64) return run(std::get<Engine<double>>(impl_->engine));
