@@ -84,8 +84,10 @@ std::vector<CellState> states_arg(nb::handle hx, const Policy& p) {
       nb::tuple hc = nb::tuple(s);
       FL_CHECK_VALUE(nb::len(hc) == 2, name, ": expected the state to be a tuple (h, c)");
       if (!hc[0].is_none()) cs.h = nb::cast<Tensor>(hc[0]);
-      if (!hc[1].is_none()) cs.c = nb::cast<Tensor>(hc[1]);
-      else if (cs.h.defined()) cs.c = fl::zeros(cs.h.sizes(), fl::TensorOptions(cs.h.dtype()));
+      if (!hc[1].is_none())
+        cs.c = nb::cast<Tensor>(hc[1]);
+      else if (cs.h.defined())
+        cs.c = fl::zeros(cs.h.sizes(), fl::TensorOptions(cs.h.dtype()));
     } else {
       FL_CHECK_TYPE(nb::isinstance<Tensor>(s), name, ": expected the state to be a Tensor, got ", py_type_name(s));
       cs.h = nb::cast<Tensor>(s);

@@ -152,7 +152,8 @@ Policy LiquidRNN::policy() const {
                  ".policy: a bidirectional layer reads the whole sequence; call it on the sequence instead");
   std::vector<PolicyUnit> units;
   for (const Unit& u : units_) units.push_back(u.cell->policy_unit(u.lstm.get()));
-  if (auto linear = std::dynamic_pointer_cast<nn::Linear>(fc)) return Policy(units, linear->weight, linear->bias, name());
+  if (auto linear = std::dynamic_pointer_cast<nn::Linear>(fc))
+    return Policy(units, linear->weight, linear->bias, name());
   FL_CHECK_VALUE(std::dynamic_pointer_cast<nn::Identity>(fc), name(), ".policy: fc must be Identity or Linear, got ",
                  fc->name());
   return Policy(units, Tensor(), Tensor(), name());
@@ -205,9 +206,7 @@ RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state
   return fused_step(x_t, state, ts);
 }
 
-void LiquidRNN::step_into(const float* x, float* state, float dt, float* out) {
-  step_policy().step(x, state, dt, out);
-}
+void LiquidRNN::step_into(const float* x, float* state, float dt, float* out) { step_policy().step(x, state, dt, out); }
 void LiquidRNN::step_into(const double* x, double* state, double dt, double* out) {
   step_policy().step(x, state, dt, out);
 }

@@ -99,9 +99,8 @@ std::vector<Tensor> unit_tensors(const PolicyUnit& u) {
 }
 
 Dtype unit_dtype(const PolicyUnit& u) {
-  const Tensor& ref = u.kind == PolicyUnit::Kind::CfC
-                          ? (u.cfc.layers.empty() ? Tensor() : u.cfc.layers[0].ff1_weight)
-                          : u.ltc.gleak;
+  const Tensor& ref =
+      u.kind == PolicyUnit::Kind::CfC ? (u.cfc.layers.empty() ? Tensor() : u.cfc.layers[0].ff1_weight) : u.ltc.gleak;
   FL_CHECK_VALUE(ref.defined(), "Policy: a unit has no weights");
   return ref.dtype();
 }
@@ -170,8 +169,8 @@ Engine<T> build_engine(const std::vector<PolicyUnit>& specs, const Tensor& W, co
   int64_t offset = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
     const PolicyUnit& spec = specs[i];
-    FL_CHECK_TYPE(unit_dtype(spec) == dtype, "Policy: every unit needs ", dtype_name(dtype),
-                  " weights; unit ", i, " has ", dtype_name(unit_dtype(spec)));
+    FL_CHECK_TYPE(unit_dtype(spec) == dtype, "Policy: every unit needs ", dtype_name(dtype), " weights; unit ", i,
+                  " has ", dtype_name(unit_dtype(spec)));
     typename Engine<T>::Unit u;
     if (spec.kind == PolicyUnit::Kind::CfC) {
       CfCConfig cfg = spec.cfc_config;
@@ -361,13 +360,12 @@ RNNOutput Policy::step(const Tensor& x_t, const std::vector<CellState>& state, d
     for (const Tensor* t : {&state[i].h, &state[i].c})
       if (t->defined())
         FL_CHECK(t->sizes() == row_shape(layout[i].units), name, ".step: expected the state of unit ", i,
-                 " to have shape ", shape_to_string(row_shape(layout[i].units)), ", got ",
-                 shape_to_string(t->sizes()));
+                 " to have shape ", shape_to_string(row_shape(layout[i].units)), ", got ", shape_to_string(t->sizes()));
   auto run = [&]<typename T>(Engine<T>& e) {
     const size_t n = layout.size();
     std::vector<mx::array>& keep = impl_->inputs;  // the inputs' arrays, alive while read
     std::vector<mx::array>& fin = impl_->finals;   // h (and c) of each unit, in order
-    keep.clear();  // (after an exception)
+    keep.clear();                                  // (after an exception)
     fin.clear();
     auto read = [&](const Tensor& t) {
       keep.push_back(t.mlx());

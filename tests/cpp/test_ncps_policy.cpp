@@ -77,8 +77,7 @@ std::vector<Case> cases() {
          o.mixed_memory = true;
          o.proj_size = 3;
        })},
-      {"cfc_wired",
-       [] { return std::static_pointer_cast<LiquidRNN>(std::make_shared<CfC>(3, autoncp(10, 2, 1))); }},
+      {"cfc_wired", [] { return std::static_pointer_cast<LiquidRNN>(std::make_shared<CfC>(3, autoncp(10, 2, 1))); }},
       {"cfc_wired_mixed_pure_proj",
        [] {
          CfCOptions o;
@@ -140,8 +139,8 @@ void expect_raw_steps_match(LiquidRNN& model, const std::function<void(const T*,
   RNNOutput full;
   {
     NoGradGuard no_grad;
-    full = model.forward(model.options.batch_first ? x : x.transpose(0, 1), {},
-                         model.options.batch_first ? ts : ts.t());
+    full =
+        model.forward(model.options.batch_first ? x : x.transpose(0, 1), {}, model.options.batch_first ? ts : ts.t());
   }
   Tensor y = model.options.batch_first || !model.options.return_sequences ? full.output : full.output.transpose(0, 1);
   const int64_t O = layout.output_size(), S = layout.state_size();
@@ -153,7 +152,8 @@ void expect_raw_steps_match(LiquidRNN& model, const std::function<void(const T*,
     for (int64_t t = 0; t < L; ++t) {
       policy_step(&xs[(b * L + t) * F], state.data(), dts[b * L + t], out.data());
       if (model.options.return_sequences)
-        EXPECT_LE(rel_error(out, y.select(0, b).select(0, t).template tolist<T>()), tol) << "sample " << b << " t " << t;
+        EXPECT_LE(rel_error(out, y.select(0, b).select(0, t).template tolist<T>()), tol)
+            << "sample " << b << " t " << t;
     }
     if (!model.options.return_sequences) EXPECT_LE(rel_error(out, y.select(0, b).template tolist<T>()), tol);
     ASSERT_EQ(layout.state_layout().size(), full.state.size());
@@ -240,8 +240,9 @@ TEST(NcpsPolicy, RefreshAfterParameterUpdates) {
   auto expected = [&] {
     NoGradGuard no_grad;
     Tensor xs = tensor(x, Shape{1, 1, 3}, TensorOptions(kFloat64));
-    return model.forward(xs, {{full({1, 6}, 0.1, TensorOptions(kFloat64)), Tensor()}}, full({1, 1}, 0.4,
-                                                                                            TensorOptions(kFloat64)))
+    return model
+        .forward(xs, {{full({1, 6}, 0.1, TensorOptions(kFloat64)), Tensor()}},
+                 full({1, 1}, 0.4, TensorOptions(kFloat64)))
         .output.tolist<double>();
   };
   Policy snapshot = model.policy();
@@ -308,8 +309,7 @@ TEST(NcpsPolicy, TensorStep) {
   EXPECT_LE(rel_error(b.output.tolist<double>(), ref.output.select(1, 1).contiguous().tolist<double>()), 1e-12);
   EXPECT_LE(rel_error(b.state[0].c.tolist<double>(), ref.state[0].c.tolist<double>()), 1e-12);
   // Unbatched; a lazy float32 input (converted to the weights' dtype) and a view as the state.
-  RNNOutput u = model.step(mul(x.select(0, 1).to(kFloat32), 1.0), {{a.state[0].h.select(0, 1), a.state[0].c[1]}},
-                           0.5);
+  RNNOutput u = model.step(mul(x.select(0, 1).to(kFloat32), 1.0), {{a.state[0].h.select(0, 1), a.state[0].c[1]}}, 0.5);
   EXPECT_EQ(u.output.sizes(), Shape({2}));
   EXPECT_EQ(u.state[0].h.sizes(), Shape({8}));
   EXPECT_LE(rel_error(u.output.tolist<double>(), b.output.select(0, 1).tolist<double>()), 1e-6);
@@ -354,17 +354,29 @@ TEST(NcpsPolicy, FusedFallbacks) {
 TEST(NcpsPolicy, Errors) {
   CfC model(3, 4);
   expect_error_containing<Error>([&] { model.step(zeros({2, 5})); }, "CfC.step: expected 3 input features");
-  expect_error_containing<Error>([&] { model.step(zeros({2, 3}), {{zeros({2, 5}), Tensor()}}); },
-                                 "expected the state of unit 0 to have shape [2, 4], got [2, 5]");
-  expect_error_containing<Error>([&] { model.step(zeros({2, 3}), {{zeros({4}), Tensor()}}); },
-                                 "For batched 2-D input, hx and cx should also be 2-D but got (1-D) tensor");
-  expect_error_containing<ValueError>([&] { model.step(zeros({2, 3}), {{zeros({2, 4})}, {zeros({2, 4})}}); },
-                                      "expected 1 initial states");
+  expect_error_containing<Error>(
+      [&] {
+        model.step(zeros({2, 3}), {{zeros({2, 5}), Tensor()}});
+      },
+      "expected the state of unit 0 to have shape [2, 4], got [2, 5]");
+  expect_error_containing<Error>(
+      [&] {
+        model.step(zeros({2, 3}), {{zeros({4}), Tensor()}});
+      },
+      "For batched 2-D input, hx and cx should also be 2-D but got (1-D) tensor");
+  expect_error_containing<ValueError>(
+      [&] {
+        model.step(zeros({2, 3}), {{zeros({2, 4})}, {zeros({2, 4})}});
+      },
+      "expected 1 initial states");
   CfCOptions mo;
   mo.mixed_memory = true;
   CfC mixed(3, 4, mo);
-  expect_error_containing<Error>([&] { mixed.step(zeros({3}), {{zeros({4}), Tensor()}}); },
-                                 "requires a tuple (h0,c0) to be passed as state");
+  expect_error_containing<Error>(
+      [&] {
+        mixed.step(zeros({3}), {{zeros({4}), Tensor()}});
+      },
+      "requires a tuple (h0,c0) to be passed as state");
   std::vector<double> d(8);
   expect_error_containing<TypeError>([&] { model.step_into(d.data(), d.data(), 1.0, nullptr); },
                                      "CfC: the policy is float32; step() got double buffers");
@@ -378,13 +390,17 @@ TEST(NcpsPolicy, Errors) {
   std::vector<PolicyUnit> chain{model.rnn_cell->policy_unit(nullptr), other.rnn_cell->policy_unit(nullptr)};
   expect_error_containing<ValueError>([&] { Policy p(chain); }, "unit 1 reads 5 features but unit 0 outputs 4");
   expect_error_containing<ValueError>(
-      [&] { Policy p({model.rnn_cell->policy_unit(nullptr)}, zeros({2, 5})); },
+      [&] {
+        Policy p({model.rnn_cell->policy_unit(nullptr)}, zeros({2, 5}));
+      },
       "the projection's weight must be (P, 4), got [2, 5]");
   other.to(kFloat64);
   CfC next(4, 4);
   next.to(kFloat64);
   expect_error_containing<TypeError>(
-      [&] { Policy p({model.rnn_cell->policy_unit(nullptr), next.rnn_cell->policy_unit(nullptr)}); },
+      [&] {
+        Policy p({model.rnn_cell->policy_unit(nullptr), next.rnn_cell->policy_unit(nullptr)});
+      },
       "every unit needs float32 weights; unit 1 has float64");
   model.to(kFloat16);
   expect_error_containing<TypeError>([&] { model.policy(); }, "expected float32 or float64 weights, got float16");
