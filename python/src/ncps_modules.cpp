@@ -25,15 +25,16 @@ std::string shape_of(const std::vector<int64_t>& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-// The buffer's data as T, checked: dtype T, shape (n) when batch is 0, else (batch, n), C-contiguous.
+// The buffer's data as T, checked: dtype T, shape (batch, n) when batched, else (n), C-contiguous.
 template <typename T, typename A>
-T* checked(const A& a, const char* name, int64_t batch, int64_t n, const Policy& p) {
+T* checked(const A& a, const char* name, bool batched, int64_t batch, int64_t n, const Policy& p) {
   FL_CHECK_TYPE(a.dtype() == nb::dtype<std::remove_const_t<T>>(), "Policy.step: expected ", name, " to be a ",
                 fl::dtype_name(p.dtype()), " array (the policy's dtype)");
-  const std::vector<int64_t> want = batch ? std::vector<int64_t>{batch, n} : std::vector<int64_t>{n};
+  const std::vector<int64_t> want = batched ? std::vector<int64_t>{batch, n} : std::vector<int64_t>{n};
   std::vector<int64_t> got(a.ndim());
   for (size_t i = 0; i < a.ndim(); ++i) got[i] = static_cast<int64_t>(a.shape(i));
   FL_CHECK(got == want, "Policy.step: expected ", name, " of shape ", shape_of(want), ", got ", shape_of(got));
+  if (a.size() == 0) return static_cast<T*>(a.data());  // an empty batch: nothing is read or written
   int64_t expected = 1;
   for (size_t i = got.size(); i-- > 0; expected *= got[i])
     FL_CHECK_VALUE(got[i] == 1 || a.stride(i) == expected, "Policy.step: ", name, " must be C-contiguous");
@@ -45,12 +46,13 @@ template <typename T>
 void step_buffers(Policy& p, const ReadBuffer& x, Buffer& state, double dt, std::optional<Buffer>& out) {
   FL_CHECK_VALUE(x.ndim() == 1 || x.ndim() == 2, "Policy.step: expected x of shape (", p.input_size(), ",) or (B, ",
                  p.input_size(), "), got ", x.ndim(), " dimensions");
-  const int64_t B = x.ndim() == 2 ? static_cast<int64_t>(x.shape(0)) : 0, rows = B ? B : 1;
+  const bool batched = x.ndim() == 2;
+  const int64_t B = batched ? static_cast<int64_t>(x.shape(0)) : 1;
   const int64_t I = p.input_size(), S = p.state_size(), O = p.output_size();
-  const T* xp = checked<const T>(x, "x", B, I, p);
-  T* sp = checked<T>(state, "state", B, S, p);
-  T* op = out ? checked<T>(*out, "out", B, O, p) : nullptr;
-  for (int64_t b = 0; b < rows; ++b) p.step(xp + b * I, sp + b * S, static_cast<T>(dt), op ? op + b * O : nullptr);
+  const T* xp = checked<const T>(x, "x", batched, B, I, p);
+  T* sp = checked<T>(state, "state", batched, B, S, p);
+  T* op = out ? checked<T>(*out, "out", batched, B, O, p) : nullptr;
+  for (int64_t b = 0; b < B; ++b) p.step(xp + b * I, sp + b * S, static_cast<T>(dt), op ? op + b * O : nullptr);
 }
 
 void step_numpy(Policy& p, const ReadBuffer& x, Buffer state, double dt, std::optional<Buffer> out) {

@@ -210,7 +210,8 @@ class LiquidRNN : public nn::Module {
   /// One step for inference (no graph): x_t (B, F) or (F); dt the elapsed time for every sample (through a
   /// cached Policy, rebuilt only when a parameter changes; evaluated inputs are read in place and the results are
   /// fresh evaluated tensors) or per sample, (B) or (B, 1) (one fused step, as is any step of a layer whose
-  /// backbone drops out in training mode or whose fc is neither Identity nor Linear). Unidirectional only.
+  /// backbone drops out in training mode or whose fc is neither Identity nor Linear). Unidirectional only. Not
+  /// thread-safe: the cached Policy owns scratch buffers (give each thread its own policy()).
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state = {}, double dt = 1.0);
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt);
   /// The same step on raw buffers, batch 1, nothing allocated: x (input features), state (policy().state_size()

@@ -71,6 +71,9 @@ class _LiquidRNN(Module):
     """The sequence wrapper shared by CfC and LTC: layout (batch first or time major, unbatched inputs), states,
     timespans, stacked layers and directions, the projection, and single steps."""
 
+    _step_cache = None  # (Policy, the tables it was built from, fc): see _build_step_cache
+    _may_drop_out = True  # whether some cell applies backbone dropout in training mode (set by _setup)
+
     def _setup(self, cell, input_size, *, mixed_memory, num_layers, bidirectional, merge_mode, proj_size,
                return_sequences, batch_first, return_state, cell_given):
         if not isinstance(num_layers, int) or num_layers < 1:

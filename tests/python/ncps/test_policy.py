@@ -116,6 +116,9 @@ def test_state_layout_and_buffers_updated_in_place():
     before = state.copy()
     p.step(np.ones(3, np.float32), state, 0.5)  # out=None: only the state advances
     assert np.abs(state - before).max() > 0
+    p.step(np.zeros((0, 3), np.float32), np.zeros((0, 8), np.float32), 0.5, np.zeros((0, 2), np.float32))
+    out, h = LTC(3, AutoNCP(8, 2, seed=2)).step(fl.zeros(0, 3))  # an empty batch
+    assert out.shape == (0, 2) and h.shape == (0, 8)
 
 
 def test_model_step_states():
