@@ -1,6 +1,6 @@
 // Bindings for the parts of fl/ncps/modules.h that Python's flashlight.ncps layers share with the C++ modules, and
 // for fl/ncps/policy.h: the layers' single steps and their raw-buffer controllers.
-#include <nanobind/ndarray.h>
+#include <cstring>
 
 #include "fl/ncps/modules.h"
 #include "fl/ncps/policy.h"
@@ -14,48 +14,83 @@ using fl::ncps::CellState;
 using fl::ncps::Policy;
 using fl::ncps::PolicyUnit;
 
-// Numpy buffers, taken as they are (no dtype or layout conversion, so writes land in the caller's array).
-using Buffer = nb::ndarray<nb::device::cpu>;
-using ReadBuffer = nb::ndarray<nb::ro, nb::device::cpu>;
-
 // A numpy shape as Python prints it: (3,) or (2, 3).
-std::string shape_of(const std::vector<int64_t>& shape) {
+std::string shape_of(const Py_ssize_t* shape, int ndim) {
   std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
+  for (int i = 0; i < ndim; ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (ndim == 1 ? ",)" : ")");
 }
 
-// The buffer's data as T, checked: dtype T, shape (batch, n) when batched, else (n), C-contiguous.
-template <typename T, typename A>
-T* checked(const A& a, const char* name, bool batched, int64_t batch, int64_t n, const Policy& p) {
-  FL_CHECK_TYPE(a.dtype() == nb::dtype<std::remove_const_t<T>>(), "Policy.step: expected ", name, " to be a ",
-                fl::dtype_name(p.dtype()), " array (the policy's dtype)");
-  const std::vector<int64_t> want = batched ? std::vector<int64_t>{batch, n} : std::vector<int64_t>{n};
-  std::vector<int64_t> got(a.ndim());
-  for (size_t i = 0; i < a.ndim(); ++i) got[i] = static_cast<int64_t>(a.shape(i));
-  FL_CHECK(got == want, "Policy.step: expected ", name, " of shape ", shape_of(want), ", got ", shape_of(got));
-  if (a.size() == 0) return static_cast<T*>(a.data());  // an empty batch: nothing is read or written
-  int64_t expected = 1;
-  for (size_t i = got.size(); i-- > 0; expected *= got[i])
-    FL_CHECK_VALUE(got[i] == 1 || a.stride(i) == expected, "Policy.step: ", name, " must be C-contiguous");
-  return static_cast<T*>(a.data());
-}
+// A C-contiguous array of T (numpy's, or any object with the buffer protocol) borrowed for one call, used in place:
+// no conversion and no copy, so that writes land in the caller's array. TypeError for another dtype, a read-only
+// array where one is written, or an object without the buffer protocol; ValueError for a non-contiguous array.
+template <typename T>
+class HostArray {
+ public:
+  HostArray(nb::handle h, const char* name, bool writable) {
+    const int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(h.ptr(), &view_, flags) != 0) {
+      PyErr_Clear();
+      Py_buffer any;
+      if (PyObject_GetBuffer(h.ptr(), &any, PyBUF_STRIDES | PyBUF_FORMAT) != 0) {
+        PyErr_Clear();
+        throw fl::TypeError(std::string("Policy.step: expected ") + name + " to be a numpy array, got " +
+                            py_type_name(h));
+      }
+      const bool readonly = any.readonly;
+      PyBuffer_Release(&any);
+      FL_CHECK_TYPE(!(writable && readonly), "Policy.step: ", name, " is read-only");
+      throw fl::ValueError(std::string("Policy.step: ") + name + " must be C-contiguous");
+    }
+    const char* f = view_.format ? view_.format : "B";
+    const char code = f[std::strlen(f) - 1];  // after a byte-order mark, if any
+    const bool ok = view_.itemsize == sizeof(T) && code == (sizeof(T) == 4 ? 'f' : 'd') &&
+                    (f[0] == code || f[0] == '<' || f[0] == '=' || f[0] == '@');
+    if (!ok) {
+      PyBuffer_Release(&view_);
+      throw fl::TypeError(std::string("Policy.step: expected ") + name + " to be a " +
+                          (sizeof(T) == 4 ? "float32" : "float64") + " array (the policy's dtype)");
+    }
+  }
+  ~HostArray() { PyBuffer_Release(&view_); }
+  HostArray(const HostArray&) = delete;
+  HostArray& operator=(const HostArray&) = delete;
+
+  int ndim() const { return view_.ndim; }
+  int64_t dim(int i) const { return static_cast<int64_t>(view_.shape[i]); }
+  /// The data, checked to be (n) when unbatched, else (batch, n).
+  T* data(const char* name, bool batched, int64_t batch, int64_t n) const {
+    const bool ok = batched ? ndim() == 2 && dim(0) == batch && dim(1) == n : ndim() == 1 && dim(0) == n;
+    if (!ok) {
+      const Py_ssize_t want[2] = {static_cast<Py_ssize_t>(batch), static_cast<Py_ssize_t>(n)};
+      throw fl::Error(std::string("Policy.step: expected ") + name + " of shape " +
+                      shape_of(batched ? want : want + 1, batched ? 2 : 1) + ", got " +
+                      shape_of(view_.shape, view_.ndim));
+    }
+    return static_cast<T*>(view_.buf);
+  }
+
+ private:
+  Py_buffer view_{};
+};
 
 // Raw steps over numpy arrays: x (F) or (B, F), state (S) or (B, S) updated in place, out (P) or (B, P) or None.
 template <typename T>
-void step_buffers(Policy& p, const ReadBuffer& x, Buffer& state, double dt, std::optional<Buffer>& out) {
+void step_buffers(Policy& p, nb::handle x_arg, nb::handle state_arg, double dt, nb::handle out_arg) {
+  HostArray<T> x(x_arg, "x", false), state(state_arg, "state", true);
+  std::optional<HostArray<T>> out;
+  if (!out_arg.is_none()) out.emplace(out_arg, "out", true);
   FL_CHECK_VALUE(x.ndim() == 1 || x.ndim() == 2, "Policy.step: expected x of shape (", p.input_size(), ",) or (B, ",
                  p.input_size(), "), got ", x.ndim(), " dimensions");
   const bool batched = x.ndim() == 2;
-  const int64_t B = batched ? static_cast<int64_t>(x.shape(0)) : 1;
-  const int64_t I = p.input_size(), S = p.state_size(), O = p.output_size();
-  const T* xp = checked<const T>(x, "x", batched, B, I, p);
-  T* sp = checked<T>(state, "state", batched, B, S, p);
-  T* op = out ? checked<T>(*out, "out", batched, B, O, p) : nullptr;
+  const int64_t B = batched ? x.dim(0) : 1, I = p.input_size(), S = p.state_size(), O = p.output_size();
+  const T* xp = x.data("x", batched, B, I);
+  T* sp = state.data("state", batched, B, S);
+  T* op = out ? out->data("out", batched, B, O) : nullptr;
   for (int64_t b = 0; b < B; ++b) p.step(xp + b * I, sp + b * S, static_cast<T>(dt), op ? op + b * O : nullptr);
 }
 
-void step_numpy(Policy& p, const ReadBuffer& x, Buffer state, double dt, std::optional<Buffer> out) {
+void step_numpy(Policy& p, nb::handle x, nb::handle state, double dt, nb::handle out) {
   if (p.dtype() == fl::kFloat64)
     step_buffers<double>(p, x, state, dt, out);
   else
@@ -173,8 +208,7 @@ void init_ncps_modules(nb::module_& m) {
             new (self) Policy(std::move(units), w ? *w : Tensor(), b ? *b : Tensor(), std::move(name));
           },
           "units"_a, "proj_weight"_a.none() = nb::none(), "proj_bias"_a.none() = nb::none(), "name"_a = "Policy")
-      .def("step", &step_numpy, "x"_a.noconvert(), "state"_a.noconvert(), "dt"_a = 1.0,
-           "out"_a.noconvert().none() = nb::none(),
+      .def("step", &step_numpy, "x"_a, "state"_a, "dt"_a = 1.0, "out"_a.none() = nb::none(),
            "One step: x (input_size,) or (B, input_size) numpy array of the policy's dtype; state (state_size,) or "
            "(B, state_size), updated in place; out (output_size,) or (B, output_size) (or None) receives the output.")
       .def("step_tensors", &step_tensors, "x"_a, "state"_a.none(), "dt"_a, "watch"_a.none() = nb::none(),

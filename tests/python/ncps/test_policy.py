@@ -212,10 +212,15 @@ def test_errors():
         p.step(np.zeros((2, 3), np.float32), np.zeros((4, 2), np.float32).T, 1.0, None)
     readonly = np.zeros(4, np.float32)
     readonly.flags.writeable = False
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="state is read-only"):
         p.step(np.zeros(3, np.float32), readonly, 1.0, out)
-    with pytest.raises(TypeError):
+    p.step(readonly[:3], state, 1.0, out)  # x is only read
+    with pytest.raises(TypeError, match="expected x to be a numpy array, got list"):
         p.step([0.0, 0.0, 0.0], state, 1.0, out)
+    with pytest.raises(TypeError, match="expected out to be a float32 array"):
+        p.step(np.zeros(3, np.float32), state, 1.0, np.zeros(4, np.float32).astype(">f4"))
+    with pytest.raises(ValueError, match="x must be C-contiguous"):
+        p.step(np.zeros(6, np.float32)[::2], state, 1.0, out)
     with pytest.raises(ValueError, match="bidirectional"):
         CfC(cell=CfCCell(3, 4), bidirectional=True).policy()
     with pytest.raises(ValueError, match="cells are not built yet"):
