@@ -160,10 +160,10 @@ Policy LiquidRNN::policy() const {
 }
 
 Policy& LiquidRNN::step_policy() {
-  if (!step_policy_ || step_fc_ != fc.get() || !step_policy_->is_current()) {
+  if (!step_policy_ || step_fc_ != fc || !step_policy_->is_current()) {
     step_policy_.reset();
     step_policy_ = std::make_unique<Policy>(policy());
-    step_fc_ = fc.get();
+    step_fc_ = fc;
   }
   return *step_policy_;
 }
@@ -188,7 +188,7 @@ RNNOutput LiquidRNN::fused_step(const Tensor& x_t, const std::vector<CellState>&
 RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, double dt) {
   check_steppable(x_t);
   // A cached policy was built with this fc, so the Policy can represent it.
-  bool fast = (step_policy_ && step_fc_ == fc.get()) || std::dynamic_pointer_cast<nn::Linear>(fc) ||
+  bool fast = (step_policy_ && step_fc_ == fc) || std::dynamic_pointer_cast<nn::Linear>(fc) ||
               std::dynamic_pointer_cast<nn::Identity>(fc);
   for (const Unit& u : units_) fast = fast && !u.cell->applies_dropout();
   if (fast) return step_policy().step(x_t, state, dt);

@@ -214,7 +214,7 @@ class LiquidRNN : public nn::Module {
   /// thread-safe: the cached Policy owns scratch buffers (give each thread its own policy()).
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state = {}, double dt = 1.0);
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt);
-  /// The same step on raw buffers, batch 1, nothing allocated: x (input features), state (policy().state_size()
+  /// The same step on raw buffers (never with dropout), batch 1, nothing allocated: x (input features), state (policy().state_size()
   /// values laid out as policy().state_layout(), updated in place), out (the output, may be null). Runs the cached
   /// Policy (checked against the parameters' versions at each call). TypeError if the buffers' type is not the
   /// weights' dtype.
@@ -251,7 +251,7 @@ class LiquidRNN : public nn::Module {
   void check_steppable(const Tensor& x_t) const;
   std::vector<Unit> units_;
   std::unique_ptr<Policy> step_policy_;
-  const nn::Module* step_fc_ = nullptr;
+  std::shared_ptr<nn::UnaryModule> step_fc_;  // the fc it was built with (held: no other fc takes its address)
 };
 
 struct CfCOptions : LiquidRNNOptions {
