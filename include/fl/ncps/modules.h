@@ -214,10 +214,10 @@ class LiquidRNN : public nn::Module {
   /// thread-safe: the cached Policy owns scratch buffers (give each thread its own policy()).
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state = {}, double dt = 1.0);
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt);
-  /// The same step on raw buffers (never with dropout), batch 1, nothing allocated: x (input features), state (policy().state_size()
-  /// values laid out as policy().state_layout(), updated in place), out (the output, may be null). Runs the cached
-  /// Policy (checked against the parameters' versions at each call). TypeError if the buffers' type is not the
-  /// weights' dtype.
+  /// The same step on raw buffers (never with dropout), batch 1, nothing allocated: x (input features), state
+  /// (policy().state_size() values laid out as policy().state_layout(), updated in place), out (the output, may be
+  /// null). Runs the cached Policy (checked against the parameters' versions at each call). TypeError if the
+  /// buffers' type is not the weights' dtype.
   void step_into(const float* x, float* state, float dt, float* out);
   void step_into(const double* x, double* state, double dt, double* out);
   /// A snapshot of the layer as a Policy (no dropout; fc must be Identity or Linear; unidirectional only).
