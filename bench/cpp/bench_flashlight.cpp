@@ -1,11 +1,16 @@
 // Flashlight rows. Every row that measures work calls .eval() inside the timed loop, so MLX's lazy graph is
 // built AND computed in each iteration; only the "lazy" tiny-op rows stop at building the graph node.
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <mlx/mlx.h>
 
 #include "bench_common.h"
 #include "fl/fl.h"
+#include "fl/ncps/modules.h"
+#include "fl/ncps/policy.h"
 #include "kernels/gemm.h"  // fl::kernels::blas_name (internal): which BLAS the GEMM rows measure
 
 namespace flbench {
@@ -108,6 +113,52 @@ void mlx_sum_all(benchmark::State& st, int64_t n) {
 }
 
 }  // namespace
+// (5) Liquid networks, one inference step at batch 1 (the sizes: CfC(8, 64) with ncps's default 128-unit
+// backbone, LTC(8, AutoNCP(32, 4))): the kernel alone (CfCStepper / LTCStepper on raw buffers), the layer's Policy
+// (kernel + projection, raw buffers), the layer's step_into (its cached Policy, checked against the parameters),
+// and the tensor step with a fresh input tensor and the output read back.
+enum class StepKind { Kernel, Policy, StepInto, Module };
+
+std::shared_ptr<fl::ncps::LiquidRNN> ncps_model(bool ltc) {
+  fl::manual_seed(0);
+  std::shared_ptr<fl::ncps::LiquidRNN> m;
+  if (ltc)
+    m = std::make_shared<fl::ncps::LTC>(8, std::make_shared<fl::ncps::AutoNCP>(32, 4, 0.5, 1));
+  else
+    m = std::make_shared<fl::ncps::CfC>(8, 64);
+  m->eval();
+  return m;
+}
+
+void ncps_step(benchmark::State& st, bool ltc, StepKind kind) {
+  auto model = ncps_model(ltc);
+  fl::ncps::Policy policy = model->policy();
+  std::vector<float> x(8, 0.25f), state(policy.state_size(), 0.0f), out(policy.output_size());
+  const float dt = 0.1f;
+  if (kind == StepKind::Kernel && ltc) {
+    auto cell = std::static_pointer_cast<fl::ncps::LTCCell>(model->rnn_cell);
+    fl::ncps::LTCStepper raw(cell->weights(), cell->config());
+    for (auto _ : st) raw.step(x.data(), state.data(), dt, out.data());
+  } else if (kind == StepKind::Kernel) {
+    auto cell = std::static_pointer_cast<fl::ncps::CfCCell>(model->rnn_cell);
+    fl::ncps::CfCStepper raw(fl::ncps::CfCWeights{{cell->weights()}, std::nullopt}, cell->config());
+    for (auto _ : st) raw.step(x.data(), state.data(), dt);
+  } else if (kind == StepKind::Policy) {
+    for (auto _ : st) policy.step(x.data(), state.data(), dt, out.data());
+  } else if (kind == StepKind::StepInto) {
+    for (auto _ : st) model->step_into(x.data(), state.data(), dt, out.data());
+  } else {
+    std::vector<fl::ncps::CellState> s;
+    float y = 0;
+    for (auto _ : st) {
+      fl::ncps::RNNOutput o = model->step(fl::tensor(x, fl::Shape{8}), s, dt);
+      y += o.output.tolist<float>()[0];
+      s = std::move(o.state);
+    }
+    benchmark::DoNotOptimize(y);
+  }
+  benchmark::DoNotOptimize(state.data());
+}
 
 void setup_flashlight(int threads) {
   fl::set_num_threads(threads);
@@ -129,6 +180,14 @@ void register_flashlight() {
     reg("fl/exp/" + std::to_string(n), [n](S& s) { exp_large(s, n); })->Unit(us);
   }
   reg("fl/sum/" + std::to_string(kSumSize), [](S& s) { sum_all(s, kSumSize); })->Unit(us);
+  const std::pair<const char*, StepKind> kinds[] = {{"kernel", StepKind::Kernel},
+                                                    {"policy", StepKind::Policy},
+                                                    {"step_into", StepKind::StepInto},
+                                                    {"module_step", StepKind::Module}};
+  for (bool ltc : {false, true})
+    for (auto [label, kind] : kinds)
+      reg(std::string("fl/ncps/") + (ltc ? "ltc_8_autoncp_32_4/" : "cfc_8_64/") + label,
+          [ltc, kind](S& s) { ncps_step(s, ltc, kind); });
   reg("mlx/add_1elem/eval", mlx_add_tiny);
   for (int64_t n : kEltSizes) {
     reg("mlx/add/" + std::to_string(n), [n](S& s) { mlx_add_large(s, n); })->Unit(us);

@@ -1,10 +1,12 @@
 // Deployment without Python: loads the CfC that examples/python/liquid_demo.py trained (a checkpoint written by
 // Python's fl.save), checks it reproduces Python's held-out forecast, then runs it in a simulated control loop,
-// one sensor reading per tick, and reports the per-tick latency.
+// one sensor reading per tick, through its Policy (raw buffers) and through the module's step() (tensors), and
+// reports the per-tick latency of both.
 //
 //   ncps_control DEMO_OUT_DIR [UNITS SEED]     (the demo passes the AutoNCP size and seed it trained with)
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -12,8 +14,8 @@
 #include <vector>
 
 #include "fl/fl.h"
-#include "fl/ncps/cfc.h"
 #include "fl/ncps/modules.h"
+#include "fl/ncps/policy.h"
 #include "fl/ncps/wirings.h"
 #include "fl/serialize.h"
 
@@ -64,37 +66,42 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // The control loop: one reading per tick, the state carried between ticks. The raw stepper works on plain
-  // buffers (no tensors, no graph, no allocation per tick); the module's step() is the Tensor-level call.
+  // The control loop: one reading per tick, the state carried between ticks. A Policy is the trained layer as a
+  // raw-buffer controller (the cell and its fc projection; no tensors, no graph, no allocation per tick); the
+  // module's step() is the same step over tensors (a fresh input tensor per tick, the output read back).
   const int64_t steps = x.size(1);
   std::vector<float> xs = x.contiguous().tolist<float>(), gaps = ts.contiguous().tolist<float>();
-  fl::ncps::CfCStepper stepper(fl::ncps::CfCWeights::from_state_dict(state));
-  std::vector<float> h(static_cast<size_t>(stepper.state_buffer_size()), 0.0f);
-  const float fc_w = state.at("fc.weight").item<float>(), fc_b = state.at("fc.bias").item<float>();
+  fl::ncps::Policy policy = model.policy();
+  std::vector<float> h(static_cast<size_t>(policy.state_size()), 0.0f);
   const int ticks = 20000;
-  std::vector<double> raw_us, module_us;
-  raw_us.reserve(ticks);
-  float forecast = 0;
+  std::vector<double> policy_us, module_us;
+  policy_us.reserve(ticks);
+  module_us.reserve(ticks);
+  float forecast = 0, module_forecast = 0;
   for (int i = 0; i < ticks; ++i) {
-    int64_t t = i % steps;
+    const auto t = static_cast<size_t>(i % steps);
     if (t == 0) std::fill(h.begin(), h.end(), 0.0f);  // a new episode
     auto t0 = Clock::now();
-    stepper.step(&xs[static_cast<size_t>(2 * t)], h.data(), gaps[static_cast<size_t>(t)]);
-    forecast = fc_w * h[static_cast<size_t>(stepper.output_offset())] + fc_b;  // motor neuron -> next value
-    raw_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    policy.step(&xs[2 * t], h.data(), gaps[t], &forecast);  // forecast: the projected motor neuron
+    policy_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
   std::vector<fl::ncps::CellState> st;
-  for (int i = 0; i < 2000; ++i) {
-    int64_t t = i % steps;
-    fl::Tensor xt = x.select(0, 0).select(0, t);
+  for (int i = 0; i < ticks; ++i) {
+    const auto t = static_cast<size_t>(i % steps);
+    if (t == 0) st.clear();
     auto t0 = Clock::now();
-    auto out = model.step(xt, t == 0 ? std::vector<fl::ncps::CellState>{} : st, gaps[static_cast<size_t>(t)]);
-    st = out.state;
-    out.output.eval();
+    fl::Tensor xt = fl::tensor(std::vector<float>{xs[2 * t], xs[2 * t + 1]});
+    fl::ncps::RNNOutput out = model.step(xt, st, gaps[t]);
+    module_forecast = out.output.item<float>();
+    st = std::move(out.state);
     module_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
-  std::printf("  control loop, batch 1, %d ticks: raw stepper %.2f us median (p99 %.2f us); module step() %.1f us "
+  if (std::abs(module_forecast - forecast) > 1e-4f) {
+    std::fprintf(stderr, "the policy's forecast %g differs from the module step's %g\n", forecast, module_forecast);
+    return 1;
+  }
+  std::printf("  control loop, batch 1, %d ticks: policy %.2f us median (p99 %.2f us); module step() %.1f us "
               "median (last forecast %.3f)\n",
-              ticks, percentile(raw_us, 0.5), percentile(raw_us, 0.99), percentile(module_us, 0.5), forecast);
+              ticks, percentile(policy_us, 0.5), percentile(policy_us, 0.99), percentile(module_us, 0.5), forecast);
   return 0;
 }

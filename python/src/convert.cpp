@@ -1,5 +1,8 @@
 // Python values to tensors: numbers, nested sequences, numpy arrays; indices; options.
+#include <mlx/allocator.h>
 #include <nanobind/ndarray.h>
+
+#include <cstring>
 
 #include "bind.h"
 #include "core/tensor_impl.h"
@@ -195,11 +198,11 @@ fl::Tensor tensor_from_data(nb::handle data, std::optional<fl::Dtype> dtype) {
     mlx::core::Shape ms(shape.begin(), shape.end());
     size_t n = 1;
     for (auto s : shape) n *= s;
-    // Copied: a tensor made by fl.tensor owns its data, as in PyTorch.
-    auto bytes = static_cast<const uint8_t*>(arr.data());
-    mlx::core::array a(bytes, {static_cast<int>(n * fl::itemsize(d))}, mlx::core::uint8);
-    a = mlx::core::reshape(mlx::core::view(a, fl::to_mlx(d)), ms);
-    fl::Tensor t = fl::make_tensor(mlx::core::copy(a));
+    // Copied: a tensor made by fl.tensor owns its data, as in PyTorch; evaluated from the start.
+    const size_t nbytes = n * fl::itemsize(d);
+    mlx::core::array a(mlx::core::allocator::malloc(nbytes), ms, fl::to_mlx(d));
+    if (nbytes) std::memcpy(a.data<uint8_t>(), arr.data(), nbytes);
+    fl::Tensor t = fl::make_tensor(std::move(a));
     return dtype ? t.to(*dtype) : t;
   }
   Collector c;

@@ -1,14 +1,12 @@
 // Bindings for fl/ncps/cfc.h in flashlight._C._ncps: the fused CfC sequence, its composition and the stepper. The
 // weights come as a mapping from ncps.torch's state_dict names to Tensors, so a Module passes its own state_dict.
-#include "bind.h"
-#include "fl/ncps/cfc.h"
+#include "ncps_args.h"
 
 namespace flpy {
-namespace {
 using fl::Tensor;
 using namespace fl::ncps;
 
-CfCWeights weights_arg(nb::handle mapping) {
+CfCWeights cfc_weights_arg(nb::handle mapping) {
   FL_CHECK_TYPE(nb::hasattr(mapping, "items"), "CfC weights must be a mapping from parameter names to Tensors, got ",
                 py_type_name(mapping));
   std::map<std::string, Tensor> sd;
@@ -22,10 +20,11 @@ CfCWeights weights_arg(nb::handle mapping) {
   return CfCWeights::from_state_dict(sd);
 }
 
-CfCConfig config_arg(const std::string& mode, const std::string& activation, double dropout, bool training) {
+CfCConfig cfc_config_arg(const std::string& mode, const std::string& activation, double dropout, bool training) {
   return CfCConfig{cfc_mode_from_string(mode), cfc_activation_from_string(activation), dropout, training};
 }
 
+namespace {
 nb::tuple result(const CfCOutputs& o) {
   return o.c.defined() ? nb::make_tuple(o.y, o.h, o.c) : nb::make_tuple(o.y, o.h);
 }
@@ -37,8 +36,8 @@ void def_sequence(nb::module_& m, const char* name, F f, const char* doc) {
       [f](const Tensor& input, nb::handle weights, std::optional<Tensor> hx, std::optional<Tensor> cx,
           std::optional<Tensor> timespans, const std::string& mode, const std::string& activation,
           double backbone_dropout, bool training) {
-        CfCWeights w = weights_arg(weights);
-        return result(f(input, hx, cx, timespans, w, config_arg(mode, activation, backbone_dropout, training)));
+        CfCWeights w = cfc_weights_arg(weights);
+        return result(f(input, hx, cx, timespans, w, cfc_config_arg(mode, activation, backbone_dropout, training)));
       },
       "input"_a, "weights"_a, "hx"_a = nb::none(), "cx"_a = nb::none(), "timespans"_a = nb::none(),
       "mode"_a = "default", "activation"_a = "lecun_tanh", "backbone_dropout"_a = 0.0, "training"_a = false, doc);
@@ -61,7 +60,7 @@ void init_ncps_cfc(nb::module_& m) {
       .def(
           "__init__",
           [](CfCStepper* self, nb::handle weights, const std::string& mode, const std::string& activation) {
-            new (self) CfCStepper(weights_arg(weights), config_arg(mode, activation, 0.0, false));
+            new (self) CfCStepper(cfc_weights_arg(weights), cfc_config_arg(mode, activation, 0.0, false));
           },
           "weights"_a, "mode"_a = "default", "activation"_a = "lecun_tanh")
       .def(

@@ -2,17 +2,16 @@
 // Tensors under ncps's state-dict names without the module prefix ("gleak", ..., "input_map.weight").
 #include <nanobind/ndarray.h>
 
-#include "bind.h"
-#include "fl/ncps/ltc.h"
+#include "ncps_args.h"
 
 namespace flpy {
 
-namespace {
 using fl::Tensor;
 using fl::ncps::LSTMMemoryWeights;
 using fl::ncps::LTCConfig;
 using fl::ncps::LTCWeights;
 
+namespace {
 template <typename W>
 W weights_from(const nb::dict& d, const char* what) {
   W w;
@@ -24,12 +23,14 @@ W weights_from(const nb::dict& d, const char* what) {
   }
   return w;
 }
-LTCWeights ltc_weights(const nb::dict& d) { return weights_from<LTCWeights>(d, "ltc"); }
-LSTMMemoryWeights lstm_weights(const nb::dict& d) { return weights_from<LSTMMemoryWeights>(d, "lstm memory"); }
+}  // namespace
 
-LTCConfig ltc_config(const std::optional<std::string>& input_mapping, const std::optional<std::string>& output_mapping,
-                     int64_t ode_unfolds, double epsilon, bool implicit, std::optional<int64_t> motor_size,
-                     bool fused) {
+LTCWeights ltc_weights_arg(const nb::dict& d) { return weights_from<LTCWeights>(d, "ltc"); }
+LSTMMemoryWeights lstm_weights_arg(const nb::dict& d) { return weights_from<LSTMMemoryWeights>(d, "lstm memory"); }
+
+LTCConfig ltc_config_arg(const std::optional<std::string>& input_mapping,
+                         const std::optional<std::string>& output_mapping, int64_t ode_unfolds, double epsilon,
+                         bool implicit, std::optional<int64_t> motor_size, bool fused) {
   LTCConfig c;
   c.input_mapping = fl::ncps::ltc_mapping_from_string(input_mapping);
   c.output_mapping = fl::ncps::ltc_mapping_from_string(output_mapping);
@@ -41,13 +42,8 @@ LTCConfig ltc_config(const std::optional<std::string>& input_mapping, const std:
   return c;
 }
 
+namespace {
 Tensor opt(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
-
-// The config keywords every LTC function takes (keyword-only).
-#define FL_LTC_CONFIG_ARGS                                                                                       \
-  nb::kw_only(), "input_mapping"_a.none() = "affine", "output_mapping"_a.none() = "affine", "ode_unfolds"_a = 6, \
-                 "epsilon"_a = 1e-8, "implicit_param_constraints"_a = true, "motor_size"_a.none() = nb::none(),  \
-                 "fused"_a = true
 
 template <typename T>
 using Buffer = nb::ndarray<T, nb::c_contig, nb::device::cpu>;
@@ -82,8 +78,8 @@ void init_ncps_ltc(nb::module_& m) {
       [](const Tensor& input, const nb::dict& weights, std::optional<Tensor> h0, std::optional<Tensor> timespans,
          std::optional<std::string> im, std::optional<std::string> om, int64_t k, double eps, bool implicit,
          std::optional<int64_t> motor, bool fused) {
-        auto r = fl::ncps::ltc_sequence(input, opt(h0), opt(timespans), ltc_weights(weights),
-                                        ltc_config(im, om, k, eps, implicit, motor, fused));
+        auto r = fl::ncps::ltc_sequence(input, opt(h0), opt(timespans), ltc_weights_arg(weights),
+                                        ltc_config_arg(im, om, k, eps, implicit, motor, fused));
         return std::make_pair(r.output, r.h);
       },
       "input"_a, "weights"_a, "h0"_a.none() = nb::none(), "timespans"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS,
@@ -94,9 +90,9 @@ void init_ncps_ltc(nb::module_& m) {
          std::optional<Tensor> c0, std::optional<Tensor> timespans, std::optional<std::string> im,
          std::optional<std::string> om, int64_t k, double eps, bool implicit, std::optional<int64_t> motor,
          bool fused) {
-        auto r = fl::ncps::ltc_sequence_mixed_memory(input, opt(h0), opt(c0), opt(timespans), ltc_weights(weights),
-                                                     lstm_weights(memory),
-                                                     ltc_config(im, om, k, eps, implicit, motor, fused));
+        auto r = fl::ncps::ltc_sequence_mixed_memory(input, opt(h0), opt(c0), opt(timespans), ltc_weights_arg(weights),
+                                                     lstm_weights_arg(memory),
+                                                     ltc_config_arg(im, om, k, eps, implicit, motor, fused));
         return std::make_tuple(r.output, r.h, r.c);
       },
       "input"_a, "weights"_a, "memory"_a, "h0"_a.none() = nb::none(), "c0"_a.none() = nb::none(),
@@ -107,21 +103,21 @@ void init_ncps_ltc(nb::module_& m) {
       [](const Tensor& input, const Tensor& state, const nb::dict& weights, std::optional<Tensor> elapsed,
          std::optional<std::string> im, std::optional<std::string> om, int64_t k, double eps, bool implicit,
          std::optional<int64_t> motor, bool fused) {
-        return fl::ncps::ltc_cell_step(input, state, ltc_weights(weights),
-                                       ltc_config(im, om, k, eps, implicit, motor, fused), opt(elapsed));
+        return fl::ncps::ltc_cell_step(input, state, ltc_weights_arg(weights),
+                                       ltc_config_arg(im, om, k, eps, implicit, motor, fused), opt(elapsed));
       },
       "input"_a, "state"_a, "weights"_a, "elapsed_time"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS,
       "One LTCCell.forward step (reference composition): returns (output (B, M), next state (B, N)).");
   m.def(
       "lstm_memory_step",
       [](const Tensor& x, const Tensor& h, const Tensor& c, const nb::dict& memory) {
-        return fl::ncps::lstm_memory_step(x, h, c, lstm_weights(memory));
+        return fl::ncps::lstm_memory_step(x, h, c, lstm_weights_arg(memory));
       },
       "input"_a, "h"_a, "c"_a, "memory"_a, "ncps's mixed-memory LSTMCell step: returns (h', c').");
   m.def(
       "ltc_apply_weight_constraints",
       [](const nb::dict& weights) {
-        LTCWeights w = ltc_weights(weights);
+        LTCWeights w = ltc_weights_arg(weights);
         fl::ncps::ltc_apply_weight_constraints(w);
       },
       "weights"_a, "Clamps w, sensory_w, cm and gleak to >= 0 in place (implicit_param_constraints=False).");
@@ -134,20 +130,20 @@ void init_ncps_ltc(nb::module_& m) {
           [](fl::ncps::LTCStepper* self, const nb::dict& weights, std::optional<nb::dict> memory, int64_t batch,
              std::optional<std::string> im, std::optional<std::string> om, int64_t k, double eps, bool implicit,
              std::optional<int64_t> motor, bool fused) {
-            LTCConfig c = ltc_config(im, om, k, eps, implicit, motor, fused);
+            LTCConfig c = ltc_config_arg(im, om, k, eps, implicit, motor, fused);
             if (memory)
-              new (self) fl::ncps::LTCStepper(ltc_weights(weights), lstm_weights(*memory), c, batch);
+              new (self) fl::ncps::LTCStepper(ltc_weights_arg(weights), lstm_weights_arg(*memory), c, batch);
             else
-              new (self) fl::ncps::LTCStepper(ltc_weights(weights), c, batch);
+              new (self) fl::ncps::LTCStepper(ltc_weights_arg(weights), c, batch);
           },
           "weights"_a, "memory"_a.none() = nb::none(), "batch"_a = 1, FL_LTC_CONFIG_ARGS)
       .def(
           "refresh",
           [](fl::ncps::LTCStepper& s, const nb::dict& weights, std::optional<nb::dict> memory) {
             if (memory)
-              s.refresh(ltc_weights(weights), lstm_weights(*memory));
+              s.refresh(ltc_weights_arg(weights), lstm_weights_arg(*memory));
             else
-              s.refresh(ltc_weights(weights));
+              s.refresh(ltc_weights_arg(weights));
           },
           "weights"_a, "memory"_a.none() = nb::none())
       .def(

@@ -72,8 +72,11 @@ nb::object tolist(const Tensor& t) {
 // read-only: MLX arrays are immutable, so numpy must not write into one.
 nb::object to_numpy(const Tensor& t) {
   FL_CHECK(!t.requires_grad(), "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-  mx::array a = mx::contiguous(t.mlx());
-  mx::eval(a);
+  mx::array a = t.mlx();
+  if (!a.is_available() || !a.flags().row_contiguous) {  // an evaluated dense value is shared as it is
+    a = mx::contiguous(a);
+    mx::eval(a);
+  }
   auto* holder = new mx::array(a);
   nb::capsule owner(holder, [](void* p) noexcept { delete static_cast<mx::array*>(p); });
   std::vector<size_t> shape(t.sizes().begin(), t.sizes().end());

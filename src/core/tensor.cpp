@@ -67,8 +67,12 @@ const Tensor& Tensor::eval() const {
 
 Scalar Tensor::item() const {
   FL_CHECK(numel() == 1, "a Tensor with ", numel(), " elements cannot be converted to Scalar");
-  mx::array v = mx::reshape(mlx(), {});
-  mx::eval(v);
+  // An evaluated value is read in place; anything else costs an evaluation.
+  mx::array v = mlx();
+  if (!v.is_available() || v.dtype() != to_mlx(dtype())) {
+    v = mx::reshape(v, {});
+    mx::eval(v);
+  }
   return dispatch_dtype(dtype(), [&]<typename T>() -> Scalar {
     T x = v.item<T>();
     if constexpr (std::is_same_v<T, bool>) return Scalar(x);
@@ -79,8 +83,11 @@ Scalar Tensor::item() const {
 
 template <typename T>
 std::vector<T> Tensor::tolist() const {
-  mx::array v = mx::contiguous(mx::flatten(mlx()));
-  mx::eval(v);
+  mx::array v = mlx();
+  if (!v.is_available() || !v.flags().row_contiguous || v.dtype() != to_mlx(dtype())) {
+    v = mx::contiguous(mx::flatten(v));
+    mx::eval(v);
+  }
   std::vector<T> out(v.size());
   dispatch_dtype(dtype(), [&]<typename U>() {
     const U* p = v.data<U>();

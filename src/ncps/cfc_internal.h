@@ -1,5 +1,7 @@
 // Shared by the fused CfC op, its composition and the stepper: argument checks and the kernel's shapes.
 #pragma once
+#include <vector>
+
 #include "fl/ncps/cfc.h"
 #include "kernels/cfc_kernel.h"
 
@@ -16,6 +18,22 @@ kernels::cfc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int6
                                  Dtype dtype, const Device& device);
 SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, const std::optional<Tensor>& c0,
                             const std::optional<Tensor>& timespans, const CfCWeights& w, const CfCConfig& cfg);
+/// t's values in row-major order as T (the steppers' weight snapshots).
+template <typename T>
+std::vector<T> values(const Tensor& t) {
+  return t.detach().to(dtype_of<T>()).template tolist<T>();
+}
+
+/// W (rows x cols) as its transpose (cols x rows), row-major: the layout of kernels::cfc::gemv_t.
+template <typename T>
+std::vector<T> transposed(const Tensor& W) {
+  const int64_t rows = W.size(0), cols = W.size(1);
+  std::vector<T> v = values<T>(W), t(v.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) t[c * rows + r] = v[r * cols + c];
+  return t;
+}
+
 /// W * mask (mask in W's dtype), or W without a mask.
 Tensor masked(const Tensor& W, const Tensor& mask);
 /// The composition over checked arguments.

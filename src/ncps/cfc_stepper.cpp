@@ -18,21 +18,8 @@ namespace fl::ncps {
 namespace kc = kernels::cfc;
 
 namespace {
-
-template <typename T>
-std::vector<T> values(const Tensor& t) {
-  return t.detach().to(dtype_of<T>()).template tolist<T>();
-}
-
-// (rows x cols) row-major -> (cols x rows).
-template <typename T>
-std::vector<T> transposed(const Tensor& W) {
-  const int64_t rows = W.size(0), cols = W.size(1);
-  std::vector<T> v = values<T>(W), t(v.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) t[c * rows + r] = v[r * cols + c];
-  return t;
-}
+using detail::transposed;
+using detail::values;
 
 template <typename T>
 struct Net {

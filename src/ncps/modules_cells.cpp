@@ -63,6 +63,11 @@ Tensor step_timespans(const Tensor& ts, int64_t B, Dtype dtype) {
   return t.to(dtype);
 }
 
+// ncps puts backbone dropout after the second and later layers only.
+bool drops_out(const nn::Module& cell, const std::vector<int64_t>& backbone, double p) {
+  return cell.is_training() && p > 0 && backbone.size() >= 2;
+}
+
 std::optional<Tensor> opt(const Tensor& t) { return t.defined() ? std::optional<Tensor>(t) : std::nullopt; }
 
 // The wiring's polarities as a float tensor (|.| for masks).
@@ -88,19 +93,6 @@ std::shared_ptr<Wiring> fresh_wiring(const std::shared_ptr<Wiring>& w, int64_t i
   out->build(input_dim);
   return out;
 }
-
-class CfCUnitStepper : public UnitStepper {
- public:
-  CfCUnitStepper(const CfCWeights& w, const CfCConfig& cfg, int64_t out) : stepper_(w, cfg), out_(out) {}
-  CellRun step(const Tensor& x, const Tensor& h, const Tensor& c, double dt) override {
-    CfCOutputs o = stepper_.step(x, h, opt(c), dt);
-    return {o.y.size(-1) == out_ ? o.y : o.y.narrow(-1, 0, out_), o.h, o.c};
-  }
-
- private:
-  CfCStepper stepper_;
-  int64_t out_;
-};
 
 CfCConfig cfc_config(const std::string& mode, const std::string& activation, double dropout, bool training) {
   return CfCConfig{cfc_mode_from_string(mode), cfc_activation_from_string(activation), dropout, training};
@@ -247,10 +239,12 @@ std::shared_ptr<LiquidCell> CfCCell::spawn(int64_t input_size) const {
   return std::make_shared<CfCCell>(o);
 }
 
-std::unique_ptr<UnitStepper> CfCCell::stepper(const LSTMCell* lstm, int64_t) const {
+PolicyUnit CfCCell::policy_unit(const LSTMCell* lstm) const {
   CfCWeights w{{weights()}, lstm ? std::optional(lstm->weights()) : std::nullopt};
-  return std::make_unique<CfCUnitStepper>(w, config(), output_size());
+  return PolicyUnit::make_cfc(w, config(), output_size());
 }
+
+bool CfCCell::applies_dropout() const { return drops_out(*this, options.backbone, options.backbone_dropout); }
 
 // --- WiredCfCCell -------------------------------------------------------------------------------------------
 WiredCfCCell::WiredCfCCell(int64_t input_size, std::shared_ptr<Wiring> w, const std::string& mode)
@@ -310,8 +304,8 @@ std::shared_ptr<LiquidCell> WiredCfCCell::spawn(int64_t input_size) const {
   return std::make_shared<WiredCfCCell>(input_size, fresh_wiring(wiring, input_size), mode);
 }
 
-std::unique_ptr<UnitStepper> WiredCfCCell::stepper(const LSTMCell* lstm, int64_t) const {
-  return std::make_unique<CfCUnitStepper>(weights(lstm), cfc_config(mode, "lecun_tanh", 0.0, false), output_size());
+PolicyUnit WiredCfCCell::policy_unit(const LSTMCell* lstm) const {
+  return PolicyUnit::make_cfc(weights(lstm), cfc_config(mode, "lecun_tanh", 0.0, false), output_size());
 }
 
 // --- LTCCell ------------------------------------------------------------------------------------------------
@@ -326,26 +320,6 @@ constexpr InitRange kSynapseRanges[] = {{"sigma", 3, 8}, {"mu", 0.3, 0.8}, {"w",
 
 Tensor uniform(const Shape& shape, double lo, double hi) { return add(mul(rand(shape), hi - lo), lo); }
 
-class LTCUnitStepper : public UnitStepper {
- public:
-  LTCUnitStepper(const LTCCell& cell, const LSTMCell* lstm, int64_t batch)
-      : cell_(cell),
-        stepper_(lstm ? LTCStepper(cell.weights(), lstm->weights(), cell.config(), batch)
-                      : LTCStepper(cell.weights(), cell.config(), batch)) {}
-  CellRun step(const Tensor& x, const Tensor& h, const Tensor& c, double dt) override {
-    Tensor f = cell_.features(x);
-    if (!c.defined()) {
-      auto [y, hn] = stepper_.step(f, h, dt);
-      return {y, hn, Tensor()};
-    }
-    auto [y, hn, cn] = stepper_.step(f, h, c, dt);
-    return {y, hn, cn};
-  }
-
- private:
-  const LTCCell& cell_;
-  LTCStepper stepper_;
-};
 }  // namespace
 
 LTCCell::LTCCell(const LTCCellOptions& opts) : options(opts) {
@@ -440,8 +414,17 @@ std::shared_ptr<LiquidCell> LTCCell::spawn(int64_t input_size) const {
   return std::make_shared<LTCCell>(o);
 }
 
-std::unique_ptr<UnitStepper> LTCCell::stepper(const LSTMCell* lstm, int64_t batch) const {
-  return std::make_unique<LTCUnitStepper>(*this, lstm, batch);
+PolicyUnit LTCCell::policy_unit(const LSTMCell* lstm) const {
+  std::vector<Tensor> bw, bb;
+  if (backbone)
+    for (auto& l : linears(*backbone)) {
+      bw.push_back(l->weight);
+      bb.push_back(l->bias);
+    }
+  return PolicyUnit::make_ltc(params, config(), lstm ? std::optional(lstm->weights()) : std::nullopt, bw, bb,
+                              cfc_activation_from_string(options.activation));
 }
+
+bool LTCCell::applies_dropout() const { return drops_out(*this, options.backbone, options.backbone_dropout); }
 
 }  // namespace fl::ncps

@@ -6,6 +6,7 @@
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
 #include "fl/ops/shape.h"
+#include "ncps/policy_internal.h"
 #include "ops/op_utils.h"
 
 namespace fl::ncps {
@@ -75,23 +76,10 @@ LiquidRNN::LiquidRNN(std::shared_ptr<LiquidCell> cell, const LiquidRNNOptions& o
 
 std::vector<CellState> LiquidRNN::initial_states(const std::vector<CellState>& hx, bool batched) const {
   const size_t n = units_.size();
+  detail::check_states(hx, n, options.mixed_memory, batched, name());
   if (hx.empty()) return std::vector<CellState>(n);
-  FL_CHECK_VALUE(hx.size() == n, name(), ": expected ", n,
-                 " initial states (one per layer and direction: layer 0 forward, layer 0 reverse, ...), got ",
-                 hx.size());
   std::vector<CellState> out;
   for (const CellState& s : hx) {
-    FL_CHECK(!options.mixed_memory || s.c.defined(), "Running a ", name(),
-             " with mixed_memory=True, requires a tuple (h0,c0) to be passed as state (got torch.Tensor instead)");
-    for (const Tensor* t : {&s.h, &s.c}) {
-      if (!t->defined()) continue;
-      if (batched)
-        FL_CHECK(t->dim() == 2, "For batched 2-D input, hx and cx should also be 2-D but got (", t->dim(),
-                 "-D) tensor");
-      else
-        FL_CHECK(t->dim() == 1, "For unbatched 1-D input, hx and cx should also be 1-D but got (", t->dim(),
-                 "-D) tensor");
-    }
     auto lift = [batched](const Tensor& t) { return t.defined() && !batched ? t.unsqueeze(0) : t; };
     out.push_back({lift(s.h), options.mixed_memory ? lift(s.c) : Tensor()});
   }
@@ -159,57 +147,68 @@ RNNOutput LiquidRNN::forward(const Tensor& input, const std::vector<CellState>& 
   return finish(out, std::move(finals), batched);
 }
 
-UnitStepper& LiquidRNN::unit_stepper(Unit& u, const Tensor& x) {
-  std::vector<std::pair<const void*, int64_t>> key;
-  for (const Tensor& p : u.cell->parameters()) key.emplace_back(p.data_ptr(), p._version());
-  if (u.lstm)
-    for (const Tensor& p : u.lstm->parameters()) key.emplace_back(p.data_ptr(), p._version());
-  const int64_t batch = x.size(0);
-  if (!u.stepper || key != u.key || u.dtype != x.dtype() || u.batch != batch) {
-    u.stepper = u.cell->stepper(u.lstm.get(), batch);
-    u.key = std::move(key);
-    u.dtype = x.dtype();
-    u.batch = batch;
+Policy LiquidRNN::policy() const {
+  FL_CHECK_VALUE(!options.bidirectional, name(),
+                 ".policy: a bidirectional layer reads the whole sequence; call it on the sequence instead");
+  std::vector<PolicyUnit> units;
+  for (const Unit& u : units_) units.push_back(u.cell->policy_unit(u.lstm.get()));
+  if (auto linear = std::dynamic_pointer_cast<nn::Linear>(fc))
+    return Policy(units, linear->weight, linear->bias, name());
+  FL_CHECK_VALUE(std::dynamic_pointer_cast<nn::Identity>(fc), name(), ".policy: fc must be Identity or Linear, got ",
+                 fc->name());
+  return Policy(units, Tensor(), Tensor(), name());
+}
+
+Policy& LiquidRNN::step_policy() {
+  if (!step_policy_ || step_fc_ != fc || !step_policy_->is_current()) {
+    step_policy_.reset();
+    step_policy_ = std::make_unique<Policy>(policy());
+    step_fc_ = fc;
   }
-  return *u.stepper;
+  return *step_policy_;
 }
 
-RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, double dt) {
-  return step(x_t, state, scalar_tensor(dt, TensorOptions(kFloat64)));
-}
-
-RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt) {
+void LiquidRNN::check_steppable(const Tensor& x_t) const {
   FL_CHECK_VALUE(!options.bidirectional, name(),
                  ".step: a bidirectional layer reads the whole sequence; call it on the sequence instead");
   FL_CHECK_VALUE(x_t.dim() == 1 || x_t.dim() == 2, name(), ".step: expected an input of shape (batch, features) or ",
                  "(features), got ", shape_to_string(x_t.sizes()));
+}
+
+RNNOutput LiquidRNN::fused_step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& ts) {
   const bool batched = x_t.dim() == 2;
   const Tensor x = batched ? x_t : x_t.unsqueeze(0);
-  const int64_t B = x.size(0);
   std::vector<CellState> states = initial_states(state, batched);
   NoGradGuard no_grad;
-  if (dt.numel() != 1) {  // per-sample elapsed times: one fused step
-    Tensor ts = dt.dim() == 1 ? dt.unsqueeze(1) : dt;
-    FL_CHECK_VALUE(ts.sizes() == Shape({B, 1}), name(), ".step: expected dt of shape (", B, ") or (", B, ", 1), got ",
-                   shape_to_string(dt.sizes()));
-    auto [last, seq, finals] = run(x.unsqueeze(1), states, ts.to(x.dtype()), false);
-    Tensor out = fc->forward(last);
-    return finish(batched ? out : out.squeeze(0), std::move(finals), batched);
-  }
-  const double t = dt.item<double>();
-  std::vector<CellState> finals;
-  Tensor y = x;
-  for (size_t i = 0; i < units_.size(); ++i) {
-    Unit& u = units_[i];
-    const auto opts = TensorOptions(x.dtype());
-    Tensor h = states[i].h.defined() ? states[i].h : zeros({B, u.cell->state_size()}, opts);
-    Tensor c = states[i].c.defined() || !u.lstm ? states[i].c : zeros({B, u.cell->state_size()}, opts);
-    CellRun r = unit_stepper(u, y).step(y, h, c, t);
-    y = r.y;
-    finals.push_back({r.h, r.c});
-  }
-  Tensor out = fc->forward(y);
+  auto [last, seq, finals] = run(x.unsqueeze(1), states, ts.to(x.dtype()), false);
+  Tensor out = fc->forward(last);
   return finish(batched ? out : out.squeeze(0), std::move(finals), batched);
+}
+
+RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, double dt) {
+  check_steppable(x_t);
+  // A cached policy was built with this fc, so the Policy can represent it.
+  bool fast = (step_policy_ && step_fc_ == fc) || std::dynamic_pointer_cast<nn::Linear>(fc) ||
+              std::dynamic_pointer_cast<nn::Identity>(fc);
+  for (const Unit& u : units_) fast = fast && !u.cell->applies_dropout();
+  if (fast) return step_policy().step(x_t, state, dt);
+  const int64_t B = x_t.dim() == 2 ? x_t.size(0) : 1;
+  return fused_step(x_t, state, full({B, 1}, dt, TensorOptions(x_t.dtype())));
+}
+
+RNNOutput LiquidRNN::step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt) {
+  if (dt.numel() == 1) return step(x_t, state, dt.item<double>());
+  check_steppable(x_t);
+  const int64_t B = x_t.dim() == 2 ? x_t.size(0) : 1;
+  Tensor ts = dt.dim() == 1 ? dt.unsqueeze(1) : dt;
+  FL_CHECK_VALUE(ts.sizes() == Shape({B, 1}), name(), ".step: expected dt of shape (", B, ") or (", B, ", 1), got ",
+                 shape_to_string(dt.sizes()));
+  return fused_step(x_t, state, ts);
+}
+
+void LiquidRNN::step_into(const float* x, float* state, float dt, float* out) { step_policy().step(x, state, dt, out); }
+void LiquidRNN::step_into(const double* x, double* state, double dt, double* out) {
+  step_policy().step(x, state, dt, out);
 }
 
 // --- CfC and LTC --------------------------------------------------------------------------------------------

@@ -101,6 +101,9 @@ Tensor tensor(const std::vector<T>& data, std::optional<Shape> shape, TensorOpti
            "' is invalid for input of size ", data.size());
   Dtype natural = std::is_same_v<T, bool> ? kBool : std::is_integral_v<T> ? kInt64 : get_default_dtype();
   Dtype d = opts.dtype_opt().value_or(natural);
+  if constexpr (std::is_floating_point_v<T>)
+    if (d == kFloat32 || d == kFloat64)  // converted on the host: the tensor is evaluated from the start
+      return finish_creation(mx::array(data.begin(), to_mx_shape(s), to_mlx(d)), opts.dtype(d));
   using Src = std::conditional_t<std::is_same_v<T, bool>, uint8_t, std::conditional_t<std::is_integral_v<T>, int64_t, double>>;
   std::vector<Src> buf(data.begin(), data.end());
   mx::array a = mx::array(buf.begin(), to_mx_shape(s), to_mlx(dtype_of<Src>()));

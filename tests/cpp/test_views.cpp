@@ -171,3 +171,26 @@ TEST(Views, GradFnNames) {
 }
 
 }  // namespace fl::test
+
+namespace fl::test {
+namespace {
+// item() and tolist() read an evaluated value in place (no evaluation round trip): the values of views at an
+// offset, of non-contiguous views (copied), and of lazy results, before and after they are evaluated.
+TEST(Views, ReadBackOfEvaluatedValues) {
+  Tensor base = tensor(std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, Shape{3, 4});
+  EXPECT_TRUE(base.mlx().is_available());  // host data: evaluated at creation
+  Tensor one = base.select(0, 2).narrow(0, 1, 1);
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass reads the evaluated view cache
+    EXPECT_EQ(one.item<double>(), 9.0);
+    EXPECT_EQ(base.select(0, 1).tolist<double>(), (std::vector<double>{4, 5, 6, 7}));
+    EXPECT_EQ(base.t().select(0, 1).tolist<double>(), (std::vector<double>{1, 5, 9}));
+    EXPECT_EQ(base.t().tolist<int64_t>(), (std::vector<int64_t>{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}));
+  }
+  Tensor lazy = mul(base, 2.0);
+  EXPECT_EQ(lazy.select(1, 3).tolist<float>(), (std::vector<float>{6, 14, 22}));
+  lazy.eval();
+  EXPECT_EQ(lazy[2][3].item<double>(), 22.0);
+  EXPECT_EQ(tensor(std::vector<double>{0.1}, std::nullopt, TensorOptions(kFloat32)).item<float>(), 0.1f);
+}
+}  // namespace
+}  // namespace fl::test

@@ -6,6 +6,7 @@
 //   model->load_state_dict(fl::load("cfc.safetensors"));
 //   auto [y, state] = model->forward(x);                  // x (B, L, 2): y (B, L, 1), state[0].h (B, 16)
 //   auto out = model->step(x_t, out.state, /*dt=*/0.1);   // one step for control loops (no autograd graph)
+//   fl::ncps::Policy policy = model->policy();             // raw buffers, no allocation (fl/ncps/policy.h)
 //
 // Each cell of each layer and direction runs a whole sequence as one fused op (cfc.h, ltc.h). Differences from
 // ncps (all deliberate, see docs/NCPS.md): timespans are per sample for any batch; a wired cell's output is
@@ -20,6 +21,7 @@
 
 #include "fl/ncps/cfc.h"
 #include "fl/ncps/ltc.h"
+#include "fl/ncps/policy.h"
 #include "fl/ncps/wirings.h"
 #include "fl/nn/module.h"
 #include "fl/nn/modules/container.h"
@@ -33,11 +35,6 @@ class LeCun : public nn::UnaryModule {
   LeCun();
   Tensor forward(const Tensor& input) override;
   std::shared_ptr<nn::UnaryModule> tanh;
-};
-
-/// One cell's state: h, and the LSTM's c with mixed memory (undefined otherwise).
-struct CellState {
-  Tensor h, c;
 };
 
 /// A cell's result over a sequence (y (B, L, output)) or a step (y (B, output)), with its final state.
@@ -58,14 +55,6 @@ class LSTMCell : public nn::Module {
   std::shared_ptr<nn::Linear> input_map, recurrent_map;
 };
 
-/// A cell's single-step engine (a C++ stepper over a snapshot of its weights).
-class UnitStepper {
- public:
-  virtual ~UnitStepper() = default;
-  /// x (B, input), h (B, state), c (mixed memory) -> the output and the new state; no autograd graph.
-  virtual CellRun step(const Tensor& x, const Tensor& h, const Tensor& c, double dt) = 0;
-};
-
 /// What a CfC or LTC layer drives: CfCCell, WiredCfCCell, LTCCell.
 class LiquidCell : public nn::Module {
  public:
@@ -83,7 +72,10 @@ class LiquidCell : public nn::Module {
                            const LSTMCell* lstm) = 0;
   /// A fresh cell of the same configuration reading input_size features (a stacked layer, a reverse direction).
   virtual std::shared_ptr<LiquidCell> spawn(int64_t input_size) const = 0;
-  virtual std::unique_ptr<UnitStepper> stepper(const LSTMCell* lstm, int64_t batch) const = 0;
+  /// The cell (with its LSTM) as a Policy unit: its weights, read when the Policy is built.
+  virtual PolicyUnit policy_unit(const LSTMCell* lstm) const = 0;
+  /// Whether a forward in the current mode drops out (backbone dropout while training).
+  virtual bool applies_dropout() const { return false; }
   /// ncps's single cell step: x (B, input_size), hx (B, state) (zeros if undefined), ts a 0-d, (B) or (B, 1)
   /// tensor or undefined (1.0) -> (output, new state).
   std::pair<Tensor, Tensor> forward(const Tensor& x, const Tensor& hx = Tensor(), const Tensor& ts = Tensor());
@@ -120,7 +112,8 @@ class CfCCell : public LiquidCell {
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
-  std::unique_ptr<UnitStepper> stepper(const LSTMCell* lstm, int64_t batch) const override;
+  PolicyUnit policy_unit(const LSTMCell* lstm) const override;
+  bool applies_dropout() const override;
   /// The fused op's weights and config (without the LSTM).
   CfCCellWeights weights() const;
   CfCConfig config() const;
@@ -144,7 +137,7 @@ class WiredCfCCell : public LiquidCell {
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
-  std::unique_ptr<UnitStepper> stepper(const LSTMCell* lstm, int64_t batch) const override;
+  PolicyUnit policy_unit(const LSTMCell* lstm) const override;
   CfCWeights weights(const LSTMCell* lstm = nullptr) const;
 
   std::shared_ptr<Wiring> wiring;
@@ -180,7 +173,8 @@ class LTCCell : public LiquidCell {
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
-  std::unique_ptr<UnitStepper> stepper(const LSTMCell* lstm, int64_t batch) const override;
+  PolicyUnit policy_unit(const LSTMCell* lstm) const override;
+  bool applies_dropout() const override;
   /// ncps: with implicit_param_constraints=false, clamps w, sensory_w, cm, gleak to >= 0 in place.
   void apply_weight_constraints();
   LTCWeights weights() const;
@@ -205,12 +199,6 @@ struct LiquidRNNOptions {
   std::string merge_mode = "concat";  ///< "concat" | "sum" | "mul" | "ave"
 };
 
-/// A layer's result: the output, and one state per layer and direction (layer 0 forward, layer 0 reverse, ...).
-struct RNNOutput {
-  Tensor output;
-  std::vector<CellState> state;
-};
-
 /// The sequence wrapper shared by CfC and LTC (batch first or time major, unbatched inputs, states, timespans,
 /// layers and directions, projection, single steps).
 class LiquidRNN : public nn::Module {
@@ -219,10 +207,21 @@ class LiquidRNN : public nn::Module {
   /// batched (B, N) or unbatched (N); timespans: undefined (1.0), 0-d, (L), (B, L) or (B, L, 1) ((L, B) or
   /// (L, B, 1) time major; (L) or (L, 1) unbatched).
   RNNOutput forward(const Tensor& input, const std::vector<CellState>& hx = {}, const Tensor& timespans = Tensor());
-  /// One step for inference (no graph): x_t (B, F) or (F); dt the elapsed time for every sample (C++ steppers,
-  /// rebuilt only when a parameter changes) or per sample, (B) or (B, 1) (one fused step). Unidirectional only.
+  /// One step for inference (no graph): x_t (B, F) or (F); dt the elapsed time for every sample (through a
+  /// cached Policy, rebuilt only when a parameter changes; evaluated inputs are read in place and the results are
+  /// fresh evaluated tensors) or per sample, (B) or (B, 1) (one fused step, as is any step of a layer whose
+  /// backbone drops out in training mode or whose fc is neither Identity nor Linear). Unidirectional only. Not
+  /// thread-safe: the cached Policy owns scratch buffers (give each thread its own policy()).
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state = {}, double dt = 1.0);
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt);
+  /// The same step on raw buffers (never with dropout), batch 1, nothing allocated: x (input features), state
+  /// (policy().state_size() values laid out as policy().state_layout(), updated in place), out (the output, may be
+  /// null). Runs the cached Policy (checked against the parameters' versions at each call). TypeError if the
+  /// buffers' type is not the weights' dtype.
+  void step_into(const float* x, float* state, float dt, float* out);
+  void step_into(const double* x, double* state, double dt, double* out);
+  /// A snapshot of the layer as a Policy (no dropout; fc must be Identity or Linear; unidirectional only).
+  Policy policy() const;
 
   size_t num_units() const { return units_.size(); }
   std::shared_ptr<LiquidCell> cell(size_t unit) const { return units_.at(unit).cell; }
@@ -240,17 +239,19 @@ class LiquidRNN : public nn::Module {
   struct Unit {
     std::shared_ptr<LiquidCell> cell;
     std::shared_ptr<LSTMCell> lstm;
-    std::vector<std::pair<const void*, int64_t>> key;  // parameter storages and versions of the cached stepper
-    Dtype dtype = kFloat32;
-    int64_t batch = 0;
-    std::unique_ptr<UnitStepper> stepper;
   };
   std::vector<CellState> initial_states(const std::vector<CellState>& hx, bool batched) const;
   std::tuple<Tensor, Tensor, std::vector<CellState>> run(const Tensor& x, const std::vector<CellState>& states,
                                                          const Tensor& ts, bool need_sequence);
   RNNOutput finish(Tensor out, std::vector<CellState> finals, bool batched) const;
-  UnitStepper& unit_stepper(Unit& unit, const Tensor& x);
+  /// The cached Policy behind step() and step_into(), rebuilt when a parameter or fc changed.
+  Policy& step_policy();
+  /// A step as a one-step fused sequence: ts (B, 1).
+  RNNOutput fused_step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& ts);
+  void check_steppable(const Tensor& x_t) const;
   std::vector<Unit> units_;
+  std::unique_ptr<Policy> step_policy_;
+  std::shared_ptr<nn::UnaryModule> step_fc_;  // the fc it was built with (held: no other fc takes its address)
 };
 
 struct CfCOptions : LiquidRNNOptions {

@@ -3,7 +3,7 @@
 Parameters are named, shaped and initialised as in ncps.torch, so a state dict of an ncps model loads one to one.
 The cells hold parameters and call the fused C++ ops of flashlight._C._ncps (one call per sequence; a single step is
 a sequence of length one); no maths runs here. The sequence layers (layers.py) drive the cells through
-``_sequence`` and ``_stepper``; ``forward`` is ncps's single-step cell call.
+``_sequence`` and ``_policy_unit``; ``forward`` is ncps's single-step cell call.
 
 Additions to ncps (docs/NCPS.md has the full story): ``CfCCell(wiring=...)`` and ``LTCCell(..., backbone_units=...)``
 (the seeds' MLX-style API), list-valued ``backbone_units``, and cells whose input size is learned at the first call
@@ -210,7 +210,9 @@ class _LazyModule(Module):
 
 
 class _Cell(_LazyModule):
-    """What the sequence layers need from a cell: sizes, lazy building, the fused sequence and a stepper."""
+    """What the sequence layers need from a cell: sizes, lazy building, the fused sequence and a policy unit."""
+
+    _can_drop_out = False  # whether training mode applies backbone dropout
 
     def _cell_step(self, input, hx, ts):
         if input.dim() != 2:
@@ -408,8 +410,14 @@ class CfCCell(_Cell):
         m = self.output_size
         return y if y.shape[-1] == m else y.narrow(-1, 0, m)
 
-    def _stepper(self, lstm, dtype, batch):
-        return _CfCUnitStepper(self, _ncps.CfCStepper(_unit_weights(self, lstm), self.mode, self.backbone_activation))
+    def _policy_unit(self, lstm):
+        """The cell (with its LSTM) as a unit of a C++ Policy (the layers' single steps)."""
+        return _ncps.PolicyUnit.cfc(_unit_weights(self, lstm), self.mode, self.backbone_activation, self.output_size)
+
+    @property
+    def _can_drop_out(self):
+        """ncps puts backbone dropout after the second and later layers only."""
+        return self.backbone_dropout > 0 and len(self._widths) >= 2
 
     def _spawn(self, input_size):
         """A fresh cell of the same configuration reading input_size features (stacked layers, backward cells)."""
@@ -522,8 +530,8 @@ class WiredCfCCell(_Cell):
 
     _motor = CfCCell._motor
 
-    def _stepper(self, lstm, dtype, batch):
-        return _CfCUnitStepper(self, _ncps.CfCStepper(_unit_weights(self, lstm), self.mode))
+    def _policy_unit(self, lstm):
+        return _ncps.PolicyUnit.cfc(_unit_weights(self, lstm), self.mode, "lecun_tanh", self.output_size)
 
     def _spawn(self, input_size):
         return WiredCfCCell(input_size, _fresh_wiring(self._wiring, input_size), self.mode)
@@ -686,9 +694,13 @@ class LTCCell(_Cell):
         y, h = _ncps.ltc_sequence(x, self._ltc_weights(), h0=h0, timespans=ts, **self._config())
         return y, h, None
 
-    def _stepper(self, lstm, dtype, batch):
-        memory = _params(lstm) if lstm is not None else None
-        return _LTCUnitStepper(self, _ncps.LTCStepper(self._ltc_weights(), memory, batch, **self._config()))
+    def _policy_unit(self, lstm):
+        linears = [m for m in self.backbone if isinstance(m, nn.Linear)] if self._widths else []
+        return _ncps.PolicyUnit.ltc(self._ltc_weights(), _params(lstm) if lstm is not None else None,
+                                    [m.weight for m in linears], [m.bias for m in linears], self.activation,
+                                    **self._config())
+
+    _can_drop_out = CfCCell._can_drop_out
 
     @property
     def lstm_input_size(self):
@@ -712,27 +724,3 @@ CfCCell._input_features = CfCCell.lstm_input_size = property(lambda self: self.i
 WiredCfCCell._input_features = WiredCfCCell.lstm_input_size = property(lambda self: self._wiring.input_dim)
 LTCCell._input_features = property(lambda self: self.in_features)
 
-
-class _CfCUnitStepper:
-    """A CfC cell (with its LSTM) one step at a time: _C.CfCStepper, the output limited to the motor neurons."""
-
-    def __init__(self, cell, stepper):
-        self.cell, self.stepper = cell, stepper
-
-    def step(self, x, h, c, dt):
-        y, *state = self.stepper.step(x, h, c, dt)
-        return self.cell._motor(y), state[0], state[1] if c is not None else None
-
-
-class _LTCUnitStepper:
-    """An LTC cell (with its LSTM and backbone) one step at a time: _C.LTCStepper for a fixed batch."""
-
-    def __init__(self, cell, stepper):
-        self.cell, self.stepper = cell, stepper
-
-    def step(self, x, h, c, dt):
-        x = self.cell._features(x)
-        if c is None:
-            y, h = self.stepper.step(x, h, dt)
-            return y, h, None
-        return self.stepper.step(x, h, c, dt)

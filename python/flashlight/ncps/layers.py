@@ -12,7 +12,8 @@ return_state=True)``, ``model(x, initial_state=state, time_delta=dt)``. Further 
 ``_l1``/``_reverse`` suffixes. docs/NCPS.md defines every option.
 
 Each cell of each layer and direction runs its whole sequence as one fused C++ op; Python only arranges the
-tensors. ``step(x_t, state, dt)`` advances one step for inference through the C++ steppers.
+tensors. ``step(x_t, state, dt)`` advances one step for inference through a cached C++ Policy, and ``policy()``
+gives that Policy for control loops over numpy buffers.
 """
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ class _LiquidRNN(Module):
     """The sequence wrapper shared by CfC and LTC: layout (batch first or time major, unbatched inputs), states,
     timespans, stacked layers and directions, the projection, and single steps."""
 
+    _step_cache = None  # (Policy, the tables it was built from, fc): see _build_step_cache
+    _may_drop_out = True  # whether some cell applies backbone dropout in training mode (set by _setup)
+
     def _setup(self, cell, input_size, *, mixed_memory, num_layers, bidirectional, merge_mode, proj_size,
                return_sequences, batch_first, return_state, cell_given):
         if not isinstance(num_layers, int) or num_layers < 1:
@@ -92,7 +96,7 @@ class _LiquidRNN(Module):
         self.use_mixed = bool(mixed_memory)
         self._returns_state = return_state if return_state is not None else not cell_given
         self._units = []  # (cell attribute, lstm attribute or None) per layer and direction
-        self._steppers = {}
+        self._step_cache = None  # (Policy, the module tree's parameter and submodule tables it was built from)
         directions = 2 if self.bidirectional else 1
         out = cell.output_size
         merged = 2 * out if self.bidirectional and merge_mode == "concat" else out
@@ -108,10 +112,11 @@ class _LiquidRNN(Module):
                     setattr(self, lstm_name, LSTMCell(unit.lstm_input_size, unit.state_size))
                 self._units.append(("rnn_cell" + suffix, lstm_name))
         self.fc = nn.Identity() if proj_size is None else nn.Linear(merged, proj_size)
+        self._may_drop_out = any(c._can_drop_out for c in self._cells())
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_steppers"] = {}  # C++ steppers are caches, rebuilt on demand
+        state["_step_cache"] = None  # a cache of C++ objects, rebuilt on demand
         return state
 
     # --- structure ------------------------------------------------------------------------------------------
@@ -245,48 +250,87 @@ class _LiquidRNN(Module):
         return (out, state) if self._returns_state else out
 
     # --- single steps ---------------------------------------------------------------------------------------
-    def _unit_stepper(self, i, cell, lstm, x):
-        params = list(cell.parameters()) + (list(lstm.parameters()) if lstm is not None else [])
-        key = (x.dtype, x.shape[0] if isinstance(cell, LTCCell) else None,
-               tuple((p.data_ptr(), p._version) for p in params))
-        cached = self._steppers.get(i)
-        if cached is None or cached[0] != key:
-            cached = (key, cell._stepper(lstm, x.dtype, x.shape[0]))
-            self._steppers[i] = cached
-        return cached[1]
+    def policy(self):
+        """A snapshot of the layer as a C++ controller (flashlight._C._ncps.Policy): ``policy.step(x, state, dt,
+        out)`` advances numpy arrays of the weights' dtype in place, with no copies and no allocation: x
+        (input_size,) or (B, input_size), state (state_size,) or (B, state_size) (zeros to start; each unit's h,
+        then its c with mixed memory, at ``policy.state_layout``), out (output_size,) or (B, output_size) or None.
+        The output is step()'s: the motor neurons through the projection. No dropout; needs a unidirectional layer
+        whose cells are built (by an input size, a checkpoint or a first call) and whose fc is Identity or Linear.
+        Take a new one after training."""
+        if self.bidirectional:
+            raise ValueError(f"{type(self).__name__}.policy: a bidirectional layer reads the whole sequence; call it "
+                             "on the sequence instead")
+        if type(self.fc) not in (nn.Identity, nn.Linear):
+            raise ValueError(f"{type(self).__name__}.policy: fc must be Identity or Linear, got "
+                             f"{type(self.fc).__name__}")
+        units = []
+        for i in range(len(self._units)):
+            cell, lstm = self._unit(i)
+            if not cell.is_built or (self._units[i][1] and lstm is None):
+                raise ValueError(f"{type(self).__name__}.policy: the cells are not built yet; give an input size, "
+                                 "load a checkpoint or run the layer once")
+            units.append(cell._policy_unit(lstm))
+        fc = self.fc
+        weights = (fc.weight, fc.bias) if isinstance(fc, nn.Linear) else (None, None)
+        return _ncps.Policy(units, *weights, name=type(self).__name__)
+
+    def _build_step_cache(self, x):
+        """The Policy behind step() with what it was built from: every parameter and submodule table entry of the
+        module tree (a replaced parameter or submodule invalidates it, as an in-place update does through the
+        Policy's own check), and the fc whose hooks would need the fused path."""
+        self._materialize(x)
+        policy = self.policy()
+        tables, keys, values = [], [], []
+        for m in self.modules():
+            for table in (m._parameters, m._modules):
+                for k, v in table.items():
+                    tables.append(table)
+                    keys.append(k)
+                    values.append(v)
+        self._step_cache = (policy, (tables, keys, values), self.fc)
+        return self._step_cache
 
     def step(self, x_t, state=None, dt=1.0):
         """One step for inference (no autograd graph): x_t (B, F) or (F); state as forward's hx (zeros if None); dt
-        the elapsed time, a number or a 0-d tensor (the C++ steppers, prepared once and rebuilt only when a
-        parameter changes), or per sample (B) / (B, 1) (one fused step). Returns (output, new state) with the
-        output as forward's for a one-step sequence. Needs a unidirectional model."""
+        the elapsed time, a number or a 0-d tensor (a cached C++ Policy, rebuilt only when a parameter changes;
+        the results are fresh evaluated tensors), or per sample (B) / (B, 1) (one fused step, as is a step in
+        training mode with backbone dropout, or with an fc that has hooks or is neither Identity nor Linear).
+        Returns (output, new state) with the output as forward's for a one-step sequence. Needs a unidirectional
+        model."""
         if self.bidirectional:
             raise ValueError(f"{type(self).__name__}.step: a bidirectional layer reads the whole sequence; call it on "
                              "the sequence instead")
         if not isinstance(x_t, Tensor) or x_t.dim() not in (1, 2):
             raise ValueError(f"{type(self).__name__}.step: expected an input of shape (batch, features) or "
                              f"(features), got {tuple(x_t.shape) if isinstance(x_t, Tensor) else type(x_t).__name__}")
+        if isinstance(dt, Tensor):
+            if dt.numel() != 1:
+                return self._fused_step(x_t, state, dt)
+            dt = dt.item()
+        dt = float(dt)
+        if self._may_drop_out and any(c._can_drop_out and c.training for c in self._cells()):
+            return self._fused_step(x_t, state, dt)
+        cache = self._step_cache
+        if cache is not None and not (cache[2]._forward_pre_hooks or cache[2]._forward_hooks):
+            result = cache[0].step_tensors(x_t, state, dt, cache[1])
+            if result is not None:
+                return result
+        fc = self.fc
+        if type(fc) not in (nn.Identity, nn.Linear) or fc._forward_pre_hooks or fc._forward_hooks:
+            return self._fused_step(x_t, state, dt)
+        return self._build_step_cache(x_t)[0].step_tensors(x_t, state, dt)
+
+    def _fused_step(self, x_t, state, dt):
+        """A step as a one-step fused sequence (per-sample dt, dropout, a custom fc)."""
         batched = x_t.dim() == 2
         x = x_t if batched else x_t.unsqueeze(0)
         states = self._initial_states(state, batched)
-        B = x.shape[0]
+        if isinstance(dt, Tensor) and not batched:
+            dt = dt.reshape(1)
         with fl.no_grad():
-            if isinstance(dt, Tensor) and dt.numel() != 1:
-                ts = _step_timespans(dt if batched else dt.reshape(1), B, x.dtype)
-                y, _, finals = self._run(x.unsqueeze(1), states, ts, need_sequence=False)
-            else:
-                dt = float(dt.item()) if isinstance(dt, Tensor) else float(dt)
-                self._materialize(x)
-                finals, y = [], x
-                for i in range(len(self._units)):
-                    cell, lstm = self._unit(i)
-                    h, c = states[i]
-                    if h is None:
-                        h = fl.zeros((B, cell.state_size), dtype=x.dtype)
-                    if lstm is not None and c is None:
-                        c = fl.zeros((B, cell.state_size), dtype=x.dtype)
-                    y, h, c = self._unit_stepper(i, cell, lstm, y).step(y, h, c, dt)
-                    finals.append((h, c))
+            ts = _step_timespans(dt, x.shape[0], x.dtype)
+            y, _, finals = self._run(x.unsqueeze(1), states, ts, need_sequence=False)
             out = self.fc(y)
         if not batched:
             out = out.squeeze(0)
