@@ -180,7 +180,7 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<Op
   for (auto& o : outs) {
     result.push_back(make_tensor(o, dev));
     auto& s = *result.back().impl()->storage;
-    s.depth = depth + 1;
+    s.depth = o.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
     maybe_eval(s);
   }
   if (needs_grad && g_grad_enabled) {
@@ -241,11 +241,12 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
     ins.push_back(to_input(o));
     needs_grad |= ins.back().requires_grad;
   }
-  checked(std::vector<mx::array>{[&] {
-    std::vector<mx::array> v;
-    for (auto& in : ins) v.push_back(in.value);
-    return v;
-  }()});  // validate eagerly (lazy: builds a graph node only)
+  std::vector<mx::array> vals;
+  vals.reserve(ins.size());
+  for (auto& in : ins) vals.push_back(in.value);
+  // Validates before anything is written; for a non-view this is also the new value (kernels that compute
+  // eagerly must not run twice).
+  mx::array out = checked(vals)[0];
 
   auto& storage = *impl->storage;
   if (needs_grad) {
@@ -262,9 +263,6 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
 
   if (!impl->is_view()) {
     // self = f(self, ...): the storage takes the new value, self takes the new history.
-    std::vector<mx::array> vals;
-    for (auto& in : ins) vals.push_back(in.value);
-    auto out = checked(vals)[0];
     storage.value = impl->chain.empty() ? out : write_chain(impl->chain, storage.value, out);
     storage.version++;
     storage.depth++;
@@ -290,7 +288,7 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
   Tensor base_t(impl->base);
   std::vector<OpInput> base_ins = ins;
   base_ins[0] = to_input(base_t);
-  std::vector<mx::array> vals;
+  vals.clear();
   for (auto& in : base_ins) vals.push_back(in.value);
   auto new_base = copy_slices(vals)[0];
   storage.value = base->chain.empty() ? new_base : write_chain(base->chain, storage.value, new_base);
