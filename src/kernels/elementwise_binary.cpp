@@ -208,12 +208,16 @@ mx::array eager(BinaryOp op, const mx::array& a, const mx::array& b, const Patte
 }  // namespace
 
 mx::array binary(BinaryOp op, const mx::array& a, const mx::array& b) {
-  if (a.dtype() != b.dtype() || !detail::fast_dtype(a.dtype()) || std::max(a.size(), b.size()) < detail::kMinElements)
-    return fallback(op, a, b);
-  mx::Shape out = mx::broadcast_shapes(a.shape(), b.shape());
+  if (a.dtype() != b.dtype() || !detail::fast_dtype(a.dtype())) return fallback(op, a, b);
+  const bool now = detail::ready(a) && detail::ready(b);
+  if (!now && std::max(a.size(), b.size()) < detail::kMinLazy) return fallback(op, a, b);
+  mx::Shape out = a.shape() == b.shape() ? a.shape() : mx::broadcast_shapes(a.shape(), b.shape());
   auto p = classify(a.shape(), b.shape(), out);
-  if (!p) return fallback(op, a, b);
-  return detail::ready(a) && detail::ready(b) ? eager(op, a, b, *p, out) : make(op, a, b, *p, out);
+  size_t n = 1;
+  for (int d : out) n *= static_cast<size_t>(d);
+  if (!p || n == 0) return fallback(op, a, b);
+  if (now && detail::single_threaded(n, detail::kGrainCheap)) return eager(op, a, b, *p, out);
+  return n >= detail::kMinLazy ? make(op, a, b, *p, out) : fallback(op, a, b);
 }
 
 }  // namespace fl::kernels

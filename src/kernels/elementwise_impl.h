@@ -20,23 +20,30 @@
 namespace fl::kernels::detail {
 namespace mx = mlx::core;
 
-// Measured crossovers (bench/README.md, "Elementwise kernels"): below these sizes MLX's own kernels are as fast,
-// and keeping small graphs on MLX keeps their values bit-identical to what they were.
-inline constexpr size_t kMinElements = 4096;
-// Elements per thread before a second thread pays for its wake-up: cheap ops (add, relu) move 8-12 bytes an
-// element, transcendental ones (exp, tanh, gelu) cost 1-3 ns an element on one core.
+// Measured on the 2-vCPU Xeon (bench/README.md, "Elementwise kernels and thresholds"):
+// - Inputs already computed are computed at once on the calling thread at any size: a 1-element add costs
+//   ~0.3 us there, as much as MLX takes just to build its lazy node, and skips the 5-90 us of an MLX eval's
+//   hand-off to its stream thread and back.
+// - Unevaluated inputs build the primitive from kMinLazy elements: below that, MLX's kernels and ours both
+//   take about the hand-off's time.
+// - A second thread pays from 2 grains of work: cheap ops (add, relu) move 8-12 bytes an element, costly ones
+//   (exp, tanh, gelu) spend 0.3-1.5 ns an element on one core. Work that needs threads runs on MLX's stream thread
+//   (the primitive), never on the caller's: one OpenMP team, shared with MKL's GEMM, instead of two teams that
+//   outnumber the cores and make libgomp put its threads to sleep between calls.
+inline constexpr size_t kMinLazy = 4096;
 inline constexpr size_t kGrainCheap = 1 << 17;
 inline constexpr size_t kGrainCostly = 1 << 14;
 
 /// float32/float64 on the CPU: the dtypes and device the kernels handle.
 inline bool fast_dtype(mx::Dtype d) { return (d == mx::float32 || d == mx::float64) && mx::default_device() == mx::Device::cpu; }
-/// Computed, not traced (vjp/compile), row-major: such inputs are computed right away on the calling thread,
-/// which skips MLX's hand-off to its stream thread and back (10-90 us on small VMs).
+/// Computed, not traced (vjp, compile), row-major.
 inline bool ready(const mx::array& x) { return x.is_available() && !x.is_tracer() && x.flags().row_contiguous; }
 inline mx::Stream cpu_stream() { return mx::default_stream(mx::Device::cpu); }
 
 /// Threads for Flashlight's kernels: fl::set_num_threads (MKL's count, the same OpenMP runtime).
 int num_threads();
+/// Whether `n` elements of work with this grain run on one thread (so they may run on the calling thread).
+inline bool single_threaded(size_t n, size_t grain) { return n < 2 * grain || num_threads() == 1; }
 
 /// f(lo, hi) over [0, n) in chunks of at least `grain` items, split between OpenMP threads. Chunk bounds are
 /// multiples of `align` (64 elements: threads never share an output cache line).

@@ -41,16 +41,16 @@ mx::array fallback(UnaryOp op, const mx::array& a) {
   throw std::logic_error("fl::kernels::unary: unknown op");
 }
 
-bool costly(UnaryOp op) {
-  return op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Tanh || op == UnaryOp::Sigmoid ||
-         op == UnaryOp::Silu || op == UnaryOp::Gelu || op == UnaryOp::GeluTanh;
+size_t grain(UnaryOp op) {
+  bool costly = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Tanh || op == UnaryOp::Sigmoid ||
+                op == UnaryOp::Silu || op == UnaryOp::Gelu || op == UnaryOp::GeluTanh;
+  return costly ? detail::kGrainCostly : detail::kGrainCheap;
 }
 
 template <class T>
 void compute(UnaryOp op, const T* x, T* y, size_t n) {
   const simd::Isa& k = simd::isa();
-  detail::parallel_for(n, costly(op) ? detail::kGrainCostly : detail::kGrainCheap,
-                       [&](size_t lo, size_t hi) { simd::unary(k, op, x + lo, y + lo, hi - lo); });
+  detail::parallel_for(n, grain(op), [&](size_t lo, size_t hi) { simd::unary(k, op, x + lo, y + lo, hi - lo); });
 }
 
 mx::array make(UnaryOp op, const mx::array& x);
@@ -160,8 +160,10 @@ mx::array eager(UnaryOp op, const mx::array& x) {
 }  // namespace
 
 mx::array unary(UnaryOp op, const mx::array& x) {
-  if (!detail::fast_dtype(x.dtype()) || x.size() < detail::kMinElements) return fallback(op, x);
-  return detail::ready(x) ? eager(op, x) : make(op, x);
+  const size_t n = x.size();
+  if (n == 0 || !detail::fast_dtype(x.dtype())) return fallback(op, x);
+  if (detail::ready(x) && detail::single_threaded(n, grain(op))) return eager(op, x);
+  return n >= detail::kMinLazy ? make(op, x) : fallback(op, x);
 }
 
 const char* simd_name() { return simd::isa().name; }

@@ -207,10 +207,11 @@ mx::array reduce(ReduceOp op, const mx::array& x, const std::vector<int>& axes, 
   for (size_t i = 1; i < axes.size(); ++i) contiguous &= axes[i] == axes[i - 1] + 1;
   size_t count = 1;
   for (int a : axes) count *= x.shape(a);
-  if (!contiguous || !detail::fast_dtype(x.dtype()) || x.size() < detail::kMinElements || count == 0)
-    return fallback(op, x, axes, keepdims, mean);
+  const size_t n = x.size();
+  if (!contiguous || !detail::fast_dtype(x.dtype()) || n == 0 || count == 0) return fallback(op, x, axes, keepdims, mean);
   Reduce r(detail::cpu_stream(), op, axes.front(), axes.back(), keepdims, mean ? static_cast<double>(count) : 1.0);
-  return detail::ready(x) ? r.eager(x) : r.make(x);
+  if (detail::ready(x) && detail::single_threaded(n, detail::kGrainCheap)) return r.eager(x);
+  return n >= detail::kMinLazy ? r.make(x) : fallback(op, x, axes, keepdims, mean);
 }
 }  // namespace
 
