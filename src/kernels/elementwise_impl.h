@@ -51,7 +51,7 @@ template <class F>
 void parallel_for(size_t n, size_t grain, F&& f, size_t align = 64) {
 #ifdef _OPENMP
   size_t chunks = n / (grain ? grain : 1);
-  int nt = static_cast<int>(std::min<size_t>(chunks, static_cast<size_t>(num_threads())));
+  int nt = chunks < 2 ? 1 : static_cast<int>(std::min<size_t>(chunks, static_cast<size_t>(num_threads())));
   if (nt > 1 && !omp_in_parallel()) {
 #pragma omp parallel num_threads(nt)
     {

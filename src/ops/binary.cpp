@@ -16,7 +16,7 @@ constexpr SaveMask kBoth = save_inputs({0, 1});
 
 template <typename F>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b, Dtype compute, F f, SaveMask saves = kSaveNone) {
-  broadcast_shapes(a.sizes(), b.sizes());
+  check_broadcastable(a.sizes(), b.sizes());
   return apply1(name, fn1([compute, f](const Arrays& in) { return f(cast(in[0], compute), cast(in[1], compute)); }),
                 {a, b}, saves);
 }
@@ -29,18 +29,22 @@ void check_alpha(Dtype result, const Scalar& alpha) {
   FL_CHECK(!(result == kBool && !alpha.is_bool() && alpha.to_double() != 1),
            "Boolean alpha only supported for Boolean results.");
 }
+bool unit(const Scalar& alpha) { return !alpha.is_bool() && alpha.to_double() == 1; }
 mx::array scaled(const mx::array& b, const Scalar& alpha) {
-  if (!alpha.is_bool() && alpha.to_double() == 1) return b;
+  if (unit(alpha)) return b;
   return mx::multiply(b, mx::astype(mx::array(alpha.to_double(), mx::float64), b.dtype()));
 }
 }  // namespace
 
+// alpha = 1 (nearly every call) gets a lambda without captures, which std::function stores without allocating.
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Dtype d = result_type(a, b);
   check_alpha(d, alpha);
-  return binary("AddBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
-    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : kernels::add(x, scaled(y, alpha));
-  });
+  auto f = [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : kernels::add(x, y);
+  };
+  if (unit(alpha)) return binary("AddBackward0", a, b, d, f);
+  return binary("AddBackward0", a, b, d, [f, alpha](const mx::array& x, const mx::array& y) { return f(x, scaled(y, alpha)); });
 }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add(a, wrap(b), alpha); }
 
@@ -53,6 +57,7 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
            "use the `~` or `logical_not()` operator instead.");
   Dtype d = result_type(a, b);
   check_alpha(d, alpha);
+  if (unit(alpha)) return binary("SubBackward0", a, b, d, [](const mx::array& x, const mx::array& y) { return kernels::subtract(x, y); });
   return binary("SubBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
     return kernels::subtract(x, scaled(y, alpha));
   });
