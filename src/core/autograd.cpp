@@ -180,13 +180,14 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<cons
   Device dev = device_of(inputs);
   std::vector<Tensor> result;
   result.reserve(outs.size());
+  const bool record_node = needs_grad && g_grad_enabled;
   for (auto& o : outs) {
-    result.push_back(make_tensor(o, dev));
+    result.push_back(make_tensor(record_node ? o : std::move(o), dev));
     auto& s = *result.back().impl()->storage;
-    s.depth = o.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
+    s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
     maybe_eval(s);
   }
-  if (needs_grad && g_grad_enabled) {
+  if (record_node) {
     auto node = record(name, std::move(fn), inputs, outs, saves);
     for (size_t k = 0; k < result.size(); ++k) {
       if (!differentiable(outs[k].dtype())) continue;

@@ -76,8 +76,26 @@ void run_range(const simd::Isa& k, BinaryOp op, const Pattern& p, const T* big, 
   }
 }
 
+// Fewer elements than a vector: a plain loop (the same IEEE operations as the vector kernels, so the same values).
+template <class T>
+void compute_small(BinaryOp op, const Pattern& p, const T* big, const T* small, T* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    T u = big[i], v = small[(i / p.inner) % p.period];
+    T a = p.small_first ? v : u, b = p.small_first ? u : v;
+    switch (op) {
+      case BinaryOp::Add: y[i] = a + b; break;
+      case BinaryOp::Sub: y[i] = a - b; break;
+      case BinaryOp::Mul: y[i] = a * b; break;
+      case BinaryOp::Div: y[i] = a / b; break;
+      case BinaryOp::Maximum: y[i] = a > b || a != a ? a : b; break;
+      case BinaryOp::Minimum: y[i] = a < b || a != a ? a : b; break;
+    }
+  }
+}
+
 template <class T>
 void compute(BinaryOp op, const Pattern& p, const T* big, const T* small, T* y, size_t n) {
+  if (n < 16) return compute_small(op, p, big, small, y, n);
   const simd::Isa& k = simd::isa();
   detail::parallel_for(n, detail::kGrainCheap, [&](size_t lo, size_t hi) { run_range(k, op, p, big, small, y, lo, hi); });
 }

@@ -296,6 +296,7 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
       {{64, 80}, {80}, true},         {{80}, {64, 80}, true},        {{64, 80}, {64, 1}, true},
       {{64, 1}, {64, 80}, true},      {{4, 8, 160}, {1, 8, 1}, true}, {{8, 1}, {4, 8, 160}, true},
       {{1, 64, 80}, {64, 80}, true},  {{64, 1}, {1, 80}, false},     {{4, 8, 160}, {4, 1, 160}, false},
+      {{3}, {}, true},                {{2, 3}, {3}, true},           {{2, 1}, {2, 5}, true},  // below one vector
   };
   auto naive = [](BinaryOp op, double x, double y) {
     switch (op) {
@@ -316,7 +317,7 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
       for (int d : c.a) na *= d;
       for (int d : c.b) nb *= d;
       std::vector<T> va = uniform<T>(na, -2, 2, ++seed), vb = uniform<T>(nb, 0.25, 2, ++seed);
-      va[na / 2] = NAN;
+      if (na > 1) va[na / 2] = NAN;
       vb[0] = va[0];  // a tie
       mx::array a = from_vec(va, c.a), b = from_vec(vb, c.b);
       mx::array ab = mx::broadcast_to(a, mx::broadcast_shapes(c.a, c.b)), bb = mx::broadcast_to(b, ab.shape());
