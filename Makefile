@@ -62,7 +62,7 @@ bench: venv sysdeps
 	$(BUILD)-bench/fl_bench $(BENCH_ARGS) --benchmark_out=bench/results/fl_bench.json --benchmark_out_format=json
 	if [ -x $(BUILD)-bench/fl_bench_torch ]; then $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) \
 	  --benchmark_out=bench/results/fl_bench_torch.json --benchmark_out_format=json && \
-	  FL_BENCH_THREADS=1 $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) --benchmark_filter='torch/(add|exp|sum)/' \
+	  FL_BENCH_THREADS=1 $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) --benchmark_filter='torch/(add|exp|sum|tanh|gelu)/' \
 	  --benchmark_out=bench/results/fl_bench_torch_1thread.json --benchmark_out_format=json; fi
 	$(PY) bench/compare.py
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
-ELT = [(op, n) for n in (1000000, 10000000) for op in ("add", "exp")]
+ELT = [(op, n) for n in (100000, 1000000, 10000000) for op in ("add", "exp")]
+SQ = "1000x1000"
 
 # (label, Flashlight row, torch row, rate counter)
 ROWS = [
@@ -19,10 +20,15 @@ ROWS = [
     ("add, 1 element: op + eval", "add_1elem/eval", "add_1elem", None),
     ("add, 1 element, requires_grad: lazy op only", "add_1elem_grad/lazy", "add_1elem_grad", None),
     ("add, 1 element, requires_grad: op + eval", "add_1elem_grad/eval", "add_1elem_grad", None),
+    ("add a Python scalar, 1 element: lazy op only", "add_scalar_1elem/lazy", "add_scalar_1elem", None),
 ] + [(f"matmul {n}x{n} @ {n}x{n}", f"matmul/{n}", f"matmul/{n}", "GFLOP") for n in (256, 512, 1024, 2048)] + [
-    (f"{op}, {n // 10**6}e6 elements" if n < 10**7 else f"{op}, 1e7 elements", f"{op}/{n}", f"{op}/{n}", "GB")
-    for op, n in ELT
-] + [("sum, 1e7 elements", "sum/10000000", "sum/10000000", "GB")]
+    (f"{op}, {n:.0e} elements".replace("e+0", "e"), f"{op}/{n}", f"{op}/{n}", "GB") for op, n in ELT
+] + [("sum, 1e7 elements", "sum/10000000", "sum/10000000", "GB"),
+     (f"add, [{SQ}] + [1000] (row broadcast)", f"add/{SQ}_row", f"add/{SQ}_row", "GB"),
+     (f"sum over dim 1 (rows) of [{SQ}]", f"sum/{SQ}_dim1", f"sum/{SQ}_dim1", "GB"),
+     (f"sum over dim 0 (columns) of [{SQ}]", f"sum/{SQ}_dim0", f"sum/{SQ}_dim0", "GB"),
+     ("tanh, 1e6 elements", "tanh/1000000", "tanh/1000000", "GB"),
+     ("gelu, 1e6 elements", "gelu/1000000", "gelu/1000000", "GB")]
 
 
 def load(name):

@@ -22,8 +22,12 @@ inline int bench_threads() {
 }
 
 inline constexpr int64_t kGemmSizes[] = {256, 512, 1024, 2048};
-inline constexpr int64_t kEltSizes[] = {1000000, 10000000};
+inline constexpr int64_t kEltSizes[] = {100000, 1000000, 10000000};
 inline constexpr int64_t kSumSize = 10000000;
+/// Activations (tanh, gelu) and the 2-D rows: a [kRows, kRows] matrix, a row vector broadcast over it, and its
+/// sums over dim 1 (rows) and dim 0 (columns).
+inline constexpr int64_t kActSize = 1000000;
+inline constexpr int64_t kRows = 1000;
 
 /// GFLOP/s of an n x n x n float GEMM (2 n^3 flops per iteration); shown as "GFLOP=x/s".
 inline void gemm_counters(benchmark::State& st, int64_t n) {

@@ -35,6 +35,15 @@ void add_tiny(benchmark::State& st, bool requires_grad, bool eval) {
   }
 }
 
+// The same with a Python-style scalar operand (wrapped into a 0-d tensor, as PyTorch does).
+void add_scalar_tiny(benchmark::State& st) {
+  fl::Tensor a = ready(fl::randn({1}));
+  for (auto _ : st) {
+    fl::Tensor c = a + 1.5;
+    benchmark::DoNotOptimize(c.impl());
+  }
+}
+
 // (2) Square float32 GEMM.
 void gemm(benchmark::State& st, int64_t n) {
   fl::Tensor a = ready(fl::randn({n, n})), b = ready(fl::randn({n, n}));
@@ -61,6 +70,32 @@ void exp_large(benchmark::State& st, int64_t n) {
     c.eval();
   }
   bytes_counters(st, 8.0 * n);
+}
+
+void act_large(benchmark::State& st, bool gelu, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n}));
+  for (auto _ : st) {
+    fl::Tensor c = gelu ? fl::gelu(a) : fl::tanh(a);
+    c.eval();
+  }
+  bytes_counters(st, 8.0 * n);
+}
+// [n, n] + [n]: the row vector broadcast over every row.
+void add_row(benchmark::State& st, int64_t n) {
+  fl::Tensor a = ready(fl::randn({n, n})), b = ready(fl::randn({n}));
+  for (auto _ : st) {
+    fl::Tensor c = a + b;
+    c.eval();
+  }
+  bytes_counters(st, 8.0 * n * n);
+}
+void sum_dim(benchmark::State& st, int64_t n, int64_t dim) {
+  fl::Tensor a = ready(fl::randn({n, n}));
+  for (auto _ : st) {
+    fl::Tensor s = fl::sum(a, {dim});
+    s.eval();
+  }
+  bytes_counters(st, 4.0 * n * n);
 }
 
 // (4) Full reduction.
@@ -174,6 +209,7 @@ void register_flashlight() {
   reg("fl/add_1elem/eval", [](S& s) { add_tiny(s, false, true); });
   reg("fl/add_1elem_grad/lazy", [](S& s) { add_tiny(s, true, false); });
   reg("fl/add_1elem_grad/eval", [](S& s) { add_tiny(s, true, true); });
+  reg("fl/add_scalar_1elem/lazy", add_scalar_tiny);
   for (int64_t n : kGemmSizes) reg("fl/matmul/" + std::to_string(n), [n](S& s) { gemm(s, n); })->Unit(us);
   for (int64_t n : kEltSizes) {
     reg("fl/add/" + std::to_string(n), [n](S& s) { add_large(s, n); })->Unit(us);
@@ -188,6 +224,12 @@ void register_flashlight() {
     for (auto [label, kind] : kinds)
       reg(std::string("fl/ncps/") + (ltc ? "ltc_8_autoncp_32_4/" : "cfc_8_64/") + label,
           [ltc, kind](S& s) { ncps_step(s, ltc, kind); });
+  const std::string sq = std::to_string(kRows) + "x" + std::to_string(kRows);
+  reg("fl/add/" + sq + "_row", [](S& s) { add_row(s, kRows); })->Unit(us);
+  reg("fl/sum/" + sq + "_dim1", [](S& s) { sum_dim(s, kRows, 1); })->Unit(us);
+  reg("fl/sum/" + sq + "_dim0", [](S& s) { sum_dim(s, kRows, 0); })->Unit(us);
+  reg("fl/tanh/" + std::to_string(kActSize), [](S& s) { act_large(s, false, kActSize); })->Unit(us);
+  reg("fl/gelu/" + std::to_string(kActSize), [](S& s) { act_large(s, true, kActSize); })->Unit(us);
   reg("mlx/add_1elem/eval", mlx_add_tiny);
   for (int64_t n : kEltSizes) {
     reg("mlx/add/" + std::to_string(n), [n](S& s) { mlx_add_large(s, n); })->Unit(us);

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include <mlx/ops.h>
+#include <mlx/small_vector.h>
 #include <mlx/transforms.h>
 
 #include "core/autograd_impl.h"
@@ -109,7 +110,7 @@ Node::Edge gradient_edge(const Tensor& t) {
 OpInput to_input(const Tensor& t) {
   FL_CHECK(t.defined(), "expected a defined tensor, got an undefined one");
   auto* impl = t.impl();
-  OpInput in{impl->value(), {}, false, impl->storage, impl->dtype, impl->shape};
+  OpInput in{impl->value(), {}, false, impl->storage};
   if (g_grad_enabled && (impl->autograd || impl->is_view())) {
     in.edge = gradient_edge(t);
     in.requires_grad = in.edge.node != nullptr;
@@ -124,7 +125,7 @@ ArrayFn fn_view(const ViewOp& op) {
 }
 
 namespace {
-std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, const std::vector<OpInput>& inputs,
+std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<const OpInput> inputs,
                                      const std::vector<mx::array>& outs, SaveMask saves) {
   auto node = std::make_shared<FunctionNode>();
   node->op_name = name;
@@ -138,7 +139,9 @@ std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, const std::ve
     node->input_needs_grad.push_back(in.requires_grad);
     node->next_functions.push_back(in.requires_grad ? in.edge : Node::Edge{});
     if (i < 31 && (saves & (1u << i)) && in.storage) {
-      std::string desc = std::string("torch.") + scalar_type_name(in.dtype) + "Tensor " + shape_str(in.shape);
+      const mx::Shape& shape = in.value.shape();
+      std::string desc = std::string("torch.") + scalar_type_name(from_mlx(in.value.dtype())) + "Tensor " +
+                         shape_str(Shape(shape.begin(), shape.end()));
       node->saved.push_back({in.storage, in.storage->version, desc, false, static_cast<int>(i)});
     }
   }
@@ -156,14 +159,14 @@ void save_output(FunctionNode& node, const Tensor& out, int index) {
   node.saved.push_back({impl->storage, impl->storage->version, type_desc(out), true, index});
 }
 
-Device device_of(const std::vector<OpInput>& inputs) {
+Device device_of(std::span<const OpInput> inputs) {
   for (auto& in : inputs)
     if (in.storage) return in.storage->device;
   return default_device();
 }
 }  // namespace
 
-std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<OpInput> inputs, SaveMask saves) {
+std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<const OpInput> inputs, SaveMask saves) {
   std::vector<mx::array> vals;
   vals.reserve(inputs.size());
   int depth = 0;
@@ -177,13 +180,14 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<Op
   Device dev = device_of(inputs);
   std::vector<Tensor> result;
   result.reserve(outs.size());
+  const bool record_node = needs_grad && g_grad_enabled;
   for (auto& o : outs) {
-    result.push_back(make_tensor(o, dev));
+    result.push_back(make_tensor(record_node ? o : std::move(o), dev));
     auto& s = *result.back().impl()->storage;
-    s.depth = depth + 1;
+    s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
     maybe_eval(s);
   }
-  if (needs_grad && g_grad_enabled) {
+  if (record_node) {
     auto node = record(name, std::move(fn), inputs, outs, saves);
     for (size_t k = 0; k < result.size(); ++k) {
       if (!differentiable(outs[k].dtype())) continue;
@@ -196,15 +200,25 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<Op
   return result;
 }
 
-std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {
-  std::vector<OpInput> ins;
-  ins.reserve(inputs.size());
-  for (auto& t : inputs) ins.push_back(to_input(t));
-  return apply_op_inputs(name, std::move(fn), std::move(ins), saves);
+namespace {
+std::vector<Tensor> apply_op_range(const char* name, ArrayFn&& fn, const Tensor* first, size_t n, SaveMask saves) {
+  mx::SmallVector<OpInput, 4> ins;  // no allocation for the usual one to four inputs
+  for (size_t i = 0; i < n; ++i) ins.emplace_back(to_input(first[i]));
+  return apply_op_inputs(name, std::move(fn), std::span<const OpInput>(ins.data(), ins.size()), saves);
 }
+}  // namespace
 
+std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {
+  return apply_op_range(name, std::move(fn), inputs.data(), inputs.size(), saves);
+}
+std::vector<Tensor> apply_op(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs, SaveMask saves) {
+  return apply_op_range(name, std::move(fn), inputs.begin(), inputs.size(), saves);
+}
 Tensor apply1(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {
-  return apply_op(name, std::move(fn), inputs, saves)[0];
+  return std::move(apply_op_range(name, std::move(fn), inputs.data(), inputs.size(), saves)[0]);
+}
+Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs, SaveMask saves) {
+  return std::move(apply_op_range(name, std::move(fn), inputs.begin(), inputs.size(), saves)[0]);
 }
 
 // --- in-place ------------------------------------------------------------------------------------------
@@ -241,11 +255,12 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
     ins.push_back(to_input(o));
     needs_grad |= ins.back().requires_grad;
   }
-  checked(std::vector<mx::array>{[&] {
-    std::vector<mx::array> v;
-    for (auto& in : ins) v.push_back(in.value);
-    return v;
-  }()});  // validate eagerly (lazy: builds a graph node only)
+  std::vector<mx::array> vals;
+  vals.reserve(ins.size());
+  for (auto& in : ins) vals.push_back(in.value);
+  // Validates before anything is written; for a non-view this is also the new value (kernels that compute
+  // eagerly must not run twice).
+  mx::array out = checked(vals)[0];
 
   auto& storage = *impl->storage;
   if (needs_grad) {
@@ -262,9 +277,6 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
 
   if (!impl->is_view()) {
     // self = f(self, ...): the storage takes the new value, self takes the new history.
-    std::vector<mx::array> vals;
-    for (auto& in : ins) vals.push_back(in.value);
-    auto out = checked(vals)[0];
     storage.value = impl->chain.empty() ? out : write_chain(impl->chain, storage.value, out);
     storage.version++;
     storage.depth++;
@@ -290,7 +302,7 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
   Tensor base_t(impl->base);
   std::vector<OpInput> base_ins = ins;
   base_ins[0] = to_input(base_t);
-  std::vector<mx::array> vals;
+  vals.clear();
   for (auto& in : base_ins) vals.push_back(in.value);
   auto new_base = copy_slices(vals)[0];
   storage.value = base->chain.empty() ? new_base : write_chain(base->chain, storage.value, new_base);
@@ -368,11 +380,11 @@ std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grad_outputs,
   };
   std::vector<OpInput> ins;
   for (size_t i = 0; i < n; ++i) {
-    OpInput in{primals[i], next_functions[i], input_needs_grad[i], nullptr, from_mlx(primals[i].dtype()), {}};
+    OpInput in{primals[i], next_functions[i], input_needs_grad[i], nullptr};
     ins.push_back(in);
   }
   for (int k : out_idx) ins.push_back(to_input(cot_of(k)));
-  auto grads = apply_op_inputs((op_name + "Backward").c_str(), backward_fn, std::move(ins), kSaveNone);
+  auto grads = apply_op_inputs((op_name + "Backward").c_str(), backward_fn, ins, kSaveNone);
   for (size_t j = 0; j < diff_idx.size(); ++j) result[diff_idx[j]] = grads[j];
   return result;
 }
@@ -575,7 +587,7 @@ void record_view(const Tensor& self, Tensor& view) {
   if (!in.requires_grad) return;
   const ViewOp op = v->chain.back();
   auto out = v->value();
-  auto node = record(op.backward_name(), fn_view(op), {in}, {out}, kSaveNone);
+  auto node = record(op.backward_name(), fn_view(op), std::span<const OpInput>(&in, 1), {out}, kSaveNone);
   m.grad_fn = node;
   m.output_nr = 0;
 }
@@ -610,7 +622,7 @@ std::vector<Tensor> custom_function(const std::string& name, const std::vector<T
   std::vector<OpInput> ins;
   bool needs_grad = false;
   for (auto& t : inputs) {
-    ins.push_back(t.defined() ? to_input(t) : OpInput{mx::array(0.0f), {}, false, nullptr, kFloat32, {}});
+    ins.push_back(t.defined() ? to_input(t) : OpInput{mx::array(0.0f), {}, false, nullptr});
     needs_grad |= ins.back().requires_grad;
   }
   std::vector<Tensor> outs;

@@ -1,6 +1,7 @@
 // Internal autograd: the node kinds and the recorder that every op goes through.
 #pragma once
 #include <functional>
+#include <span>
 #include <vector>
 
 #include <mlx/array.h>
@@ -76,12 +77,10 @@ struct AccumulateGrad : Node {
 
 /// One op input: its value, and where its gradient goes.
 struct OpInput {
-  mlx::core::array value;
+  mlx::core::array value;  // its dtype and shape are the tensor's
   Node::Edge edge;
   bool requires_grad = false;
   std::shared_ptr<Storage> storage;  // for saved-tensor version checks (may be null)
-  Dtype dtype;
-  Shape shape;
 };
 
 OpInput to_input(const Tensor& t);
@@ -97,13 +96,17 @@ inline constexpr SaveMask save_inputs(std::initializer_list<int> idx) {
   return m;
 }
 
-/// Runs fn on the inputs' values and records it on the tape when a gradient is needed.
+/// Runs fn on the inputs' values and records it on the tape when a gradient is needed. (The initializer-list
+/// overloads take `{a, b}` without building a vector.)
 std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs,
                              SaveMask saves = kSaveNone);
+std::vector<Tensor> apply_op(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs,
+                             SaveMask saves = kSaveNone);
 /// The same, from raw inputs (used by create_graph backward and in-place ops).
-std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::vector<OpInput> inputs, SaveMask saves);
+std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<const OpInput> inputs, SaveMask saves);
 /// Single-output convenience.
 Tensor apply1(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves = kSaveNone);
+Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs, SaveMask saves = kSaveNone);
 
 /// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with
 /// history rewritten as PyTorch does (CopySlices on the base for views).

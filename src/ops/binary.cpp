@@ -6,6 +6,7 @@
 #include <mlx/transforms.h>
 
 #include "fl/ops/unary.h"
+#include "kernels/elementwise.h"
 #include "ops/op_utils.h"
 
 namespace fl {
@@ -15,7 +16,7 @@ constexpr SaveMask kBoth = save_inputs({0, 1});
 
 template <typename F>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b, Dtype compute, F f, SaveMask saves = kSaveNone) {
-  broadcast_shapes(a.sizes(), b.sizes());
+  check_broadcastable(a.sizes(), b.sizes());
   return apply1(name, fn1([compute, f](const Arrays& in) { return f(cast(in[0], compute), cast(in[1], compute)); }),
                 {a, b}, saves);
 }
@@ -28,18 +29,22 @@ void check_alpha(Dtype result, const Scalar& alpha) {
   FL_CHECK(!(result == kBool && !alpha.is_bool() && alpha.to_double() != 1),
            "Boolean alpha only supported for Boolean results.");
 }
+bool unit(const Scalar& alpha) { return !alpha.is_bool() && alpha.to_double() == 1; }
 mx::array scaled(const mx::array& b, const Scalar& alpha) {
-  if (!alpha.is_bool() && alpha.to_double() == 1) return b;
+  if (unit(alpha)) return b;
   return mx::multiply(b, mx::astype(mx::array(alpha.to_double(), mx::float64), b.dtype()));
 }
 }  // namespace
 
+// alpha = 1 (nearly every call) gets a lambda without captures, which std::function stores without allocating.
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Dtype d = result_type(a, b);
   check_alpha(d, alpha);
-  return binary("AddBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
-    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : mx::add(x, scaled(y, alpha));
-  });
+  auto f = [](const mx::array& x, const mx::array& y) {
+    return x.dtype() == mx::bool_ ? mx::logical_or(x, y) : kernels::add(x, y);
+  };
+  if (unit(alpha)) return binary("AddBackward0", a, b, d, f);
+  return binary("AddBackward0", a, b, d, [f, alpha](const mx::array& x, const mx::array& y) { return f(x, scaled(y, alpha)); });
 }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add(a, wrap(b), alpha); }
 
@@ -52,8 +57,9 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
            "use the `~` or `logical_not()` operator instead.");
   Dtype d = result_type(a, b);
   check_alpha(d, alpha);
+  if (unit(alpha)) return binary("SubBackward0", a, b, d, [](const mx::array& x, const mx::array& y) { return kernels::subtract(x, y); });
   return binary("SubBackward0", a, b, d, [alpha](const mx::array& x, const mx::array& y) {
-    return mx::subtract(x, scaled(y, alpha));
+    return kernels::subtract(x, scaled(y, alpha));
   });
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub(a, wrap(b), alpha); }
@@ -62,7 +68,7 @@ Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return sub(
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   return binary("MulBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
-    return x.dtype() == mx::bool_ ? mx::logical_and(x, y) : mx::multiply(x, y);
+    return x.dtype() == mx::bool_ ? mx::logical_and(x, y) : kernels::multiply(x, y);
   }, kBoth);
 }
 Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, wrap(b)); }
@@ -71,7 +77,7 @@ Tensor div(const Tensor& a, const Tensor& b, const std::optional<std::string>& m
   Dtype common = result_type(a, b);
   if (!mode) {
     return binary("DivBackward0", a, b, float_result(common),
-                  [](const mx::array& x, const mx::array& y) { return mx::divide(x, y); }, kBoth);
+                  [](const mx::array& x, const mx::array& y) { return kernels::divide(x, y); }, kBoth);
   }
   FL_CHECK(*mode == "trunc" || *mode == "floor",
                  "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
@@ -143,7 +149,7 @@ Tensor pow(const Tensor& a, const Scalar& b) {
   double e = b.to_double();
   return apply1("PowBackward0", fn1([d, e](const Arrays& in) {
     auto x = cast(in[0], d);
-    if (e == 2.0) return mx::multiply(x, x);
+    if (e == 2.0) return kernels::unary(kernels::UnaryOp::Square, x);
     if (e == 1.0) return x;
     if (e == 0.5) return mx::sqrt(x);
     return mx::power(x, mx::astype(mx::array(e, mx::float64), x.dtype()));
@@ -184,7 +190,8 @@ namespace {
 // (fmax/fmin), and nan routes as derivatives.yaml says. MLX's own vjp differs at ties and nans.
 template <typename Fwd, typename Grads>
 mx::array split_grad(const mx::array& x, const mx::array& y, Fwd fwd, Grads grads) {
-  if (!mx::issubdtype(x.dtype(), mx::floating)) return fwd(x, y);
+  // Untraced (a forward pass, not MLX's vjp of it): no custom vjp needed, and the result stays eager.
+  if (!mx::issubdtype(x.dtype(), mx::floating) || (!x.is_tracer() && !y.is_tracer())) return fwd(x, y);
   auto b = mx::broadcast_arrays({x, y});  // the custom vjp sees equal shapes; MLX reduces the broadcast
   auto f = mx::custom_vjp([fwd](const Arrays& in) { return Arrays{fwd(in[0], in[1])}; },
                           [grads](const Arrays& p, const Arrays& cot, const Arrays&) { return grads(p[0], p[1], cot[0]); });
@@ -204,7 +211,7 @@ Arrays to_winner(const mx::array& a_wins, const mx::array& g) {
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
   return binary("MaximumBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
-    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return mx::maximum(p, q); },
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return kernels::maximum(p, q); },
                       [](const mx::array& p, const mx::array& q, const mx::array& g) {
                         return tie_split(mx::less(p, q), mx::greater(p, q), mx::equal(p, q), g);
                       });
@@ -212,7 +219,7 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
 }
 Tensor minimum(const Tensor& a, const Tensor& b) {
   return binary("MinimumBackward0", a, b, result_type(a, b), [](const mx::array& x, const mx::array& y) {
-    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return mx::minimum(p, q); },
+    return split_grad(x, y, [](const mx::array& p, const mx::array& q) { return kernels::minimum(p, q); },
                       [](const mx::array& p, const mx::array& q, const mx::array& g) {
                         return tie_split(mx::greater(p, q), mx::less(p, q), mx::equal(p, q), g);
                       });

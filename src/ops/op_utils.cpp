@@ -1,6 +1,7 @@
 #include "ops/op_utils.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace fl {
 
@@ -32,17 +33,28 @@ std::string shape_to_string(const Shape& s) {
   return r + "]";
 }
 
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
+namespace {
+// Calls f(i, size) for each dim of the broadcast shape, after PyTorch's check.
+template <typename F>
+void for_broadcast_dims(const Shape& a, const Shape& b, F f) {
   size_t n = std::max(a.size(), b.size());
-  Shape out(n);
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     FL_CHECK(da == db || da == 1 || db == 1, "The size of tensor a (", da, ") must match the size of tensor b (", db,
              ") at non-singleton dimension ", i);
-    out[i] = da == 1 ? db : da;
+    f(i, da == 1 ? db : da);
   }
+}
+}  // namespace
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+  Shape out(std::max(a.size(), b.size()));
+  for_broadcast_dims(a, b, [&](size_t i, int64_t d) { out[i] = d; });
   return out;
+}
+void check_broadcastable(const Shape& a, const Shape& b) {
+  if (a != b) for_broadcast_dims(a, b, [](size_t, int64_t) {});
 }
 
 Tensor scalar_tensor(const Scalar& s, std::optional<Dtype> dtype) {
@@ -54,6 +66,11 @@ Tensor scalar_tensor(const Scalar& s, std::optional<Dtype> dtype) {
 }
 
 bool is_wrapped_number(const Tensor& t) { return t.impl()->wrapped_number; }
+
+mx::array cast_value(const mx::array& a, Dtype d) {
+  // mx::array's constructor converts with static_cast, as mx::astype does.
+  return dispatch_dtype(from_mlx(a.dtype()), [&]<typename T>() { return mx::array(a.data<T>(), a.shape(), to_mlx(d)); });
+}
 
 namespace {
 enum { kNone = -1 };
@@ -68,18 +85,29 @@ std::optional<Dtype> combine(std::optional<Dtype> higher, std::optional<Dtype> l
 void update(std::optional<Dtype>& r, Dtype d) { r = r ? promote_types(*r, d) : d; }
 }  // namespace
 
-Dtype result_type(const std::vector<Tensor>& tensors) {
+namespace {
+template <typename... Ts>
+Dtype result_type_of(const Ts&... tensors) {
   std::optional<Dtype> dim_r, zero_r, wrapped_r;
-  for (auto& t : tensors) {
-    if (!t.defined()) continue;
+  auto add = [&](const Tensor& t) {
+    if (!t.defined()) return;
     Dtype d = t.dtype();
     if (t.impl()->wrapped_number) update(wrapped_r, is_floating_point(d) ? get_default_dtype() : d);
     else if (t.dim() == 0) update(zero_r, d);
     else update(dim_r, d);
-  }
+  };
+  auto add_all = [&](const auto& x) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, Tensor>) add(x);
+    else for (auto& t : x) add(t);
+  };
+  (add_all(tensors), ...);
   auto r = combine(dim_r, combine(zero_r, wrapped_r));
   return r.value_or(get_default_dtype());
 }
+}  // namespace
+
+Dtype result_type(const std::vector<Tensor>& tensors) { return result_type_of(tensors); }
+Dtype result_type(const Tensor& a, const Tensor& b) { return result_type_of(a, b); }
 
 Tensor finish_creation(mx::array value, const TensorOptions& opts) {
   Device dev = opts.device_or_default();

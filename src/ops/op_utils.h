@@ -21,6 +21,8 @@ int64_t wrap_dim(int64_t dim, int64_t ndim);
 std::vector<int> wrap_dims(const Shape& dims, int64_t ndim);
 std::string shape_to_string(const Shape& s);
 Shape broadcast_shapes(const Shape& a, const Shape& b);
+/// broadcast_shapes' check alone (no allocation).
+void check_broadcastable(const Shape& a, const Shape& b);
 inline mx::Shape to_mx_shape(const Shape& s) { return mx::Shape(s.begin(), s.end()); }
 inline Shape from_mx_shape(const mx::Shape& s) { return Shape(s.begin(), s.end()); }
 
@@ -28,12 +30,16 @@ inline Shape from_mx_shape(const mx::Shape& s) { return Shape(s.begin(), s.end()
 Tensor scalar_tensor(const Scalar& s, std::optional<Dtype> dtype = std::nullopt);
 /// torch.result_type over tensors (0-d, dimensioned and wrapped numbers ranked as PyTorch ranks them).
 Dtype result_type(const std::vector<Tensor>& tensors);
-inline Dtype result_type(const Tensor& a, const Tensor& b) { return result_type(std::vector<Tensor>{a, b}); }
+Dtype result_type(const Tensor& a, const Tensor& b);
 /// The dtype an op that always gives floats (exp, sqrt, true division) produces for input dtype d.
 inline Dtype float_result(Dtype d) { return is_floating_point(d) ? d : get_default_dtype(); }
 
+/// A computed single value (a wrapped Python scalar, a 0-d tensor) of another dtype, converted at once: as an
+/// astype node it would keep the op that reads it from running at once (kernels/elementwise.h).
+mx::array cast_value(const mx::array& a, Dtype d);
 inline mx::array cast(const mx::array& a, Dtype d) {
-  return a.dtype() == to_mlx(d) ? a : mx::astype(a, to_mlx(d));
+  if (a.dtype() == to_mlx(d)) return a;
+  return a.size() == 1 && a.is_available() && !a.is_tracer() ? cast_value(a, d) : mx::astype(a, to_mlx(d));
 }
 /// Fills `ArrayFn` boilerplate: a lambda of the input arrays returning one array.
 template <typename F>

@@ -7,6 +7,7 @@
 
 #include <mlx/transforms.h>
 
+#include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
 #include "ops/op_utils.h"
 
@@ -55,7 +56,7 @@ Tensor sum(const Tensor& x, const Shape& dims, bool keepdim, std::optional<Dtype
   auto ax = reduce_dims(dims, x);
   Dtype d = dtype.value_or(int_to_long(x.dtype()));
   return apply1(dims.empty() ? "SumBackward0" : "SumBackward1",
-                fn1([=](const Arrays& in) { return mx::sum(cast(in[0], d), ax, keepdim); }), {x});
+                fn1([=](const Arrays& in) { return kernels::sum(cast(in[0], d), ax, keepdim); }), {x});
 }
 
 Tensor mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<Dtype> dtype) {
@@ -64,12 +65,9 @@ Tensor mean(const Tensor& x, const Shape& dims, bool keepdim, std::optional<Dtyp
            dtype ? "Optional dtype" : "Input dtype", " must be either a floating point or complex dtype. Got: ",
            scalar_type_name(d));
   auto ax = reduce_dims(dims, x);
-  double n = reduced_count(x, ax);
   Dtype acc = acc_dtype(d);
-  return apply1(dims.empty() ? "MeanBackward0" : "MeanBackward1", fn1([=](const Arrays& in) {
-    auto a = cast(in[0], acc);
-    return cast(mx::divide(mx::sum(a, ax, keepdim), c(n, a)), d);
-  }), {x});
+  return apply1(dims.empty() ? "MeanBackward0" : "MeanBackward1",
+                fn1([=](const Arrays& in) { return cast(kernels::mean(cast(in[0], acc), ax, keepdim), d); }), {x});
 }
 
 Tensor nansum(const Tensor& x, const Shape& dims, bool keepdim) {
@@ -108,7 +106,7 @@ namespace {
 // max/min over dims: MLX's vjp splits the gradient evenly among tied extrema, as PyTorch's amax and max().
 Tensor extreme(const char* name, bool is_max, const Tensor& x, const std::vector<int>& ax, bool keepdim) {
   return apply1(name, fn1([=](const Arrays& in) {
-    return is_max ? mx::max(in[0], ax, keepdim) : mx::min(in[0], ax, keepdim);
+    return is_max ? kernels::max(in[0], ax, keepdim) : kernels::min(in[0], ax, keepdim);
   }), {x}, kSelfAndResult);
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
 #include "ops/op_utils.h"
 
@@ -13,6 +14,7 @@ namespace {
 mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
 
 using ArrayOp = mx::array (*)(const mx::array&, mx::StreamOrDevice);
+using kernels::UnaryOp;
 
 // Integer inputs promote to the default float dtype, as torch.exp(int_tensor) does.
 template <typename F>
@@ -39,14 +41,14 @@ constexpr SaveMask kIn = save_inputs({0});
 #define FL_FLOAT_UNARY(NAME, GRAD, EXPR, SAVES) \
   Tensor NAME(const Tensor& x) { return float_op(GRAD, x, [](const mx::array& a) { return EXPR; }, SAVES); }
 
-FL_FLOAT_UNARY(exp, "ExpBackward0", kernels::exp(a), kSaveOutput)
+FL_FLOAT_UNARY(exp, "ExpBackward0", kernels::unary(UnaryOp::Exp, a), kSaveOutput)
 FL_FLOAT_UNARY(exp2, "Exp2Backward0", mx::power(c(2.0, a), a), kSaveOutput)
 FL_FLOAT_UNARY(expm1, "Expm1Backward0", mx::expm1(a), kSaveOutput)
-FL_FLOAT_UNARY(log, "LogBackward0", mx::log(a), kIn)
+FL_FLOAT_UNARY(log, "LogBackward0", kernels::unary(UnaryOp::Log, a), kIn)
 FL_FLOAT_UNARY(log2, "Log2Backward0", kernels::log2(a), kIn)
 FL_FLOAT_UNARY(log10, "Log10Backward0", kernels::log10(a), kIn)
 FL_FLOAT_UNARY(log1p, "Log1PBackward0", mx::log1p(a), kIn)
-FL_FLOAT_UNARY(sqrt, "SqrtBackward0", mx::sqrt(a), kSaveOutput)
+FL_FLOAT_UNARY(sqrt, "SqrtBackward0", kernels::unary(UnaryOp::Sqrt, a), kSaveOutput)
 FL_FLOAT_UNARY(rsqrt, "RsqrtBackward0", mx::rsqrt(a), kSaveOutput)
 FL_FLOAT_UNARY(sin, "SinBackward0", kernels::sin(a), kIn)
 FL_FLOAT_UNARY(cos, "CosBackward0", kernels::cos(a), kIn)
@@ -56,14 +58,14 @@ FL_FLOAT_UNARY(acos, "AcosBackward0", mx::arccos(a), kIn)
 FL_FLOAT_UNARY(atan, "AtanBackward0", mx::arctan(a), kIn)
 FL_FLOAT_UNARY(sinh, "SinhBackward0", mx::sinh(a), kIn)
 FL_FLOAT_UNARY(cosh, "CoshBackward0", mx::cosh(a), kIn)
-FL_FLOAT_UNARY(tanh, "TanhBackward0", mx::tanh(a), kSaveOutput)
+FL_FLOAT_UNARY(tanh, "TanhBackward0", kernels::unary(UnaryOp::Tanh, a), kSaveOutput)
 FL_FLOAT_UNARY(asinh, "AsinhBackward0", mx::arcsinh(a), kIn)
 FL_FLOAT_UNARY(acosh, "AcoshBackward0", mx::arccosh(a), kIn)
 FL_FLOAT_UNARY(atanh, "AtanhBackward0", mx::arctanh(a), kIn)
 FL_FLOAT_UNARY(erf, "ErfBackward0", kernels::erf(a), kIn)
 FL_FLOAT_UNARY(erfinv, "ErfinvBackward0", kernels::erfinv(a), kIn)
 FL_FLOAT_UNARY(reciprocal, "ReciprocalBackward0", mx::reciprocal(a), kSaveOutput)
-FL_FLOAT_UNARY(sigmoid, "SigmoidBackward0", kernels::sigmoid(a), kSaveOutput)
+FL_FLOAT_UNARY(sigmoid, "SigmoidBackward0", kernels::unary(UnaryOp::Sigmoid, a), kSaveOutput)
 FL_FLOAT_UNARY(deg2rad, "Deg2RadBackward0", mx::multiply(a, c(M_PI / 180.0, a)), kSaveNone)
 FL_FLOAT_UNARY(rad2deg, "Rad2DegBackward0", mx::multiply(a, c(180.0 / M_PI, a)), kSaveNone)
 #undef FL_FLOAT_UNARY
@@ -77,13 +79,13 @@ Tensor logit(const Tensor& x, std::optional<double> eps) {
 
 Tensor abs(const Tensor& x) {
   FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"abs_cpu\" not implemented for 'Bool'");
-  return same_op("AbsBackward0", x, [](const mx::array& a) { return mx::abs(a); }, kIn);
+  return same_op("AbsBackward0", x, [](const mx::array& a) { return kernels::unary(UnaryOp::Abs, a); }, kIn);
 }
 Tensor neg(const Tensor& x) {
   FL_CHECK(x.dtype() != kBool,
            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
            "the `~` or `logical_not()` operator instead.");
-  return same_op("NegBackward0", x, [](const mx::array& a) { return mx::negative(a); }, kSaveNone);
+  return same_op("NegBackward0", x, [](const mx::array& a) { return kernels::unary(UnaryOp::Neg, a); }, kSaveNone);
 }
 Tensor negative(const Tensor& x) { return neg(x); }
 Tensor positive(const Tensor& x) {
@@ -93,7 +95,7 @@ Tensor positive(const Tensor& x) {
 Tensor sign(const Tensor& x) { return same_op("SignBackward0", x, [](const mx::array& a) { return mx::sign(a); }, kSaveNone); }
 Tensor square(const Tensor& x) {
   Dtype d = x.dtype() == kBool ? kInt64 : x.dtype();
-  return apply1("PowBackward0", fn1([d](const Arrays& in) { auto a = cast(in[0], d); return mx::multiply(a, a); }), {x}, kIn);
+  return apply1("PowBackward0", fn1([d](const Arrays& in) { return kernels::unary(UnaryOp::Square, cast(in[0], d)); }), {x}, kIn);
 }
 
 namespace {
@@ -162,7 +164,7 @@ Tensor bitwise_not(const Tensor& x) {
 
 Tensor relu(const Tensor& x) {
   FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"clamp_min_cpu\" not implemented for 'Bool'");
-  return same_op("ReluBackward0", x, [](const mx::array& a) { return mx::maximum(a, mx::zeros_like(a)); }, kSaveOutput);
+  return same_op("ReluBackward0", x, [](const mx::array& a) { return kernels::unary(UnaryOp::Relu, a); }, kSaveOutput);
 }
 Tensor relu6(const Tensor& x) { return hardtanh(x, 0.0, 6.0); }
 Tensor leaky_relu(const Tensor& x, double slope) {
@@ -188,17 +190,11 @@ Tensor celu(const Tensor& x, double alpha) {
 }
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   FL_CHECK_VALUE(approximate == "none" || approximate == "tanh", "approximate argument must be either none or tanh.");
-  bool tanh_approx = approximate == "tanh";
-  return float_only("GeluBackward0", "GeluKernelImpl", x, [tanh_approx](const mx::array& a) {
-    if (tanh_approx) {
-      auto inner = mx::multiply(c(std::sqrt(2.0 / M_PI), a), mx::add(a, mx::multiply(c(0.044715, a), mx::multiply(a, mx::multiply(a, a)))));
-      return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), mx::tanh(inner)));
-    }
-    return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), kernels::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
-  }, kIn);
+  UnaryOp op = approximate == "tanh" ? UnaryOp::GeluTanh : UnaryOp::Gelu;
+  return float_only("GeluBackward0", "GeluKernelImpl", x, [op](const mx::array& a) { return kernels::unary(op, a); }, kIn);
 }
 Tensor silu(const Tensor& x) {
-  return float_only("SiluBackward0", "silu", x, [](const mx::array& a) { return mx::multiply(a, kernels::sigmoid(a)); }, kIn);
+  return float_only("SiluBackward0", "silu", x, [](const mx::array& a) { return kernels::unary(UnaryOp::Silu, a); }, kIn);
 }
 namespace {
 mx::array softplus_arr(const mx::array& a, double beta, double threshold) {

@@ -1,0 +1,116 @@
+// Shared by the elementwise and reduction primitives (elementwise_unary.cpp, elementwise_binary.cpp,
+// reduce_primitive.cpp): which arrays take the fast path, running on the caller's thread, OpenMP splits, and
+// reading strided inputs.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include <mlx/allocator.h>
+#include <mlx/array.h>
+#include <mlx/device.h>
+#include <mlx/stream.h>
+
+#include "kernels/simd.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace fl::kernels::detail {
+namespace mx = mlx::core;
+
+// Measured on the 2-vCPU Xeon (bench/README.md, "Elementwise kernels and thresholds"):
+// - Inputs already computed are computed at once on the calling thread at any size: a 1-element add costs
+//   ~0.3 us there, as much as MLX takes just to build its lazy node, and skips the 5-90 us of an MLX eval's
+//   hand-off to its stream thread and back.
+// - Unevaluated inputs build the primitive from kMinLazy elements: below that, MLX's kernels and ours both
+//   take about the hand-off's time.
+// - A second thread pays from 2 grains of work: cheap ops (add, relu) move 8-12 bytes an element, costly ones
+//   (exp, tanh, gelu) spend 0.3-1.5 ns an element on one core. Work that needs threads runs on MLX's stream thread
+//   (the primitive), never on the caller's: one OpenMP team, shared with MKL's GEMM, instead of two teams that
+//   outnumber the cores and make libgomp put its threads to sleep between calls.
+inline constexpr size_t kMinLazy = 4096;
+inline constexpr size_t kGrainCheap = 1 << 17;
+inline constexpr size_t kGrainCostly = 1 << 14;
+
+/// float32/float64 on the CPU: the dtypes and device the kernels handle.
+inline bool fast_dtype(mx::Dtype d) { return (d == mx::float32 || d == mx::float64) && mx::default_device() == mx::Device::cpu; }
+/// Computed, not traced (vjp, compile), row-major.
+inline bool ready(const mx::array& x) { return x.is_available() && !x.is_tracer() && x.flags().row_contiguous; }
+inline mx::Stream cpu_stream() { return mx::default_stream(mx::Device::cpu); }
+
+/// Threads for Flashlight's kernels: fl::set_num_threads (MKL's count, the same OpenMP runtime).
+int num_threads();
+/// Whether `n` elements of work with this grain run on one thread (so they may run on the calling thread).
+inline bool single_threaded(size_t n, size_t grain) { return n < 2 * grain || num_threads() == 1; }
+
+/// f(lo, hi) over [0, n) in chunks of at least `grain` items, split between OpenMP threads. Chunk bounds are
+/// multiples of `align` (64 elements: threads never share an output cache line).
+template <class F>
+void parallel_for(size_t n, size_t grain, F&& f, size_t align = 64) {
+#ifdef _OPENMP
+  size_t chunks = n / (grain ? grain : 1);
+  int nt = chunks < 2 ? 1 : static_cast<int>(std::min<size_t>(chunks, static_cast<size_t>(num_threads())));
+  if (nt > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(nt)
+    {
+      size_t t = static_cast<size_t>(omp_get_thread_num()), c = static_cast<size_t>(omp_get_num_threads());
+      auto bound = [&](size_t i) { return i == c ? n : n * i / c / align * align; };
+      if (bound(t) < bound(t + 1)) f(bound(t), bound(t + 1));
+    }
+    return;
+  }
+#endif
+  f(size_t(0), n);
+}
+
+/// Copies a strided array's elements (src points at its first one) into dst in row-major order.
+template <class T>
+void copy_row_major(const T* src, const mx::Shape& shape, const mx::Strides& strides, T* dst) {
+  const int nd = static_cast<int>(shape.size());
+  size_t n = 1;
+  for (int d : shape) n *= static_cast<size_t>(d);
+  if (n == 0) return;
+  if (nd == 0) {
+    dst[0] = src[0];
+    return;
+  }
+  const int64_t inner = shape[nd - 1], stride = strides[nd - 1];
+  std::vector<int64_t> idx(nd, 0);
+  int64_t off = 0;
+  for (size_t o = 0; o < n; o += inner) {
+    for (int64_t j = 0; j < inner; ++j) dst[o + j] = src[off + j * stride];
+    for (int d = nd - 2; d >= 0; --d) {  // next row: an odometer over the outer dims
+      off += strides[d];
+      if (++idx[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/// x's elements in row-major order: x's own buffer when it is row-contiguous, else a copy in `scratch`.
+template <class T>
+const T* row_major(const mx::array& x, std::vector<T>& scratch) {
+  if (x.flags().row_contiguous) return x.data<T>();
+  scratch.resize(x.size());
+  copy_row_major(x.data<T>(), x.shape(), x.strides(), scratch.data());
+  return scratch.data();
+}
+
+/// An evaluated array of the given shape and dtype whose buffer a kernel fills now (the eager path).
+inline mx::array fresh(const mx::Shape& shape, mx::Dtype dt) {
+  size_t n = 1;
+  for (int d : shape) n *= static_cast<size_t>(d);
+  return mx::array(mx::allocator::malloc(n * mx::size_of(dt)), shape, dt);
+}
+
+/// f(T{}) with T = float or double for a float32/float64 dtype.
+template <class F>
+void with_type(mx::Dtype d, F&& f) {
+  if (d == mx::float32) f(float{});
+  else f(double{});
+}
+
+}  // namespace fl::kernels::detail

@@ -1,0 +1,15 @@
+// simd_kernels.inc compiled for AVX-512 (512-bit vectors).
+// Headers come before the target switch, so only this file's own (internal) functions get the ISA.
+#include <immintrin.h>
+
+#include "kernels/simd.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi2")
+#define FL_ISA avx512
+#define FL_ISA_NAME "avx512"
+#define FL_ISA_BYTES 64
+#include "kernels/simd_kernels.inc"
+#pragma GCC pop_options
+
+const fl::kernels::simd::Isa& fl::kernels::simd::isa_avx512() { return avx512::table; }
