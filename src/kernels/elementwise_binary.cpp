@@ -97,7 +97,7 @@ template <class T>
 void compute(BinaryOp op, const Pattern& p, const T* big, const T* small, T* y, size_t n) {
   if (n < 16) return compute_small(op, p, big, small, y, n);
   const simd::Isa& k = simd::isa();
-  detail::parallel_for(n, detail::kGrainCheap, [&](size_t lo, size_t hi) { run_range(k, op, p, big, small, y, lo, hi); });
+  detail::parallel_for(n, detail::kCheap.grain, [&](size_t lo, size_t hi) { run_range(k, op, p, big, small, y, lo, hi); });
 }
 
 // The gradient of an operand of shape `shape` from one of the output's shape: sums over broadcast dims.
@@ -234,7 +234,7 @@ mx::array binary(BinaryOp op, const mx::array& a, const mx::array& b) {
   size_t n = 1;
   for (int d : out) n *= static_cast<size_t>(d);
   if (!p || n == 0) return fallback(op, a, b);
-  if (now && detail::single_threaded(n, detail::kGrainCheap)) return eager(op, a, b, *p, out);
+  if (now && detail::run_here(n, detail::kCheap)) return eager(op, a, b, *p, out);
   return n >= detail::kMinLazy ? make(op, a, b, *p, out) : fallback(op, a, b);
 }
 

@@ -20,19 +20,24 @@
 namespace fl::kernels::detail {
 namespace mx = mlx::core;
 
-// Measured on the 2-vCPU Xeon (bench/README.md, "Elementwise kernels and thresholds"):
-// - Inputs already computed are computed at once on the calling thread at any size: a 1-element add costs
-//   ~0.3 us there, as much as MLX takes just to build its lazy node, and skips the 5-90 us of an MLX eval's
-//   hand-off to its stream thread and back.
-// - Unevaluated inputs build the primitive from kMinLazy elements: below that, MLX's kernels and ours both
-//   take about the hand-off's time.
-// - A second thread pays from 2 grains of work: cheap ops (add, relu) move 8-12 bytes an element, costly ones
-//   (exp, tanh, gelu) spend 0.3-1.5 ns an element on one core. Work that needs threads runs on MLX's stream thread
-//   (the primitive), never on the caller's: one OpenMP team, shared with MKL's GEMM, instead of two teams that
-//   outnumber the cores and make libgomp put its threads to sleep between calls.
+// Measured on the 2-vCPU Xeon (bench/README.md, "Kernels: thresholds"):
+// - Inputs already computed are computed at once on the calling thread, at any size up to the point where two
+//   threads pay: a 1-element add costs ~0.3 us there, about what MLX takes just to build its lazy node, and it
+//   skips MLX's eval hand-off to its stream thread and back (~5 us on a quiet VM, 10-90 us on a busy one).
+// - Work for two threads runs on MLX's stream thread (the primitive), never on the caller's: one OpenMP team,
+//   shared with MKL's GEMM, rather than two teams that outnumber the cores (libgomp then puts its threads to sleep
+//   between calls).
+// - Unevaluated inputs build the primitive from kMinLazy elements; below that, MLX's kernels and ours both take
+//   about the hand-off's time.
 inline constexpr size_t kMinLazy = 4096;
-inline constexpr size_t kGrainCheap = 1 << 17;
-inline constexpr size_t kGrainCostly = 1 << 14;
+/// Per op class: elements per thread in a split, and the size from which computed inputs go to the threaded
+/// primitive rather than one thread here (where 2 threads plus the hand-off beat 1 thread).
+struct Cost {
+  size_t grain, threaded_from;
+};
+inline constexpr Cost kCheap{1 << 16, 1 << 17};    // add, relu: 8-12 bytes an element
+inline constexpr Cost kCostly{1 << 14, 1 << 16};   // exp, tanh, gelu: 0.2-0.8 ns an element on one core
+inline constexpr Cost kReduce{1 << 17, 1 << 18};   // sums: 4 bytes an element
 
 /// float32/float64 on the CPU: the dtypes and device the kernels handle.
 inline bool fast_dtype(mx::Dtype d) { return (d == mx::float32 || d == mx::float64) && mx::default_device() == mx::Device::cpu; }
@@ -42,8 +47,8 @@ inline mx::Stream cpu_stream() { return mx::default_stream(mx::Device::cpu); }
 
 /// Threads for Flashlight's kernels: fl::set_num_threads (MKL's count, the same OpenMP runtime).
 int num_threads();
-/// Whether `n` elements of work with this grain run on one thread (so they may run on the calling thread).
-inline bool single_threaded(size_t n, size_t grain) { return n < 2 * grain || num_threads() == 1; }
+/// Whether computed inputs of `n` elements are computed at once on the calling thread.
+inline bool run_here(size_t n, const Cost& c) { return n < c.threaded_from || num_threads() == 1; }
 
 /// f(lo, hi) over [0, n) in chunks of at least `grain` items, split between OpenMP threads. Chunk bounds are
 /// multiples of `align` (64 elements: threads never share an output cache line).

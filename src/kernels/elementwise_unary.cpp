@@ -41,16 +41,16 @@ mx::array fallback(UnaryOp op, const mx::array& a) {
   throw std::logic_error("fl::kernels::unary: unknown op");
 }
 
-size_t grain(UnaryOp op) {
+const detail::Cost& cost(UnaryOp op) {
   bool costly = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Tanh || op == UnaryOp::Sigmoid ||
                 op == UnaryOp::Silu || op == UnaryOp::Gelu || op == UnaryOp::GeluTanh;
-  return costly ? detail::kGrainCostly : detail::kGrainCheap;
+  return costly ? detail::kCostly : detail::kCheap;
 }
 
 template <class T>
 void compute(UnaryOp op, const T* x, T* y, size_t n) {
   const simd::Isa& k = simd::isa();
-  detail::parallel_for(n, grain(op), [&](size_t lo, size_t hi) { simd::unary(k, op, x + lo, y + lo, hi - lo); });
+  detail::parallel_for(n, cost(op).grain, [&](size_t lo, size_t hi) { simd::unary(k, op, x + lo, y + lo, hi - lo); });
 }
 
 mx::array make(UnaryOp op, const mx::array& x);
@@ -162,7 +162,7 @@ mx::array eager(UnaryOp op, const mx::array& x) {
 mx::array unary(UnaryOp op, const mx::array& x) {
   const size_t n = x.size();
   if (n == 0 || !detail::fast_dtype(x.dtype())) return fallback(op, x);
-  if (detail::ready(x) && detail::single_threaded(n, grain(op))) return eager(op, x);
+  if (detail::ready(x) && detail::run_here(n, cost(op))) return eager(op, x);
   return n >= detail::kMinLazy ? make(op, x) : fallback(op, x);
 }
 

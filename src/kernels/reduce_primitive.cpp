@@ -55,7 +55,7 @@ T reduce_run(const simd::Isa& k, ReduceOp op, const T* x, size_t n, bool threads
   auto blocks = [&](size_t lo, size_t hi) {
     for (size_t b = lo; b < hi; ++b) part[b] = simd::reduce(k, op, x + b * kBlock, std::min(kBlock, n - b * kBlock));
   };
-  if (threads) detail::parallel_for(nb, detail::kGrainCheap / kBlock, blocks, 1);
+  if (threads) detail::parallel_for(nb, detail::kReduce.grain / kBlock, blocks, 1);
   else blocks(0, nb);
   for (size_t m = nb; m > 1; m = (m + 1) / 2) {
     for (size_t i = 0; i < m / 2; ++i) part[i] = combine(op, part[2 * i], part[2 * i + 1]);
@@ -74,13 +74,13 @@ void compute(ReduceOp op, const Geometry& g, double divisor, const T* x, T* y) {
   if (g.inner == 1 && g.outer == 1) {
     y[0] = reduce_run(k, op, x, g.reduced, true);
   } else if (g.inner == 1) {  // rows
-    detail::parallel_for(g.outer, std::max<size_t>(1, detail::kGrainCheap / std::max<size_t>(g.reduced, 1)),
+    detail::parallel_for(g.outer, std::max<size_t>(1, detail::kReduce.grain / std::max<size_t>(g.reduced, 1)),
                          [&](size_t lo, size_t hi) {
                            for (size_t r = lo; r < hi; ++r) y[r] = reduce_run(k, op, x + r * g.reduced, g.reduced, false);
                          }, 1);
   } else {  // columns: tasks of kColBlock columns of one outer slice
     const size_t nc = (g.inner + kColBlock - 1) / kColBlock;
-    detail::parallel_for(g.outer * nc, std::max<size_t>(1, detail::kGrainCheap / (g.reduced * kColBlock)),
+    detail::parallel_for(g.outer * nc, std::max<size_t>(1, detail::kReduce.grain / (g.reduced * kColBlock)),
                          [&](size_t lo, size_t hi) {
                            for (size_t t = lo; t < hi; ++t) {
                              size_t o = t / nc, c0 = (t % nc) * kColBlock;
@@ -210,7 +210,7 @@ mx::array reduce(ReduceOp op, const mx::array& x, const std::vector<int>& axes, 
   const size_t n = x.size();
   if (!contiguous || !detail::fast_dtype(x.dtype()) || n == 0 || count == 0) return fallback(op, x, axes, keepdims, mean);
   Reduce r(detail::cpu_stream(), op, axes.front(), axes.back(), keepdims, mean ? static_cast<double>(count) : 1.0);
-  if (detail::ready(x) && detail::single_threaded(n, detail::kGrainCheap)) return r.eager(x);
+  if (detail::ready(x) && detail::run_here(n, detail::kReduce)) return r.eager(x);
   return n >= detail::kMinLazy ? r.make(x) : fallback(op, x, axes, keepdims, mean);
 }
 }  // namespace

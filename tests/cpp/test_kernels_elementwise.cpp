@@ -245,7 +245,7 @@ TEST(KernelsElementwise, UnaryAcrossThresholdEagerAndLazy) {
         mx::array x = from_vec(v, {static_cast<int>(n)});
         mx::array now = fl::kernels::unary(a.op, x);
         // Work for more than one thread goes to the primitive (MLX's stream thread) instead.
-        ASSERT_TRUE(now.is_available() || n >= 2 * fl::kernels::detail::kGrainCostly) << "computed at once";
+        ASSERT_TRUE(now.is_available() || n >= fl::kernels::detail::kCostly.threaded_from) << "computed at once";
         std::vector<T> y = to_vec<T>(now), z = to_vec<T>(fl::kernels::unary(a.op, lazy(x)));
         if (n >= kMin) expect_same(z, y, std::string("lazy ") + op_name(a.op));
         for (size_t i = 0; i < n; ++i) {
