@@ -106,20 +106,27 @@ def ncp_torch(model_key):
 def ncp_flashlight(model_key):
     def build(ctx):
         fl = ctx.lib
-        weights = ctx.ncps_weights(model_key)
-        module = _fl_ncps_module(fl, model_key)
-        if module is not None:  # flashlight.ncps.CfC / LTC, ncps.torch's API
-            module.load_state_dict({k: fl.from_numpy(v) for k, v in weights.items()})
-            params, forward = list(module.parameters()), lambda v: module(v)[0]
-            ctx.note = f"flashlight.ncps.{type(module).__name__}"
-        else:  # the fused sequence ops with ncps.torch's state_dict
-            sd = {k: fl.from_numpy(v) for k, v in weights.items()}
-            params = [t.requires_grad_(True) for k, t in sd.items() if "sparsity_mask" not in k]
-            forward = _fused_forward(fl, model_key, sd)
-            ctx.note = "_C._ncps." + ("ltc_sequence" if model_key == "ltc_ncp" else "cfc_sequence")
+        params, forward, ctx.note = fl_ncp_model(fl, model_key, ctx.ncps_weights(model_key))
         x, target = _ncp_data(MODEL_OUTPUTS[model_key])
         return _train_step(fl, params, forward, fl.from_numpy(x), fl.from_numpy(target))
     return build
+
+
+def fl_ncp_model(fl, model_key, weights):
+    """(trainable parameters, forward x -> output sequence, what it calls) of the Flashlight NCP model with
+    ncps.torch's state_dict `weights` (numpy arrays)."""
+    module = _fl_ncps_module(fl, model_key)
+    if module is not None:  # flashlight.ncps.CfC / LTC, ncps.torch's API
+        module.load_state_dict({k: fl.from_numpy(v) for k, v in weights.items()})
+        return list(module.parameters()), lambda v: module(v)[0], f"flashlight.ncps.{type(module).__name__}"
+    # the fused sequence ops with ncps.torch's state_dict
+    sd = {k: fl.from_numpy(v) for k, v in weights.items()}
+    params = [t.requires_grad_(True) for k, t in sd.items() if "sparsity_mask" not in k]
+    ops = fl._C._ncps
+    if model_key == "ltc_ncp":
+        cell = {k.removeprefix("rnn_cell."): v for k, v in sd.items()}
+        return params, lambda x: ops.ltc_sequence(x, cell)[0], "_C._ncps.ltc_sequence"
+    return params, lambda x: ops.cfc_sequence(x, sd)[0], "_C._ncps.cfc_sequence"
 
 
 # prep_ncps.MODELS keys -> output features
@@ -134,14 +141,6 @@ def _fl_ncps_module(fl, model_key):
         return ncps.CfC(IN_NCP, 64, backbone_units=128)
     wiring = ncps.wirings.AutoNCP(32, 4)
     return ncps.CfC(IN_NCP, wiring) if model_key == "cfc_ncp" else ncps.LTC(IN_NCP, wiring)
-
-
-def _fused_forward(fl, model_key, sd):
-    ops = fl._C._ncps
-    if model_key == "ltc_ncp":
-        cell = {k.removeprefix("rnn_cell."): v for k, v in sd.items()}
-        return lambda x: ops.ltc_sequence(x, cell)[0]
-    return lambda x: ops.cfc_sequence(x, sd)[0]
 
 
 # --- single-step inference at batch 1 ------------------------------------------------------------------------------

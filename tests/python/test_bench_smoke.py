@@ -82,3 +82,32 @@ def test_unknown_workload_is_rejected():
     proc = subprocess.run([sys.executable, str(BENCH / "python" / "run_bench.py"), "--workloads", "nope"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "unknown workload(s) nope" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def ncps_weights_dir(tmp_path_factory):
+    pytest.importorskip("ncps")
+    import prep_ncps
+    path = tmp_path_factory.mktemp("ncps_weights")
+    prep_ncps.main(path)
+    return path
+
+
+@pytest.mark.parametrize("key", ["cfc64", "cfc_ncp", "ltc_ncp"])
+def test_ncp_workloads_compute_what_ncps_computes(key, ncps_weights_dir):
+    # The Flashlight side of an NCP workload runs the same model as the ncps.torch side: same weights (prep_ncps),
+    # same input, same outputs; otherwise the benchmark would compare different work.
+    import numpy as np
+    import torch
+    import workloads
+    from worker import Context
+
+    tmp_path = ncps_weights_dir
+    model = Context(torch, tmp_path).ncps_torch_model(key)
+    x, _ = workloads._ncp_data(workloads.MODEL_OUTPUTS[key])
+    x = np.ascontiguousarray(x[:4, :20])  # the benchmark's input, shortened to keep the test fast
+    with torch.no_grad():
+        want = model(torch.from_numpy(x))[0].numpy()
+    _, forward, _ = workloads.fl_ncp_model(flashlight, key, Context(flashlight, tmp_path).ncps_weights(key))
+    got = forward(flashlight.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
