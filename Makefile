@@ -42,8 +42,9 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure
 	$(PY) -m pytest -q tests/python
 
+# The main job: trains a CfC and an LTC (Python API), writes demo_out/, then runs the CfC from C++.
 demo: build
-	$(BUILD)/mlp_demo
+	$(PY) examples/python/liquid_demo.py --out demo_out --control-binary $(BUILD)/ncps_control
 
 # For C++ users: libflashlight, include/fl and the CMake package (find_package(Flashlight)) under PREFIX (README).
 PREFIX ?= install

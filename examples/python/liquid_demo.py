@@ -47,7 +47,9 @@ class Forecaster(nn.Module):
         super().__init__()
         self.kind, self.units, self.seed = kind, units, seed
         self.wiring = AutoNCP(units, 1, seed=seed)
-        self.rnn = (CfC if kind == "cfc" else LTC)(2, self.wiring, batch_first=True)
+        # The CfC's motor neuron is bounded by tanh: a Linear projection (ncps's proj_size) scales it to the series.
+        # The LTC's affine output mapping already does.
+        self.rnn = CfC(2, self.wiring, proj_size=1) if kind == "cfc" else LTC(2, self.wiring)
 
     def forward(self, x, timespans):
         return self.rnn(x, timespans=timespans)[0]
@@ -119,7 +121,7 @@ def plot(out: pathlib.Path, held, preds: dict, losses: dict) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="demo_out")
-    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--control-binary", default="build/ncps_control",
                     help="the C++ control-loop program (built by `make demo`); skipped if missing")
     args = ap.parse_args()
@@ -155,7 +157,8 @@ def main() -> int:
     if binary.exists():
         print(f"Running the exported CfC from C++ ({binary}):")
         sys.stdout.flush()
-        subprocess.run([str(binary), str(out)], check=True)
+        cfc = models["CfC"]
+        subprocess.run([str(binary), str(out), str(cfc.units), str(cfc.seed)], check=True)
     else:
         print(f"(C++ control loop skipped: {binary} not built)")
     print(f"\nOutputs in {out.resolve()}/: forecast.png, loss.png, wiring.png, cfc.safetensors, ltc.safetensors, "

@@ -24,6 +24,14 @@ struct Checkpoint {
 void save(const std::string& path, const TensorDict& tensors, const Metadata& metadata = {});
 /// One tensor, stored under the name "tensor" (load_tensor reads it back).
 void save(const std::string& path, const Tensor& tensor);
+/// Any ordered dict of named tensors with items(), such as a module's state_dict().
+template <typename Dict>
+  requires requires(const Dict& d) { d.items().begin()->second; }
+void save(const std::string& path, const Dict& dict, const Metadata& metadata = {}) {
+  TensorDict tensors;
+  for (const auto& [name, t] : dict.items()) tensors.emplace(name, t);
+  save(path, tensors, metadata);
+}
 
 /// The tensors of a safetensors file. A malformed file raises fl::Error naming the file and the problem.
 TensorDict load(const std::string& path);

@@ -65,6 +65,7 @@ void init_nn_utils(nb::module_& m);
 void init_ncps_wirings(nb::module_& m);
 void init_ncps_cfc(nb::module_& m);
 void init_ncps_ltc(nb::module_& m);
+void init_ncps_modules(nb::module_& m);
 // flashlight._C._optim: include/fl/optim/.
 void init_optim(nb::module_& m);
 

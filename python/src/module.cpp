@@ -38,6 +38,7 @@ NB_MODULE(_C, m) {
   flpy::init_ncps_wirings(ncps);
   flpy::init_ncps_cfc(ncps);
   flpy::init_ncps_ltc(ncps);
+  flpy::init_ncps_modules(ncps);
   nb::module_ optim = m.def_submodule("_optim", "fused optimizer updates and schedulers (flashlight.optim)");
   flpy::init_optim(optim);
 }

@@ -217,19 +217,21 @@ FL_INLINE void pure_backward_impl(int rows, int H, const T* __restrict save, con
   }
 }
 
-template <typename T>
+// Without a bias (null), Z already holds the full pre-activations (the LTC kernel adds its bias in its products).
+template <typename T, bool HasBias>
 FL_INLINE void lstm_forward_impl(int rows, int N, const T* __restrict bias, T* __restrict Z, T* __restrict c,
                                  T* __restrict h, T* __restrict tanhc) {
+  auto b = [bias](int k) { return HasBias ? bias[k] : T(0); };
   for (int r = 0; r < rows; ++r) {
     T* __restrict z = Z + static_cast<size_t>(r) * 4 * N;
     T* __restrict cr = c + static_cast<size_t>(r) * N;
     T* __restrict hr = h + static_cast<size_t>(r) * N;
     T* __restrict tr = tanhc + static_cast<size_t>(r) * N;
     for (int j = 0; j < N; ++j) {
-      T ti = tanh_(z[j] + bias[j]);
-      T si = sigmoid_(z[N + j] + bias[N + j]);
-      T sf = sigmoid_(z[2 * N + j] + bias[2 * N + j] + T(1));
-      T so = sigmoid_(z[3 * N + j] + bias[3 * N + j]);
+      T ti = tanh_(z[j] + b(j));
+      T si = sigmoid_(z[N + j] + b(N + j));
+      T sf = sigmoid_(z[2 * N + j] + b(2 * N + j) + T(1));
+      T so = sigmoid_(z[3 * N + j] + b(3 * N + j));
       T cn = cr[j] * sf + ti * si;
       T tc = tanh_(cn);
       cr[j] = cn;
@@ -336,7 +338,10 @@ FL_INLINE void mul_impl(size_t n, const T* a, const T* b, T* out) {
     pure_backward_impl<T>(rows, H, save, w_tau, A, ts, ts_stride, dh, lddh, dP, dts, dA, dw_tau);                 \
   }                                                                                                               \
   ATTR void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc) {                            \
-    lstm_forward_impl<T>(rows, N, bias, Z, c, h, tanhc);                                                          \
+    if (bias)                                                                                                     \
+      lstm_forward_impl<T, true>(rows, N, bias, Z, c, h, tanhc);                                                  \
+    else                                                                                                          \
+      lstm_forward_impl<T, false>(rows, N, bias, Z, c, h, tanhc);                                                 \
   }                                                                                                               \
   ATTR void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc,    \
                           T* dZ) {                                                                                \

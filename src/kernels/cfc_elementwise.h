@@ -21,7 +21,8 @@ namespace fl::kernels::cfc {
                     T* h, int ldh);                                                                                   \
   void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride,          \
                      const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau);                                         \
-  /* Z (rows x 4N pre-bias) becomes [tanh i, s(ig), s(fg + 1), s(og)]; c is updated in place. */                      \
+  /* Z (rows x 4N pre-bias; bias may be null) becomes [tanh i, s(ig), s(fg + 1), s(og)]; c, h, tanh(c) */             \
+  /* are written (c updated in place). The LTC kernel shares it (one row of N * B gate-major values).  */             \
   void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc);                                      \
   void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc, T* dZ);     \
   /* out[j] += sum over rows of A[r * lda + j]. */                                                                    \

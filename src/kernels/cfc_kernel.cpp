@@ -28,6 +28,8 @@ int Dims::offset(int l) const {
   return n;
 }
 
+int LayerDims::max_width() const { return widths.empty() ? 0 : *std::max_element(widths.begin(), widths.end()); }
+
 InputIndex::InputIndex(const Dims& d) {
   int k = 2;
   if (d.mixed) c0 = k++;
@@ -59,8 +61,8 @@ WsLayout::WsLayout(const Dims& d, int steps) {
     Layer e;
     e.cat = take(l.cat());
     for (int k = 0; k < l.backbone_layers; ++k) {
-      e.z.push_back(take(l.backbone_units));
-      e.deriv.push_back(take(l.backbone_units));
+      e.z.push_back(take(l.widths[k]));
+      e.deriv.push_back(take(l.widths[k]));
     }
     e.save_width = d.mode == Mode::Pure ? 2 * l.hidden : 4 * l.hidden;
     e.save = take(e.save_width);
@@ -183,8 +185,7 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
     o_W[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
     o_WT[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
     o_b[l] = c.add(size_t(d.heads()) * ld.hidden);
-    for (int k = 0; k < ld.backbone_layers; ++k)
-      o_bbT[l].push_back(c.add(size_t(ld.backbone_units) * (k == 0 ? ld.cat() : ld.backbone_units)));
+    for (int k = 0; k < ld.backbone_layers; ++k) o_bbT[l].push_back(c.add(size_t(ld.widths[k]) * ld.width_in(k)));
   }
   Scratch<T> scratch(c.n);
   T* S = scratch.data();
@@ -199,8 +200,7 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
     headsT[l] = S + o_WT[l];
     headsb[l] = hd.b;
     for (int k = 0; k < ld.backbone_layers; ++k) {
-      transpose(ld.backbone_units, k == 0 ? ld.cat() : ld.backbone_units, in[ix.layers[l].backbone + 2 * k],
-                S + o_bbT[l][k]);
+      transpose(ld.widths[k], ld.width_in(k), in[ix.layers[l].backbone + 2 * k], S + o_bbT[l][k]);
       bbT[l].push_back(S + o_bbT[l][k]);
     }
   }
@@ -218,8 +218,8 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
     const LayerDims& ld = d.layers[l];
     int F = ld.cat();
     for (int k = 0; k < ld.backbone_layers; ++k) {
-      bb_gemm[l].emplace_back(false, false, B, ld.backbone_units, F, F, ld.backbone_units, T(0), ld.backbone_units);
-      F = ld.backbone_units;
+      bb_gemm[l].emplace_back(false, false, B, ld.widths[k], F, F, ld.widths[k], T(0), ld.widths[k]);
+      F = ld.widths[k];
     }
     const int nh = d.heads() * ld.hidden;
     head_gemm.emplace_back(false, false, B, nh, F, F, nh, T(0), lay.layers[l].save_width);
@@ -258,7 +258,7 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
       copy_rows(B, H, h + off, N, cat + ld.in, C);
       const T* feat = cat;
       for (int k = 0; k < ld.backbone_layers; ++k) {
-        const int U = ld.backbone_units;
+        const int U = ld.widths[k];
         T* z = slot(wl.z[k], U);
         bb_gemm[l][k](feat, bbT[l][k], z);
         act_forward(d.act, B, U, in[li.backbone + 2 * k + 1], z, ws ? slot(wl.deriv[k], U) : nullptr);
@@ -301,13 +301,13 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   for (int l = 0; l < nl; ++l) {
     auto& ld = d.layers[l];
     maxC = std::max(maxC, ld.cat());
-    maxF = std::max(maxF, ld.feat());
+    maxF = std::max({maxF, ld.feat(), ld.max_width()});
     o_W[l] = c.add(size_t(d.heads()) * ld.hidden * ld.feat());
     o_b[l] = c.add(size_t(d.heads()) * ld.hidden);
     o_dP[l] = c.add(CB * d.heads() * ld.hidden);
     for (int k = 0; k < ld.backbone_layers; ++k) {
-      o_dpre[l].push_back(c.add(CB * ld.backbone_units));
-      o_dbb[l].push_back(c.add(ld.backbone_units));
+      o_dpre[l].push_back(c.add(CB * ld.widths[k]));
+      o_dbb[l].push_back(c.add(ld.widths[k]));
     }
     o_db[l] = c.add(size_t(d.heads()) * ld.hidden);
     o_dA[l] = c.add(ld.hidden);
@@ -333,12 +333,11 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     const LayerDims& ld = d.layers[l];
     const auto& li = ix.layers[l];
     for (int q = 0; q < d.heads(); ++q) zero_grad(li.heads + 2 * q, size_t(ld.hidden) * ld.feat());
-    for (int k = 0; k < ld.backbone_layers; ++k)
-      zero_grad(li.backbone + 2 * k, size_t(ld.backbone_units) * (k == 0 ? ld.cat() : ld.backbone_units));
+    for (int k = 0; k < ld.backbone_layers; ++k) zero_grad(li.backbone + 2 * k, size_t(ld.widths[k]) * ld.width_in(k));
     zero(o_db[l], size_t(d.heads()) * ld.hidden);
     zero(o_dA[l], ld.hidden);
     zero(o_dw[l], ld.hidden);
-    for (int k = 0; k < ld.backbone_layers; ++k) zero(o_dbb[l][k], ld.backbone_units);
+    for (int k = 0; k < ld.backbone_layers; ++k) zero(o_dbb[l][k], ld.widths[k]);
   }
   if (d.mixed) {
     zero_grad(ix.lstm, size_t(4) * N * I);
@@ -361,7 +360,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
         if (T* dW = grads[li.heads + 2 * q])
           FixedGemm<T>(true, false, H, F, K, nh, F, T(1), F)(S + o_dP[l] + q * H, feat, dW);
       for (int k = 0; k < ld.backbone_layers; ++k) {
-        const int U = ld.backbone_units, Kin = k == 0 ? C : U;
+        const int U = ld.widths[k], Kin = ld.width_in(k);
         const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
         if (T* dW = grads[li.backbone + 2 * k])
           FixedGemm<T>(true, false, U, Kin, K, U, Kin, T(1), Kin)(S + o_dpre[l][k], inp, dW);
@@ -388,7 +387,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     const int F = ld.feat(), nh = d.heads() * ld.hidden, skip = l == 0 && !dx ? ld.in : 0;
     head_back.emplace_back(false, false, B, F - (ld.backbone_layers > 0 ? 0 : skip), nh, nh, F, T(0), F);
     for (int k = 0; k < ld.backbone_layers; ++k) {
-      const int U = ld.backbone_units, Kin = k == 0 ? ld.cat() : U;
+      const int U = ld.widths[k], Kin = ld.width_in(k);
       bb_back[l].emplace_back(false, false, B, Kin - (k == 0 ? skip : 0), U, U, Kin, T(0), Kin);
     }
   }
@@ -425,7 +424,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       else
         head_back[l](dP, heads[l].W + skip, dcat + skip);
       for (int k = ld.backbone_layers - 1; k >= 0; --k) {
-        const int U = ld.backbone_units, sk = k == 0 ? skip : 0;
+        const int U = ld.widths[k], sk = k == 0 ? skip : 0;
         T* dpre = S + o_dpre[l][k] + row * U;
         mul(static_cast<size_t>(B) * U, dfeat, saved(wl.deriv[k], U), dpre);
         colsum(B, U, dpre, U, S + o_dbb[l][k]);
@@ -463,7 +462,7 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       if (T* dA = grads[li.heads + 3]) std::memcpy(dA, S + o_dA[l], sizeof(T) * H);
     }
     for (int k = 0; k < ld.backbone_layers; ++k)
-      if (T* db = grads[li.backbone + 2 * k + 1]) std::memcpy(db, S + o_dbb[l][k], sizeof(T) * ld.backbone_units);
+      if (T* db = grads[li.backbone + 2 * k + 1]) std::memcpy(db, S + o_dbb[l][k], sizeof(T) * ld.widths[k]);
   }
   if (d.mixed)
     if (T* dbi = grads[ix.lstm + 1]) std::memcpy(dbi, S + o_dbi, sizeof(T) * 4 * N);

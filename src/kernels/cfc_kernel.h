@@ -13,10 +13,13 @@ enum class Act { LeCunTanh, SiLU, ReLU, Tanh, GELU };
 struct LayerDims {
   int in = 0;  // input features: D for layer 0, the previous layer's units after it
   int hidden = 0;
-  int backbone_units = 0;
   int backbone_layers = 0;
+  std::vector<int> widths;  // the backbone layers' widths
   int cat() const { return in + hidden; }
-  int feat() const { return backbone_layers > 0 ? backbone_units : cat(); }
+  int feat() const { return backbone_layers > 0 ? widths.back() : cat(); }
+  /// Inputs of backbone layer k: [u, h] for the first, the previous layer's width after it.
+  int width_in(int k) const { return k == 0 ? cat() : widths[k - 1]; }
+  int max_width() const;
 };
 
 struct Dims {

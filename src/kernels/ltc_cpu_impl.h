@@ -269,15 +269,11 @@ void lstm_forward(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, c
       for (int64_t b = 0; b < B; ++b) z[b] = (z[b] + bi[g]) + r[b];
     }
   }
-  T* f = gates + 2 * NB;
-  for (int64_t e = 0; e < NB; ++e) f[e] += T(1);
-  tanh_inplace(gates, NB);
-  sigmoid_inplace(gates + NB, 3 * NB);
-  const T *a = gates, *ig = gates + NB, *og = gates + 3 * NB;
-  for (int64_t e = 0; e < NB; ++e) c[e] = c_prev[e] * f[e] + a[e] * ig[e];
-  for (int64_t e = 0; e < NB; ++e) V0[e] = c[e];
-  tanh_inplace(V0, NB);
-  for (int64_t e = 0; e < NB; ++e) V0[e] *= og[e];
+  // The cell itself is the CfC kernel's (one row of N * B values per gate, bias already added): c from c_prev,
+  // V0 = tanh(c) σ(og), the gates become [tanh i, σ(ig), σ(fg + 1), σ(og)] in place.
+  if (c != c_prev) std::copy(c_prev, c_prev + NB, c);
+  ::fl::kernels::cfc::lstm_forward(1, static_cast<int>(NB), static_cast<const T*>(nullptr), gates, c, V0,
+                                   ws.tmp.data());
 }
 
 // One step of the cell on [feature][B] buffers: ws.xT holds the raw inputs and ws.tsK the elapsed time / K.
@@ -357,21 +353,12 @@ template <typename T>
 void lstm_backward(const Model<T>& m, Workspace<T>& ws, int64_t B, const T* xT, const T* h_prev, const T* c_prev,
                    const T* gates, const T* c, const T* G, T* gC, T* Gprev, T* dxT, const MutPtrs<T>& g) {
   const int64_t N = m.N, D = m.D, NB = N * B, G4 = 4 * N;
-  const T *a = gates, *ig = gates + NB, *f = gates + 2 * NB, *og = gates + 3 * NB;
   T* tc = ws.tmp.data();
-  std::copy(c, c + NB, tc);
+  for (int64_t e = 0; e < NB; ++e) tc[e] = c[e];
   tanh_inplace(tc, NB);
+  // The CfC kernel's cell backward (gate-major, one row of N * B values): dz, and gC becomes d/dc_prev.
   T* dz = ws.dz.data();
-  for (int64_t e = 0; e < NB; ++e) {
-    const T dog = G[e] * tc[e];
-    const T dc = gC[e] + G[e] * og[e] * (T(1) - tc[e] * tc[e]);
-    const T df = dc * c_prev[e], da = dc * ig[e], dig = dc * a[e];
-    gC[e] = dc * f[e];
-    dz[e] = da * (T(1) - a[e] * a[e]);
-    dz[NB + e] = dig * ig[e] * (T(1) - ig[e]);
-    dz[2 * NB + e] = df * f[e] * (T(1) - f[e]);
-    dz[3 * NB + e] = dog * og[e] * (T(1) - og[e]);
-  }
+  ::fl::kernels::cfc::lstm_backward(1, static_cast<int>(NB), gates, c_prev, tc, G, gC, dz);
   std::fill(Gprev, Gprev + NB, T(0));
   T *gwi = g[kLstmWi], *gbi = g[kLstmBi], *gwr = g[kLstmWr];
   for (int64_t q = 0; q < G4; ++q) {

@@ -65,14 +65,9 @@ CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& stat
     if (name.rfind("fc.", 0) == 0) continue;
     if (name.rfind("lstm.", 0) == 0) {
       if (!w.lstm) w.lstm.emplace();
-      if (name == "lstm.input_map.weight")
-        w.lstm->input_map_weight = t;
-      else if (name == "lstm.input_map.bias")
-        w.lstm->input_map_bias = t;
-      else if (name == "lstm.recurrent_map.weight")
-        w.lstm->recurrent_map_weight = t;
-      else
-        throw ValueError("CfC state_dict: unexpected key '" + name + "'");
+      Tensor* slot = w.lstm->find(name.substr(5));
+      if (!slot) throw ValueError("CfC state_dict: unexpected key '" + name + "'");
+      *slot = t;
       continue;
     }
     std::smatch m;
@@ -165,7 +160,6 @@ kc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch,
       const int64_t U = W.size(0);
       expect_shape(W, {U, F}, name + ".weight");
       expect_shape(c.backbone_bias[k], {U}, name + ".bias");
-      if (k > 0) expect_shape(W, {c.backbone_weight[0].size(0), F}, name + ".weight");
       F = U;
       check_tensor(W);
       check_tensor(c.backbone_bias[k]);
@@ -197,23 +191,16 @@ kc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int64_t batch,
     ld.in = static_cast<int>(in);
     ld.hidden = static_cast<int>(H);
     ld.backbone_layers = nbb;
-    ld.backbone_units = nbb > 0 ? static_cast<int>(c.backbone_weight[0].size(0)) : 0;
+    for (const Tensor& W : c.backbone_weight) ld.widths.push_back(static_cast<int>(W.size(0)));
     d.layers.push_back(ld);
     in = H;
   }
   if (d.mixed) {
     const int64_t N = d.state();
     const auto& m = *w.lstm;
-    FL_CHECK(m.input_map_weight.defined() && m.input_map_bias.defined() && m.recurrent_map_weight.defined(),
-             "cfc_sequence: mixed memory needs lstm.input_map.weight, lstm.input_map.bias and "
-             "lstm.recurrent_map.weight");
-    expect_linear_input(batch, input_size, m.input_map_weight);
-    expect_shape(m.input_map_weight, {4 * N, input_size}, "lstm.input_map.weight");
-    expect_shape(m.input_map_bias, {4 * N}, "lstm.input_map.bias");
-    expect_shape(m.recurrent_map_weight, {4 * N, N}, "lstm.recurrent_map.weight");
-    check_tensor(m.input_map_weight);
-    check_tensor(m.input_map_bias);
-    check_tensor(m.recurrent_map_weight);
+    if (m.input_map_weight.defined()) expect_linear_input(batch, input_size, m.input_map_weight);
+    check_lstm_memory(m, input_size, N, "cfc_sequence: lstm");
+    for (auto& [name, t] : m.named()) check_tensor(t);
   }
   return d;
 }

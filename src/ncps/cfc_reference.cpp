@@ -60,14 +60,6 @@ Tensor cfc_cell_step_reference(const Tensor& x_t, const Tensor& h, const std::op
   return add(mul(ff1, rsub(gate, 1.0)), mul(gate, ff2));
 }
 
-std::pair<Tensor, Tensor> lstm_cell_step_reference(const Tensor& x_t, const Tensor& h, const Tensor& c,
-                                                   const LSTMCellWeights& m) {
-  Tensor z = add(linear(x_t, m.input_map_weight, m.input_map_bias), matmul(h, m.recurrent_map_weight.t()));
-  auto parts = chunk(z, 4, 1);
-  Tensor new_c = add(mul(c, sigmoid(add(parts[2], 1.0))), mul(tanh(parts[0]), sigmoid(parts[1])));
-  return {mul(tanh(new_c), sigmoid(parts[3])), new_c};
-}
-
 namespace detail {
 
 CfCOutputs reference_sequence(const SequenceArgs& a, const Tensor& x, const CfCWeights& w, const CfCConfig& cfg) {
@@ -78,7 +70,7 @@ CfCOutputs reference_sequence(const SequenceArgs& a, const Tensor& x, const CfCW
     Tensor x_t = x.select(1, t);
     std::optional<Tensor> ts;
     if (d.has_ts) ts = a.ts.select(1, t).unsqueeze(1);
-    if (w.lstm) std::tie(h, c) = lstm_cell_step_reference(x_t, h, c, *w.lstm);
+    if (w.lstm) std::tie(h, c) = lstm_memory_step(x_t, h, c, *w.lstm);
     // WiredCfCCell: each layer reads the previous layer's new state and its own slice of the old one.
     Tensor input = x_t;
     std::vector<Tensor> states;

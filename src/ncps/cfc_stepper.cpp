@@ -69,7 +69,7 @@ struct Net {
       L.bh = values<T>(biases.size() == 1 ? biases[0] : fl::cat(biases, 0));
       layers.push_back(std::move(L));
       max_cat = std::max<size_t>(max_cat, ld.cat());
-      max_u = std::max<size_t>(max_u, ld.backbone_units);
+      max_u = std::max<size_t>(max_u, ld.max_width());
       max_p = std::max<size_t>(max_p, 4 * ld.hidden);
     }
     const int N = d.state();
@@ -106,10 +106,10 @@ struct Net {
       int F = ld.cat();
       for (int k = 0; k < ld.backbone_layers; ++k) {
         T* z = k % 2 == 0 ? z0.data() : z1.data();
-        kc::gemv_t(F, ld.backbone_units, L.bbW[k].data(), feat, false, z);
-        kc::act_forward(d.act, 1, ld.backbone_units, L.bbb[k].data(), z, nullptr);
+        kc::gemv_t(F, ld.widths[k], L.bbW[k].data(), feat, false, z);
+        kc::act_forward(d.act, 1, ld.widths[k], L.bbb[k].data(), z, nullptr);
         feat = z;
-        F = ld.backbone_units;
+        F = ld.widths[k];
       }
       kc::gemv_t(F, d.heads() * H, L.Wh.data(), feat, false, P.data());
       if (d.mode == kc::Mode::Pure)

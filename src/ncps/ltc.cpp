@@ -110,12 +110,6 @@ LTCSizes check_ltc_weights(const LTCWeights& w, const LTCConfig& c) {
   return {D, N, M};
 }
 
-void check_lstm_memory(const LSTMMemoryWeights& m, const LTCSizes& s) {
-  expect_shape(m.input_map_weight, "input_map.weight", {4 * s.N, s.D});
-  expect_shape(m.input_map_bias, "input_map.bias", {4 * s.N});
-  expect_shape(m.recurrent_map_weight, "recurrent_map.weight", {4 * s.N, s.N});
-}
-
 std::vector<Tensor> ltc_param_slots(const LTCWeights& w, const LSTMMemoryWeights* memory, const LTCConfig& c,
                                     const LTCSizes& s, Dtype dt) {
   auto opt = TensorOptions(dt);
@@ -187,7 +181,7 @@ Dtype common_dtype(const std::vector<Tensor>& ts) {
 LTCSequenceOutput run_sequence(const Tensor& input, const Tensor& h0_in, const Tensor& c0_in, const Tensor& ts_in,
                                const LTCWeights& w, const LSTMMemoryWeights* memory, const LTCConfig& c) {
   const LTCSizes s = detail::check_ltc_weights(w, c);
-  if (memory) detail::check_lstm_memory(*memory, s);
+  if (memory) check_lstm_memory(*memory, s.D, s.N, "ltc");
   FL_CHECK(input.defined() && input.dim() == 3, "ltc_sequence: expected input of shape (batch, length, ", s.D,
            "), got ", input.defined() ? shape_to_string(input.sizes()) : "None");
   FL_CHECK(input.size(2) == s.D, "ltc_sequence: input has ", input.size(2), " features but the cell expects ", s.D);

@@ -11,7 +11,6 @@ struct LTCSizes {
 };
 /// Checks every weight's shape for the config's mappings; returns the input, unit and motor counts.
 LTCSizes check_ltc_weights(const LTCWeights& w, const LTCConfig& config);
-void check_lstm_memory(const LSTMMemoryWeights& memory, const LTCSizes& s);
 /// The parameter slots of the fused kernel (kernels/ltc_kernel.h's Slot order from kGleak on) in dtype `dt`:
 /// absent mappings become ones / zeros, absent LSTM weights empty tensors; the masks are detached (buffers).
 std::vector<Tensor> ltc_param_slots(const LTCWeights& w, const LSTMMemoryWeights* memory, const LTCConfig& config,

@@ -88,7 +88,7 @@ LTCStepper::LTCStepper(const LTCWeights& weights, const LSTMMemoryWeights& memor
   FL_CHECK_VALUE(batch >= 1, "LTCStepper: batch must be positive, got ", batch);
   impl_->config = config;
   impl_->sizes = detail::check_ltc_weights(weights, config);
-  detail::check_lstm_memory(memory, impl_->sizes);
+  check_lstm_memory(memory, impl_->sizes.D, impl_->sizes.N, "LTCStepper");
   impl_->batch = batch;
   impl_->mixed = true;
   impl_->dtype = stepper_dtype(weights);
@@ -112,7 +112,7 @@ void LTCStepper::refresh(const LTCWeights& weights, const LSTMMemoryWeights& mem
   auto s = detail::check_ltc_weights(weights, impl_->config);
   FL_CHECK(s.D == impl_->sizes.D && s.N == impl_->sizes.N && s.M == impl_->sizes.M,
            "LTCStepper::refresh: the weights' shapes changed");
-  detail::check_lstm_memory(memory, s);
+  check_lstm_memory(memory, s.D, s.N, "LTCStepper::refresh");
   impl_->load(weights, &memory);
 }
 

@@ -23,6 +23,7 @@ struct Spec {
   CfCMode mode = CfCMode::Default;
   CfCActivation act = CfCActivation::LeCunTanh;
   bool mixed = false;
+  std::vector<int64_t> widths;  // when set: one width per backbone layer (they may differ)
 };
 
 CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1) {
@@ -34,10 +35,12 @@ CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1)
     CfCCellWeights c;
     const int64_t C = in + H;
     int64_t F = C;
-    for (int64_t k = 0; k < (wired ? 0 : s.backbone_layers); ++k) {
-      c.backbone_weight.push_back(rnd({s.backbone_units, F}));
-      c.backbone_bias.push_back(rnd({s.backbone_units}));
-      F = s.backbone_units;
+    const int64_t n_backbone = s.widths.empty() ? s.backbone_layers : static_cast<int64_t>(s.widths.size());
+    for (int64_t k = 0; k < (wired ? 0 : n_backbone); ++k) {
+      const int64_t U = s.widths.empty() ? s.backbone_units : s.widths[k];
+      c.backbone_weight.push_back(rnd({U, F}));
+      c.backbone_bias.push_back(rnd({U}));
+      F = U;
     }
     c.ff1_weight = rnd({H, F});
     c.ff1_bias = rnd({H});
@@ -63,7 +66,7 @@ CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1)
   if (s.mixed) {
     int64_t N = 0;
     for (int64_t H : s.layers) N += H;
-    w.lstm = LSTMCellWeights{rnd({4 * N, s.input}), rnd({4 * N}), rnd({4 * N, N})};
+    w.lstm = LSTMMemoryWeights{rnd({4 * N, s.input}), rnd({4 * N}), rnd({4 * N, N})};
   }
   return w;
 }
@@ -209,6 +212,13 @@ TEST(NcpsCfC, FusedMatchesCompositionBackbones) {
   deep.spec.mode = CfCMode::NoGate;
   deep.spec.backbone_units = 7;
   expect_fused_matches_reference(deep);
+  Case varied;  // backbone layers of different widths (the MLX seeds' list-valued backbone_units)
+  varied.spec.widths = {7, 3, 9};
+  varied.spec.mixed = true;
+  varied.h0 = varied.ts = true;
+  expect_fused_matches_reference(varied);
+  varied.x_grad = false;
+  expect_fused_matches_reference(varied);
 }
 
 TEST(NcpsCfC, FusedMatchesCompositionMixedMemory) {
@@ -429,7 +439,8 @@ TEST(NcpsCfC, DropoutInTrainingUsesTheComposition) {
 
 TEST(NcpsCfC, StepperMatchesSequence) {
   for (bool mixed : {false, true}) {
-    for (Spec s : {Spec{}, Spec{4, {5, 3, 2}, 0, 0, CfCMode::Pure}, Spec{2, {6}, 8, 2, CfCMode::NoGate}}) {
+    for (Spec s : {Spec{}, Spec{4, {5, 3, 2}, 0, 0, CfCMode::Pure}, Spec{2, {6}, 8, 2, CfCMode::NoGate},
+                   Spec{3, {4}, 0, 0, CfCMode::Default, CfCActivation::Tanh, false, {6, 2, 5}}}) {
       s.mixed = mixed;
       for (Dtype dt : {kFloat64, kFloat32}) {
         CfCWeights w = random_weights(s, dt);

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "fl/ncps/lstm_memory.h"
 #include "fl/tensor.h"
 
 namespace fl::ncps {
@@ -40,16 +41,11 @@ struct CfCCellWeights {
   Tensor sparsity_mask;
 };
 
-/// ncps's LSTMCell of mixed memory: input_map (4N x I, with bias) and recurrent_map (4N x N, no bias).
-struct LSTMCellWeights {
-  Tensor input_map_weight, input_map_bias, recurrent_map_weight;
-};
-
 struct CfCWeights {
   /// One cell for a CfC with int units; one per wiring layer for a wired CfC, in layer order.
   std::vector<CfCCellWeights> layers;
-  /// Mixed memory.
-  std::optional<LSTMCellWeights> lstm;
+  /// Mixed memory: ncps's LSTMCell (lstm_memory.h), shared with the LTC.
+  std::optional<LSTMMemoryWeights> lstm;
 
   /// From the state_dict of an ncps.torch CfC: `rnn_cell.backbone.0.weight`, `rnn_cell.ff1.bias`,
   /// `rnn_cell.layer_1.sparsity_mask`, `lstm.input_map.weight`, ... (the `rnn_cell.` prefix is optional; `fc.*`,
@@ -104,9 +100,6 @@ CfCOutputs cfc_sequence_reference(const Tensor& x, const std::optional<Tensor>& 
 /// One ncps CfCCell step as fl ops: the new state (B, H) from x_t (B, in), h (B, H) and ts ((B, 1); 1.0 if absent).
 Tensor cfc_cell_step_reference(const Tensor& x_t, const Tensor& h, const std::optional<Tensor>& ts,
                                const CfCCellWeights& cell, const CfCConfig& config = {});
-/// One ncps LSTMCell step as fl ops: (h', c').
-std::pair<Tensor, Tensor> lstm_cell_step_reference(const Tensor& x_t, const Tensor& h, const Tensor& c,
-                                                   const LSTMCellWeights& lstm);
 
 /// Single-step inference for control loops: the weights are copied and laid out once, then each raw-buffer step
 /// runs without allocating and without building a graph. Batch 1 per raw call. Not thread-safe (it owns scratch

@@ -1,5 +1,7 @@
 // The mixed-memory LSTM cell of ncps's sequence wrappers (ncps.torch.lstm.LSTMCell): it runs before the RNN cell
-// at every step and uses the cell's state as its recurrent "output" state.
+// at every step and uses the cell's state as its recurrent "output" state. One implementation shared by the CfC
+// and the LTC: these weights, their checks and the reference step here, and the fused kernels' elementwise cell
+// (kernels/cfc_elementwise.h: lstm_forward / lstm_backward).
 #pragma once
 #include <string>
 #include <utility>
@@ -20,6 +22,10 @@ struct LSTMMemoryWeights {
   /// (state-dict name, tensor) pairs in ncps's registration order.
   std::vector<std::pair<std::string, Tensor>> named() const;
 };
+
+/// Checks that all three weights are present, floating point and shaped for input_size inputs and state_size
+/// units; messages start with `op` (the calling op's name).
+void check_lstm_memory(const LSTMMemoryWeights& weights, int64_t input_size, int64_t state_size, const char* op);
 
 /// One LSTM step, written with core ops (differentiable): z = x W_i^T + b_i + h W_r^T split into (i, ig, fg, og);
 /// c' = c σ(fg + 1) + tanh(i) σ(ig); h' = tanh(c') σ(og). x (B, I), h and c (B, H); returns (h', c').
