@@ -52,18 +52,32 @@ install: configure
 	cmake --build $(BUILD) -j $(JOBS) --target flashlight
 	cmake --install $(BUILD) --prefix $(abspath $(PREFIX))
 
-# Flashlight and PyTorch (libtorch from the venv) rows, each in its own process (bench/README.md says why); the
-# raw runs land in bench/results/*.json and bench/compare.py pairs their medians into summary.{md,csv}.
+# Flashlight beside PyTorch, each library in its own process (bench/README.md says why): the C++ rows (Google
+# Benchmark: fl_bench, fl_bench_torch) and the Python-level workloads (bench/python/run_bench.py: training steps,
+# NCPs vs ncps.torch, single steps, on 1 and 2 threads) over the flashlight package built here. The raw runs land
+# in bench/results/*.json; bench/compare.py joins their medians into summary.{md,csv,json,png}.
+# `make bench QUICK=1`: a smoke run in a fraction of the time (its numbers are not measurements).
+ifdef QUICK
+BENCH_ARGS ?= --benchmark_min_time=0.01 --benchmark_repetitions=1
+PYBENCH_ARGS ?= --quick
+endif
 BENCH_ARGS ?= --benchmark_min_time=0.2 --benchmark_repetitions=5 --benchmark_display_aggregates_only=true
+PYBENCH_ARGS ?=
+BENCH_PKG := $(BUILD)-bench/pkg
 bench: venv sysdeps
-	cmake -S . -B $(BUILD)-bench $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DFL_BUILD_BENCH=ON -DFL_BUILD_TESTS=OFF
-	cmake --build $(BUILD)-bench -j $(JOBS) --target fl_bench_all
+	cmake -S . -B $(BUILD)-bench $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DFL_BUILD_BENCH=ON -DFL_BUILD_TESTS=OFF \
+	  -DFL_BUILD_EXAMPLES=OFF -DFL_BUILD_PYTHON=ON
+	cmake --build $(BUILD)-bench -j $(JOBS) --target fl_bench_all _C
+	@rm -rf $(BENCH_PKG) && mkdir -p $(BENCH_PKG)/flashlight && \
+	  for f in python/flashlight/*; do ln -s "$$PWD/$$f" $(BENCH_PKG)/flashlight/; done && \
+	  ln -s "$$PWD"/$(BUILD)-bench/_C*.so $(BENCH_PKG)/flashlight/
 	@mkdir -p bench/results && rm -f bench/results/*.json
 	$(BUILD)-bench/fl_bench $(BENCH_ARGS) --benchmark_out=bench/results/fl_bench.json --benchmark_out_format=json
 	if [ -x $(BUILD)-bench/fl_bench_torch ]; then $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) \
 	  --benchmark_out=bench/results/fl_bench_torch.json --benchmark_out_format=json && \
 	  FL_BENCH_THREADS=1 $(BUILD)-bench/fl_bench_torch $(BENCH_ARGS) --benchmark_filter='torch/(add|exp|sum|tanh|gelu)/' \
 	  --benchmark_out=bench/results/fl_bench_torch_1thread.json --benchmark_out_format=json; fi
+	$(PY) bench/python/run_bench.py --fl-path $(BENCH_PKG) $(PYBENCH_ARGS)
 	$(PY) bench/compare.py
 
 # C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.

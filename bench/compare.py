@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Pairs the Flashlight and PyTorch rows of `make bench` (medians of the repetitions) into one table.
+"""Pairs the Flashlight and PyTorch rows of `make bench` (medians) into one summary.
 
-Reads bench/results/fl_bench.json, fl_bench_torch.json and fl_bench_torch_1thread.json (Google Benchmark's
---benchmark_out), writes bench/results/summary.md and summary.csv, and prints the tables. Standard library only.
+Reads bench/results/python_bench.json (bench/python/run_bench.py: the Python-level workloads) and fl_bench.json,
+fl_bench_torch.json, fl_bench_torch_1thread.json (Google Benchmark's --benchmark_out of the C++ rows); writes
+bench/results/summary.md, summary.csv, summary.json and summary.png (bar chart; needs matplotlib, skipped without
+it), and prints the tables. Either half may be missing.
 """
 import csv
 import json
@@ -10,6 +12,18 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent / "python"))
+import report  # noqa: E402  (bench/python/report.py: the Python table, targets, the chart)
+
+# C++ raw-buffer stepper rows of fl_bench, paired with the ncps.torch cell call of the Python harness
+CPP_STEPPERS = [("cfc64_step", "CfC(8, 64) single step, batch 1: C++ CfCStepper raw step", 20.0, 2.5,
+                 ">= 20x faster, < 2.5 us"),
+                ("ltc_ncp_step", "LTC(8, AutoNCP(32, 4)) single step, batch 1: C++ LTCStepper raw step", 20.0,
+                 10.0, ">= 20x faster, < 10 us")]
+CSV_COLUMNS = ["source", "workload", "label", "threads", "flashlight_us", "torch_us", "ratio", "speedup", "target",
+               "target_met", "flashlight_spread", "torch_spread", "flashlight_n", "torch_n", "flashlight_cv",
+               "torch_cv", "rate_unit", "flashlight_rate", "torch_rate", "torch_1thread_us", "flashlight_note",
+               "error"]
 TO_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 ELT = [(op, n) for n in (100000, 1000000, 10000000) for op in ("add", "exp")]
 SQ = "1000x1000"
@@ -31,9 +45,9 @@ ROWS = [
      ("gelu, 1e6 elements", "gelu/1000000", "gelu/1000000", "GB")]
 
 
-def load(name):
+def load(name, results=RESULTS):
     """run name -> {"us": median wall time in us, "rate": median counter, "cv": coefficient of variation}."""
-    path = RESULTS / name
+    path = results / name
     if not path.exists():
         return {}, {}
     data = json.loads(path.read_text())
@@ -57,27 +71,60 @@ def load_avg(ctx):
     return "/".join(f"{x:.2f}" for x in la) if la else "?"
 
 
-def t(us):
-    if us is None:
-        return "-"
-    if us < 1:
-        return f"{us * 1e3:.0f} ns"
-    if us < 1000:
-        return f"{us:.1f} us" if us < 100 else f"{us:.0f} us"
-    return f"{us / 1e3:.2f} ms" if us < 1e5 else f"{us / 1e3:.0f} ms"
+t = report.fmt_time
 
 
-def main():
-    fl, ctx = load("fl_bench.json")
-    th, tctx = load("fl_bench_torch.json")
-    th1, _ = load("fl_bench_torch_1thread.json")
-    if not fl:
-        sys.exit("no Flashlight results in bench/results/fl_bench.json")
+def python_section(py):
+    """Markdown lines and rows of the Python-level harness."""
+    rows = report.rows_from_results(py)
+    md = ["## Python API: Flashlight vs PyTorch (+ ncps)", "", report.conditions_text(py), "",
+          "Median per call over all samples of all rounds; spread = interquartile range / median of those samples. "
+          "fl / torch > 1: Flashlight slower; speed-up = torch / Flashlight.", "", report.markdown_table(rows), ""]
+    return md, rows
+
+
+def cpp_stepper_section(fl, ctx, py_rows):
+    """The C++ steppers (fl_bench) beside the ncps.torch cell call timed by the Python harness."""
+    threads = int(ctx.get("bench_threads", 0) or 0)
+    torch_by = {(r["workload"], r["threads"]): r["torch_us"] for r in py_rows}
+    md, rows = [], []
+    for name, label, goal, max_us, text in CPP_STEPPERS:
+        f_us = fl.get("fl/ncps/" + name, {}).get("us")
+        if f_us is None:
+            continue
+        t_threads = threads if (name, threads) in torch_by else min((t for w, t in torch_by if w == name), default=0)
+        t_us = torch_by.get((name, t_threads))
+        speedup = t_us / f_us if t_us else None
+        target = {"speedup": goal, "max_us": max_us, "text": text}
+        rows.append({"source": "cpp+python", "workload": name + "_cpp", "label": label, "group": "latency",
+                     "threads": t_threads or threads, "flashlight_us": f_us, "torch_us": t_us,
+                     "ratio": f_us / t_us if t_us else None, "speedup": speedup, "target": text,
+                     "target_speedup": goal, "target_met": report.target_met(target, f_us, speedup),
+                     "flashlight_cv": fl["fl/ncps/" + name].get("cv"), "flashlight_note": "fl_bench (C++)"})
+    if rows:
+        md = ["## Single-step NCP inference from C++ (fl_bench) vs one ncps.torch cell call (Python, no_grad)", "",
+              "Flashlight: median of the fl_bench repetitions (raw-buffer `step(x, state)`, batch 1, no Tensor, "
+              f"no graph); torch: the Python harness's median at {rows[0]['threads']} thread(s).", "",
+              "| workload | Flashlight (C++) | cv | torch + ncps (Python) | fl / torch | speed-up | target | met |",
+              "|---|---:|---:|---:|---:|---:|---|---|"]
+        for r in rows:
+            cv = f"{r['flashlight_cv'] * 100:.0f}%" if r.get("flashlight_cv") is not None else "-"
+            ratio = f"{r['ratio']:.3f}" if r["ratio"] else "-"
+            speedup = f"{r['speedup']:.1f}x" if r["speedup"] else "-"
+            md.append(f"| {r['label']} | {t(r['flashlight_us'])} | {cv} | {t(r['torch_us'])} | {ratio} | {speedup} | "
+                      f"{r['target']} | {r['target_met'] or '-'} |")
+        md.append("")
+    return md, rows
+
+
+def cpp_section(fl, ctx, th, tctx, th1):
+    """The C++ Google Benchmark tables (Flashlight beside libtorch, and beside raw MLX)."""
     g = lambda d, k, f: d.get(k, {}).get(f)
     cv = lambda d, k: f"{g(d, k, 'cv') * 100:.0f}%" if g(d, k, "cv") is not None else "-"
     rate = lambda d, k: f"{g(d, k, 'rate'):.1f}" if g(d, k, "rate") is not None else "-"
     threads = ctx.get("bench_threads", "?")
-    md = [f"Medians of {ctx['repetitions']} repetitions, wall-clock time. {threads} threads for both: "
+    md = ["## C++ (fl_bench vs fl_bench_torch, Google Benchmark)", "",
+          f"Medians of {ctx['repetitions']} repetitions, wall-clock time. {threads} threads for both: "
           f"torch {tctx.get('torch_version', '(absent)')} with set_num_threads({tctx.get('torch_threads', '-')}), "
           f"Flashlight's BLAS ({ctx.get('flashlight_blas', '?')}) with {ctx.get('flashlight_blas_threads', '?')} "
           f"threads; MLX {ctx.get('mlx_version', '?')} runs its own kernels on one stream thread. "
@@ -85,8 +132,7 @@ def main():
           f"Load average at start: {load_avg(ctx)} (Flashlight), {load_avg(tctx)} (torch).", "",
           "| workload | Flashlight | cv | torch | cv | ratio | rate fl / torch | torch, 1 thread |",
           "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    rows = [["workload", "flashlight_us", "flashlight_cv", "torch_us", "torch_cv", "ratio", "rate_unit",
-             "flashlight_rate", "torch_rate", "torch_1thread_us"]]
+    rows = []
     for label, fname, tname, unit in ROWS:
         fk, tk = "fl/" + fname, "torch/" + tname
         if fk not in fl and tk not in th:
@@ -96,8 +142,10 @@ def main():
         rate_s = f"{rate(fl, fk)} / {rate(th, tk)} {unit}/s" if unit else ""
         md.append(f"| {label} | {t(f_us)} | {cv(fl, fk)} | {t(t_us)} | {cv(th, tk)} | "
                   f"{f'{ratio:.2f}x' if ratio else '-'} | {rate_s} | {t(t1_us)} |")
-        rows.append([label, f_us, g(fl, fk, "cv"), t_us, g(th, tk, "cv"), ratio, unit and f"{unit}/s",
-                     g(fl, fk, "rate"), g(th, tk, "rate"), t1_us])
+        rows.append({"source": "cpp", "workload": fname, "label": label, "threads": threads, "flashlight_us": f_us,
+                     "torch_us": t_us, "ratio": ratio, "speedup": t_us / f_us if f_us and t_us else None,
+                     "flashlight_cv": g(fl, fk, "cv"), "torch_cv": g(th, tk, "cv"), "rate_unit": unit and f"{unit}/s",
+                     "flashlight_rate": g(fl, fk, "rate"), "torch_rate": g(th, tk, "rate"), "torch_1thread_us": t1_us})
     # Flashlight over the same ops written directly against MLX: the wrapper's own cost.
     md += ["", "Flashlight vs the same op written directly in MLX (same process):", "",
            "| workload | Flashlight | raw MLX | ratio |", "|---|---:|---:|---:|"]
@@ -107,12 +155,42 @@ def main():
         f_us, m_us = g(fl, "fl/" + key, "us"), g(fl, "mlx/" + key, "us")
         if f_us and m_us:
             md.append(f"| {label} | {t(f_us)} | {t(m_us)} | {f_us / m_us:.2f}x |")
-            rows.append([label + " (raw MLX)", m_us, g(fl, "mlx/" + key, "cv"), None, None, None, None, None, None,
-                         None])
-    text = "\n".join(md) + "\n"
-    (RESULTS / "summary.md").write_text(text)
-    with open(RESULTS / "summary.csv", "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+            rows.append({"source": "cpp", "workload": "mlx/" + key, "label": label + " (raw MLX)",
+                         "threads": threads, "flashlight_us": m_us, "flashlight_cv": g(fl, "mlx/" + key, "cv"),
+                         "flashlight_note": "raw MLX, no Flashlight"})
+    return md + [""], rows
+
+
+def main(results=RESULTS):
+    fl, ctx = load("fl_bench.json", results)
+    th, tctx = load("fl_bench_torch.json", results)
+    th1, _ = load("fl_bench_torch_1thread.json", results)
+    py_path = results / "python_bench.json"
+    py = json.loads(py_path.read_text()) if py_path.exists() else None
+    if not fl and not py:
+        sys.exit("no results: neither bench/results/fl_bench.json nor bench/results/python_bench.json")
+    md, rows = ["# make bench: Flashlight beside PyTorch", ""], []
+    py_rows = []
+    if py:
+        part, py_rows = python_section(py)
+        md, rows = md + part, rows + py_rows
+    if fl:
+        part, step_rows = cpp_stepper_section(fl, ctx, py_rows)
+        md, rows = md + part, rows + step_rows
+        part, cpp_rows = cpp_section(fl, ctx, th, tctx, th1)
+        md, rows = md + part, rows + cpp_rows
+    text = "\n".join(md)
+    (results / "summary.md").write_text(text)
+    with open(results / "summary.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    context = {"python": {k: v for k, v in py.items() if k != "workloads"} if py else None,
+               "cpp_flashlight": ctx or None, "cpp_torch": tctx or None}
+    (results / "summary.json").write_text(json.dumps({"context": context, "rows": rows}, indent=1) + "\n")
+    chart_rows = [r for r in rows if r["source"] != "cpp" and r.get("speedup")]
+    if chart_rows and report.bar_chart(chart_rows, results / "summary.png"):
+        text += "\nBar chart: bench/results/summary.png\n"
     print(text)
 
 

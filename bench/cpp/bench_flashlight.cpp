@@ -11,6 +11,9 @@
 #include "fl/fl.h"
 #include "fl/ncps/modules.h"
 #include "fl/ncps/policy.h"
+#include "fl/ncps/cfc.h"
+#include "fl/ncps/ltc.h"
+#include "fl/ncps/wirings.h"
 #include "kernels/gemm.h"  // fl::kernels::blas_name (internal): which BLAS the GEMM rows measure
 
 namespace flbench {
@@ -106,6 +109,58 @@ void sum_all(benchmark::State& st, int64_t n) {
     s.eval();
   }
   bytes_counters(st, 4.0 * n);
+}
+
+// (5) Single-step NCP inference at batch 1 through the steppers' raw-buffer API (no Tensor, no graph, no
+// allocation): what a C++ control loop calls. Same shapes as bench/python's cfc64_step and ltc_ncp_step rows.
+fl::Tensor uniform(const fl::Shape& shape, double lo, double hi) { return ready(fl::rand(shape) * (hi - lo) + lo); }
+
+void cfc_step(benchmark::State& st) {  // CfC(8, 64): backbone 128 units, 1 layer, mode default
+  const int64_t I = 8, H = 64, U = 128;
+  fl::ncps::CfCCellWeights c;
+  c.backbone_weight = {uniform({U, I + H}, -0.1, 0.1)};
+  c.backbone_bias = {uniform({U}, -0.1, 0.1)};
+  for (auto* w : {&c.ff1_weight, &c.ff2_weight, &c.time_a_weight, &c.time_b_weight}) *w = uniform({H, U}, -0.1, 0.1);
+  for (auto* b : {&c.ff1_bias, &c.ff2_bias, &c.time_a_bias, &c.time_b_bias}) *b = uniform({H}, -0.1, 0.1);
+  fl::ncps::CfCWeights w;
+  w.layers.push_back(c);
+  fl::ncps::CfCStepper stepper(w);
+  std::vector<float> x(I, 0.5f), state(stepper.state_buffer_size(), 0.0f);
+  for (auto _ : st) {
+    stepper.step(x.data(), state.data(), 1.0f);
+    benchmark::DoNotOptimize(state.data());
+  }
+}
+
+void ltc_step(benchmark::State& st) {  // LTC(8, AutoNCP(32, 4)) with ncps's initialisation ranges
+  const int64_t D = 8;
+  fl::ncps::AutoNCP wiring(32, 4);
+  wiring.build(D);
+  const int64_t N = wiring.units(), M = *wiring.output_dim();
+  fl::ncps::LTCWeights w;
+  w.gleak = uniform({N}, 0.001, 1.0);
+  w.vleak = uniform({N}, -0.2, 0.2);
+  w.cm = uniform({N}, 0.4, 0.6);
+  w.sigma = uniform({N, N}, 3, 8);
+  w.mu = uniform({N, N}, 0.3, 0.8);
+  w.w = uniform({N, N}, 0.001, 1.0);
+  w.erev = wiring.erev_initializer(fl::kFloat32);
+  w.sensory_sigma = uniform({D, N}, 3, 8);
+  w.sensory_mu = uniform({D, N}, 0.3, 0.8);
+  w.sensory_w = uniform({D, N}, 0.001, 1.0);
+  w.sensory_erev = wiring.sensory_erev_initializer(fl::kFloat32);
+  w.sparsity_mask = ready(fl::abs(w.erev));
+  w.sensory_sparsity_mask = ready(fl::abs(w.sensory_erev));
+  w.input_w = fl::ones({D});
+  w.input_b = fl::zeros({D});
+  w.output_w = fl::ones({M});
+  w.output_b = fl::zeros({M});
+  fl::ncps::LTCStepper stepper(w, fl::ncps::LTCConfig{});
+  std::vector<float> x(D, 0.5f), state(N, 0.0f), y(M);
+  for (auto _ : st) {
+    stepper.step(x.data(), state.data(), 1.0f, y.data());
+    benchmark::DoNotOptimize(y.data());
+  }
 }
 
 // Raw MLX rows (no Flashlight wrapper): they split each Flashlight time into MLX's own cost and the wrapper's.
@@ -230,6 +285,8 @@ void register_flashlight() {
   reg("fl/sum/" + sq + "_dim0", [](S& s) { sum_dim(s, kRows, 0); })->Unit(us);
   reg("fl/tanh/" + std::to_string(kActSize), [](S& s) { act_large(s, false, kActSize); })->Unit(us);
   reg("fl/gelu/" + std::to_string(kActSize), [](S& s) { act_large(s, true, kActSize); })->Unit(us);
+  reg("fl/ncps/cfc64_step", cfc_step);
+  reg("fl/ncps/ltc_ncp_step", ltc_step);
   reg("mlx/add_1elem/eval", mlx_add_tiny);
   for (int64_t n : kEltSizes) {
     reg("mlx/add/" + std::to_string(n), [n](S& s) { mlx_add_large(s, n); })->Unit(us);
