@@ -259,6 +259,13 @@ TEST(NnLayersRnn, ErrorsAsTorch) {
   expect_error_containing<ValueError>([] { RNNCell(3, 4, true, "gelu"); }, "Unknown nonlinearity: gelu");
   expect_error_containing<ValueError>(
       [] {
+        LSTMCellOptions o(3, 4);
+        o.nonlinearity = "relu";
+        LSTMCell c(o);
+      },
+      "nonlinearity is only supported by RNNCell");
+  expect_error_containing<ValueError>(
+      [] {
         LSTMOptions o(3, 4);
         o.proj_size = 4;
         LSTM l(o);

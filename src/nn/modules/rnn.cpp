@@ -153,6 +153,8 @@ std::tuple<Tensor, Tensor> GRU::forward(const Tensor& input, const Tensor& hx) {
 // --- cells -------------------------------------------------------------------------------------------------------
 
 RNNCellBase::RNNCellBase(const RNNCellOptions& opts, int64_t num_chunks) : options(opts) {
+  // Only RNNCell takes a nonlinearity (torch's LSTMCell and GRUCell have no such argument).
+  FL_CHECK_VALUE(num_chunks == 1 || opts.nonlinearity == "tanh", "nonlinearity is only supported by RNNCell");
   const auto& to = opts.tensor_options;
   weight_ih = register_parameter("weight_ih", fl::empty({num_chunks * opts.hidden_size, opts.input_size}, to));
   weight_hh = register_parameter("weight_hh", fl::empty({num_chunks * opts.hidden_size, opts.hidden_size}, to));
