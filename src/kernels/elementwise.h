@@ -4,9 +4,9 @@
 // same MLX composition as before. Inputs that are already computed are computed at once on the calling thread.
 // Each primitive's vjp/jvp is written with these functions and MLX ops, so higher-order gradients work.
 #pragma once
-#include <vector>
-
 #include <mlx/array.h>
+
+#include <vector>
 
 #include "kernels/simd.h"
 
@@ -19,7 +19,9 @@ mlx::core::array unary(UnaryOp op, const mlx::core::array& x);
 /// where one operand has the output's shape and the other is a scalar or spans a contiguous run of its dims
 /// (rows, columns, channels); anything else goes to MLX.
 mlx::core::array binary(BinaryOp op, const mlx::core::array& a, const mlx::core::array& b);
-inline mlx::core::array add(const mlx::core::array& a, const mlx::core::array& b) { return binary(BinaryOp::Add, a, b); }
+inline mlx::core::array add(const mlx::core::array& a, const mlx::core::array& b) {
+  return binary(BinaryOp::Add, a, b);
+}
 inline mlx::core::array subtract(const mlx::core::array& a, const mlx::core::array& b) {
   return binary(BinaryOp::Sub, a, b);
 }

@@ -1,12 +1,12 @@
 // The binary elementwise primitive (add, sub, mul, div, maximum, minimum) with the common broadcasts: see
 // elementwise.h. One operand ("big") has the output's shape; the other ("small") is the same shape, a scalar, or
 // spans a contiguous run of the output's dims, so output element i pairs with small[(i / inner) % period].
-#include <optional>
-
 #include <mlx/backend/common/utils.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
+
+#include <optional>
 
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
@@ -19,12 +19,18 @@ mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype())
 
 mx::array fallback(BinaryOp op, const mx::array& a, const mx::array& b) {
   switch (op) {
-    case BinaryOp::Add: return mx::add(a, b);
-    case BinaryOp::Sub: return mx::subtract(a, b);
-    case BinaryOp::Mul: return mx::multiply(a, b);
-    case BinaryOp::Div: return mx::divide(a, b);
-    case BinaryOp::Maximum: return mx::maximum(a, b);
-    case BinaryOp::Minimum: return mx::minimum(a, b);
+    case BinaryOp::Add:
+      return mx::add(a, b);
+    case BinaryOp::Sub:
+      return mx::subtract(a, b);
+    case BinaryOp::Mul:
+      return mx::multiply(a, b);
+    case BinaryOp::Div:
+      return mx::divide(a, b);
+    case BinaryOp::Maximum:
+      return mx::maximum(a, b);
+    case BinaryOp::Minimum:
+      return mx::minimum(a, b);
   }
   throw std::logic_error("fl::kernels::binary: unknown op");
 }
@@ -64,13 +70,17 @@ void run_range(const simd::Isa& k, BinaryOp op, const Pattern& p, const T* big, 
   for (size_t i = lo; i < hi;) {
     if (inner == 1) {
       size_t j = i % period, len = std::min(hi - i, period - j);
-      if (p.small_first) simd::binary(k, op, simd::Operands::VecVec, small + j, big + i, y + i, len);
-      else simd::binary(k, op, simd::Operands::VecVec, big + i, small + j, y + i, len);
+      if (p.small_first)
+        simd::binary(k, op, simd::Operands::VecVec, small + j, big + i, y + i, len);
+      else
+        simd::binary(k, op, simd::Operands::VecVec, big + i, small + j, y + i, len);
       i += len;
     } else {
       size_t m = (i / inner) % period, len = std::min(hi - i, inner - i % inner);
-      if (p.small_first) simd::binary(k, op, simd::Operands::ScalarVec, small + m, big + i, y + i, len);
-      else simd::binary(k, op, simd::Operands::VecScalar, big + i, small + m, y + i, len);
+      if (p.small_first)
+        simd::binary(k, op, simd::Operands::ScalarVec, small + m, big + i, y + i, len);
+      else
+        simd::binary(k, op, simd::Operands::VecScalar, big + i, small + m, y + i, len);
       i += len;
     }
   }
@@ -83,12 +93,24 @@ void compute_small(BinaryOp op, const Pattern& p, const T* big, const T* small, 
     T u = big[i], v = small[(i / p.inner) % p.period];
     T a = p.small_first ? v : u, b = p.small_first ? u : v;
     switch (op) {
-      case BinaryOp::Add: y[i] = a + b; break;
-      case BinaryOp::Sub: y[i] = a - b; break;
-      case BinaryOp::Mul: y[i] = a * b; break;
-      case BinaryOp::Div: y[i] = a / b; break;
-      case BinaryOp::Maximum: y[i] = a > b || a != a ? a : b; break;
-      case BinaryOp::Minimum: y[i] = a < b || a != a ? a : b; break;
+      case BinaryOp::Add:
+        y[i] = a + b;
+        break;
+      case BinaryOp::Sub:
+        y[i] = a - b;
+        break;
+      case BinaryOp::Mul:
+        y[i] = a * b;
+        break;
+      case BinaryOp::Div:
+        y[i] = a / b;
+        break;
+      case BinaryOp::Maximum:
+        y[i] = a > b || a != a ? a : b;
+        break;
+      case BinaryOp::Minimum:
+        y[i] = a < b || a != a ? a : b;
+        break;
     }
   }
 }
@@ -97,7 +119,8 @@ template <class T>
 void compute(BinaryOp op, const Pattern& p, const T* big, const T* small, T* y, size_t n) {
   if (n < 16) return compute_small(op, p, big, small, y, n);
   const simd::Isa& k = simd::isa();
-  detail::parallel_for(n, detail::kCheap.grain, [&](size_t lo, size_t hi) { run_range(k, op, p, big, small, y, lo, hi); });
+  detail::parallel_for(n, detail::kCheap.grain,
+                       [&](size_t lo, size_t hi) { run_range(k, op, p, big, small, y, lo, hi); });
 }
 
 // The gradient of an operand of shape `shape` from one of the output's shape: sums over broadcast dims.
@@ -120,8 +143,10 @@ class Binary : public mx::UnaryPrimitive {
     const mx::array& big = inputs[p_.small_first ? 1 : 0];
     const mx::array& small = inputs[p_.small_first ? 0 : 1];
     // Computing in place over the big operand's buffer is safe: output element i only reads big[i].
-    if (big.flags().row_contiguous && mx::is_donatable(big, out)) out.copy_shared_buffer(big);
-    else out.set_data(mx::allocator::malloc(out.nbytes()));
+    if (big.flags().row_contiguous && mx::is_donatable(big, out))
+      out.copy_shared_buffer(big);
+    else
+      out.set_data(mx::allocator::malloc(out.nbytes()));
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(big);
     enc.set_input_array(small);
@@ -131,7 +156,8 @@ class Binary : public mx::UnaryPrimitive {
       detail::with_type(out.dtype(), [&](auto tag) {
         using T = decltype(tag);
         std::vector<T> big_copy, small_copy;
-        compute(op, p, detail::row_major(big, big_copy), detail::row_major(small, small_copy), out.data<T>(), out.size());
+        compute(op, p, detail::row_major(big, big_copy), detail::row_major(small, small_copy), out.data<T>(),
+                out.size());
       });
     });
   }
@@ -189,12 +215,16 @@ class Binary : public mx::UnaryPrimitive {
   // gradient in half, the loser gets none, nan on either side passes it to both.
   mx::array grad(int arg, const mx::array& a, const mx::array& b, const mx::array& g, const mx::array& out) const {
     switch (op_) {
-      case BinaryOp::Add: return g;
-      case BinaryOp::Sub: return arg == 0 ? g : kernels::unary(UnaryOp::Neg, g);
-      case BinaryOp::Mul: return kernels::multiply(g, arg == 0 ? b : a);
+      case BinaryOp::Add:
+        return g;
+      case BinaryOp::Sub:
+        return arg == 0 ? g : kernels::unary(UnaryOp::Neg, g);
+      case BinaryOp::Mul:
+        return kernels::multiply(g, arg == 0 ? b : a);
       case BinaryOp::Div: {
         mx::array ga = kernels::divide(g, b);
-        return arg == 0 ? ga : kernels::unary(UnaryOp::Neg, kernels::multiply(ga, out));  // -g a / b^2 = -(g / b)(a / b)
+        return arg == 0 ? ga
+                        : kernels::unary(UnaryOp::Neg, kernels::multiply(ga, out));  // -g a / b^2 = -(g / b)(a / b)
       }
       case BinaryOp::Maximum:
       case BinaryOp::Minimum: {

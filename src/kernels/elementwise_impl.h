@@ -2,14 +2,14 @@
 // reduce_primitive.cpp): which arrays take the fast path, running on the caller's thread, OpenMP splits, and
 // reading strided inputs.
 #pragma once
-#include <algorithm>
-#include <cstddef>
-#include <vector>
-
 #include <mlx/allocator.h>
 #include <mlx/array.h>
 #include <mlx/device.h>
 #include <mlx/stream.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
 
 #include "kernels/simd.h"
 
@@ -35,12 +35,14 @@ inline constexpr size_t kMinLazy = 4096;
 struct Cost {
   size_t grain, threaded_from;
 };
-inline constexpr Cost kCheap{1 << 16, 1 << 17};    // add, relu: 8-12 bytes an element
-inline constexpr Cost kCostly{1 << 14, 1 << 16};   // exp, tanh, gelu: 0.2-0.8 ns an element on one core
-inline constexpr Cost kReduce{1 << 17, 1 << 18};   // sums: 4 bytes an element
+inline constexpr Cost kCheap{1 << 16, 1 << 17};   // add, relu: 8-12 bytes an element
+inline constexpr Cost kCostly{1 << 14, 1 << 16};  // exp, tanh, gelu: 0.2-0.8 ns an element on one core
+inline constexpr Cost kReduce{1 << 17, 1 << 18};  // sums: 4 bytes an element
 
 /// float32/float64 on the CPU: the dtypes and device the kernels handle.
-inline bool fast_dtype(mx::Dtype d) { return (d == mx::float32 || d == mx::float64) && mx::default_device() == mx::Device::cpu; }
+inline bool fast_dtype(mx::Dtype d) {
+  return (d == mx::float32 || d == mx::float64) && mx::default_device() == mx::Device::cpu;
+}
 /// Computed, not traced (vjp, compile), row-major.
 inline bool ready(const mx::array& x) { return x.is_available() && !x.is_tracer() && x.flags().row_contiguous; }
 inline mx::Stream cpu_stream() { return mx::default_stream(mx::Device::cpu); }
@@ -114,8 +116,10 @@ inline mx::array fresh(const mx::Shape& shape, mx::Dtype dt) {
 /// f(T{}) with T = float or double for a float32/float64 dtype.
 template <class F>
 void with_type(mx::Dtype d, F&& f) {
-  if (d == mx::float32) f(float{});
-  else f(double{});
+  if (d == mx::float32)
+    f(float{});
+  else
+    f(double{});
 }
 
 }  // namespace fl::kernels::detail

@@ -1,11 +1,11 @@
 // The unary elementwise primitive (exp, log, tanh, sigmoid, relu, neg, abs, sqrt, square, silu, gelu): see
 // elementwise.h. Its vjp and jvp are written with the same primitives and MLX ops.
-#include <cmath>
-
 #include <mlx/backend/common/utils.h>
 #include <mlx/backend/cpu/encoder.h>
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
+
+#include <cmath>
 
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
@@ -20,18 +20,29 @@ mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype())
 // The MLX composition each op is for small arrays, other dtypes and other devices.
 mx::array fallback(UnaryOp op, const mx::array& a) {
   switch (op) {
-    case UnaryOp::Exp: return kernels::exp(a);
-    case UnaryOp::Log: return mx::log(a);
-    case UnaryOp::Tanh: return mx::tanh(a);
-    case UnaryOp::Sigmoid: return kernels::sigmoid(a);
-    case UnaryOp::Relu: return mx::maximum(a, mx::zeros_like(a));
-    case UnaryOp::Neg: return mx::negative(a);
-    case UnaryOp::Abs: return mx::abs(a);
-    case UnaryOp::Sqrt: return mx::sqrt(a);
-    case UnaryOp::Square: return mx::multiply(a, a);
-    case UnaryOp::Silu: return mx::multiply(a, kernels::sigmoid(a));
+    case UnaryOp::Exp:
+      return kernels::exp(a);
+    case UnaryOp::Log:
+      return mx::log(a);
+    case UnaryOp::Tanh:
+      return mx::tanh(a);
+    case UnaryOp::Sigmoid:
+      return kernels::sigmoid(a);
+    case UnaryOp::Relu:
+      return mx::maximum(a, mx::zeros_like(a));
+    case UnaryOp::Neg:
+      return mx::negative(a);
+    case UnaryOp::Abs:
+      return mx::abs(a);
+    case UnaryOp::Sqrt:
+      return mx::sqrt(a);
+    case UnaryOp::Square:
+      return mx::multiply(a, a);
+    case UnaryOp::Silu:
+      return mx::multiply(a, kernels::sigmoid(a));
     case UnaryOp::Gelu:
-      return mx::multiply(mx::multiply(c(0.5, a), a), mx::add(c(1.0, a), kernels::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
+      return mx::multiply(mx::multiply(c(0.5, a), a),
+                          mx::add(c(1.0, a), kernels::erf(mx::multiply(a, c(M_SQRT1_2, a)))));
     case UnaryOp::GeluTanh: {
       auto cube = mx::multiply(a, mx::multiply(a, a));
       auto inner = mx::multiply(c(std::sqrt(2.0 / M_PI), a), mx::add(a, mx::multiply(c(0.044715, a), cube)));
@@ -64,21 +75,25 @@ class Unary : public mx::UnaryPrimitive {
     // A dense input in any layout (transposed, broadcast rows) is processed as its flat buffer, and the output
     // takes its strides, as MLX's own unary ops do; other strided inputs are read into a row-major output.
     const bool flat = in.flags().contiguous;
-    if (flat && mx::is_donatable(in, out)) out.copy_shared_buffer(in);
-    else if (flat) out.set_data(mx::allocator::malloc(in.data_size() * out.itemsize()), in.data_size(), in.strides(), in.flags());
-    else out.set_data(mx::allocator::malloc(out.nbytes()));
+    if (flat && mx::is_donatable(in, out))
+      out.copy_shared_buffer(in);
+    else if (flat)
+      out.set_data(mx::allocator::malloc(in.data_size() * out.itemsize()), in.data_size(), in.strides(), in.flags());
+    else
+      out.set_data(mx::allocator::malloc(out.nbytes()));
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(in);
     enc.set_output_array(out);
-    enc.dispatch([in = mx::array::unsafe_weak_copy(in), out = mx::array::unsafe_weak_copy(out), flat, op = op_]() mutable {
-      detail::with_type(out.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        T* y = out.data<T>();
-        if (flat) return compute(op, in.data<T>(), y, in.data_size());
-        detail::copy_row_major(in.data<T>(), in.shape(), in.strides(), y);
-        compute(op, static_cast<const T*>(y), y, out.size());
-      });
-    });
+    enc.dispatch(
+        [in = mx::array::unsafe_weak_copy(in), out = mx::array::unsafe_weak_copy(out), flat, op = op_]() mutable {
+          detail::with_type(out.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            T* y = out.data<T>();
+            if (flat) return compute(op, in.data<T>(), y, in.data_size());
+            detail::copy_row_major(in.data<T>(), in.shape(), in.strides(), y);
+            compute(op, static_cast<const T*>(y), y, out.size());
+          });
+        });
   }
   void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
     throw std::runtime_error("FlUnary has no GPU kernel: on a GPU, fl::kernels::unary uses MLX");
@@ -112,33 +127,48 @@ class Unary : public mx::UnaryPrimitive {
   mx::array derivative(const mx::array& x, const mx::array& y) const {
     auto k = [&](double v) { return c(v, x); };
     switch (op_) {
-      case UnaryOp::Exp: return y;
-      case UnaryOp::Log: return kernels::divide(k(1.0), x);
-      case UnaryOp::Tanh: return kernels::subtract(k(1.0), kernels::unary(UnaryOp::Square, y));
-      case UnaryOp::Sigmoid: return kernels::multiply(y, kernels::subtract(k(1.0), y));
-      case UnaryOp::Abs: return mx::sign(x);
-      case UnaryOp::Sqrt: return kernels::divide(k(0.5), y);
-      case UnaryOp::Square: return kernels::multiply(k(2.0), x);
+      case UnaryOp::Exp:
+        return y;
+      case UnaryOp::Log:
+        return kernels::divide(k(1.0), x);
+      case UnaryOp::Tanh:
+        return kernels::subtract(k(1.0), kernels::unary(UnaryOp::Square, y));
+      case UnaryOp::Sigmoid:
+        return kernels::multiply(y, kernels::subtract(k(1.0), y));
+      case UnaryOp::Abs:
+        return mx::sign(x);
+      case UnaryOp::Sqrt:
+        return kernels::divide(k(0.5), y);
+      case UnaryOp::Square:
+        return kernels::multiply(k(2.0), x);
       case UnaryOp::Silu: {  // s (1 + x (1 - s))
         mx::array s = kernels::unary(UnaryOp::Sigmoid, x);
         return kernels::multiply(s, kernels::add(k(1.0), kernels::multiply(x, kernels::subtract(k(1.0), s))));
       }
       case UnaryOp::Gelu: {  // Phi(x) + x phi(x)
-        mx::array cdf = kernels::multiply(k(0.5), kernels::add(k(1.0), kernels::erf(kernels::multiply(x, k(M_SQRT1_2)))));
-        mx::array pdf = kernels::multiply(k(0.5 * M_2_SQRTPI * M_SQRT1_2), kernels::unary(UnaryOp::Exp, kernels::multiply(k(-0.5), kernels::unary(UnaryOp::Square, x))));
+        mx::array cdf =
+            kernels::multiply(k(0.5), kernels::add(k(1.0), kernels::erf(kernels::multiply(x, k(M_SQRT1_2)))));
+        mx::array pdf = kernels::multiply(
+            k(0.5 * M_2_SQRTPI * M_SQRT1_2),
+            kernels::unary(UnaryOp::Exp, kernels::multiply(k(-0.5), kernels::unary(UnaryOp::Square, x))));
         return kernels::add(cdf, kernels::multiply(x, pdf));
       }
       case UnaryOp::GeluTanh: {  // PyTorch's GeluBackward (tanh): 0.5 (1 + t) + 0.5 x (1 - t^2) beta (1 + 3 kappa x^2)
         const double beta = std::sqrt(2.0 / M_PI), kappa = 0.044715;
         mx::array x2 = kernels::unary(UnaryOp::Square, x);
-        mx::array t = kernels::unary(UnaryOp::Tanh, kernels::multiply(k(beta), kernels::add(x, kernels::multiply(k(kappa), kernels::multiply(x2, x)))));
+        mx::array t = kernels::unary(
+            UnaryOp::Tanh,
+            kernels::multiply(k(beta), kernels::add(x, kernels::multiply(k(kappa), kernels::multiply(x2, x)))));
         mx::array left = kernels::multiply(k(0.5), kernels::add(k(1.0), t));
-        mx::array right = kernels::multiply(kernels::multiply(kernels::multiply(k(0.5), x), kernels::subtract(k(1.0), kernels::unary(UnaryOp::Square, t))),
-                                   kernels::multiply(k(beta), kernels::add(k(1.0), kernels::multiply(k(3 * kappa), x2))));
+        mx::array right =
+            kernels::multiply(kernels::multiply(kernels::multiply(k(0.5), x),
+                                                kernels::subtract(k(1.0), kernels::unary(UnaryOp::Square, t))),
+                              kernels::multiply(k(beta), kernels::add(k(1.0), kernels::multiply(k(3 * kappa), x2))));
         return kernels::add(left, right);
       }
       case UnaryOp::Neg:
-      case UnaryOp::Relu: break;  // vjp/jvp handle these without a multiply
+      case UnaryOp::Relu:
+        break;  // vjp/jvp handle these without a multiply
     }
     throw std::logic_error("FlUnary: no derivative");
   }

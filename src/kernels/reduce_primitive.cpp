@@ -12,7 +12,7 @@ namespace fl::kernels {
 namespace mx = mlx::core;
 
 namespace {
-constexpr size_t kBlock = 8192;  // elements per partial sum of a long run
+constexpr size_t kBlock = 8192;    // elements per partial sum of a long run
 constexpr size_t kColBlock = 256;  // columns per task of a column reduction
 
 mx::array fallback(ReduceOp op, const mx::array& x, const std::vector<int>& axes, bool keepdims, bool mean) {
@@ -24,24 +24,32 @@ mx::array fallback(ReduceOp op, const mx::array& x, const std::vector<int>& axes
       for (int a : axes) n *= x.shape(a);
       return mx::divide(s, mx::array(n, x.dtype()));
     }
-    case ReduceOp::Max: return mx::max(x, axes, keepdims);
-    case ReduceOp::Min: return mx::min(x, axes, keepdims);
+    case ReduceOp::Max:
+      return mx::max(x, axes, keepdims);
+    case ReduceOp::Min:
+      return mx::min(x, axes, keepdims);
   }
   throw std::logic_error("fl::kernels: unknown reduction");
 }
 
 template <ReduceOp Op, class T>
 T combine(T a, T b) {
-  if constexpr (Op == ReduceOp::Sum) return a + b;
-  else if constexpr (Op == ReduceOp::Max) return a > b || a != a ? a : b;
-  else return a < b || a != a ? a : b;
+  if constexpr (Op == ReduceOp::Sum)
+    return a + b;
+  else if constexpr (Op == ReduceOp::Max)
+    return a > b || a != a ? a : b;
+  else
+    return a < b || a != a ? a : b;
 }
 template <class T>
 T combine(ReduceOp op, T a, T b) {
   switch (op) {
-    case ReduceOp::Sum: return combine<ReduceOp::Sum>(a, b);
-    case ReduceOp::Max: return combine<ReduceOp::Max>(a, b);
-    case ReduceOp::Min: return combine<ReduceOp::Min>(a, b);
+    case ReduceOp::Sum:
+      return combine<ReduceOp::Sum>(a, b);
+    case ReduceOp::Max:
+      return combine<ReduceOp::Max>(a, b);
+    case ReduceOp::Min:
+      return combine<ReduceOp::Min>(a, b);
   }
   return a;
 }
@@ -55,8 +63,10 @@ T reduce_run(const simd::Isa& k, ReduceOp op, const T* x, size_t n, bool threads
   auto blocks = [&](size_t lo, size_t hi) {
     for (size_t b = lo; b < hi; ++b) part[b] = simd::reduce(k, op, x + b * kBlock, std::min(kBlock, n - b * kBlock));
   };
-  if (threads) detail::parallel_for(nb, detail::kReduce.grain / kBlock, blocks, 1);
-  else blocks(0, nb);
+  if (threads)
+    detail::parallel_for(nb, detail::kReduce.grain / kBlock, blocks, 1);
+  else
+    blocks(0, nb);
   for (size_t m = nb; m > 1; m = (m + 1) / 2) {
     for (size_t i = 0; i < m / 2; ++i) part[i] = combine(op, part[2 * i], part[2 * i + 1]);
     if (m % 2) part[m / 2] = part[m - 1];
@@ -74,21 +84,24 @@ void compute(ReduceOp op, const Geometry& g, double divisor, const T* x, T* y) {
   if (g.inner == 1 && g.outer == 1) {
     y[0] = reduce_run(k, op, x, g.reduced, true);
   } else if (g.inner == 1) {  // rows
-    detail::parallel_for(g.outer, std::max<size_t>(1, detail::kReduce.grain / std::max<size_t>(g.reduced, 1)),
-                         [&](size_t lo, size_t hi) {
-                           for (size_t r = lo; r < hi; ++r) y[r] = reduce_run(k, op, x + r * g.reduced, g.reduced, false);
-                         }, 1);
+    detail::parallel_for(
+        g.outer, std::max<size_t>(1, detail::kReduce.grain / std::max<size_t>(g.reduced, 1)),
+        [&](size_t lo, size_t hi) {
+          for (size_t r = lo; r < hi; ++r) y[r] = reduce_run(k, op, x + r * g.reduced, g.reduced, false);
+        },
+        1);
   } else {  // columns: tasks of kColBlock columns of one outer slice
     const size_t nc = (g.inner + kColBlock - 1) / kColBlock;
-    detail::parallel_for(g.outer * nc, std::max<size_t>(1, detail::kReduce.grain / (g.reduced * kColBlock)),
-                         [&](size_t lo, size_t hi) {
-                           for (size_t t = lo; t < hi; ++t) {
-                             size_t o = t / nc, c0 = (t % nc) * kColBlock;
-                             size_t cols = std::min(kColBlock, g.inner - c0);
-                             simd::reduce_cols(k, op, x + o * g.reduced * g.inner + c0, g.reduced, cols, g.inner,
-                                               y + o * g.inner + c0);
-                           }
-                         }, 1);
+    detail::parallel_for(
+        g.outer * nc, std::max<size_t>(1, detail::kReduce.grain / (g.reduced * kColBlock)),
+        [&](size_t lo, size_t hi) {
+          for (size_t t = lo; t < hi; ++t) {
+            size_t o = t / nc, c0 = (t % nc) * kColBlock;
+            size_t cols = std::min(kColBlock, g.inner - c0);
+            simd::reduce_cols(k, op, x + o * g.reduced * g.inner + c0, g.reduced, cols, g.inner, y + o * g.inner + c0);
+          }
+        },
+        1);
   }
   if (divisor != 1) {
     const T d = static_cast<T>(divisor);
@@ -100,8 +113,10 @@ void compute(ReduceOp op, const Geometry& g, double divisor, const T* x, T* y) {
 mx::Shape reduced_shape(const mx::Shape& in, int lo, int hi, bool keepdims) {
   mx::Shape s;
   for (int i = 0; i < static_cast<int>(in.size()); ++i) {
-    if (i < lo || i > hi) s.push_back(in[i]);
-    else if (keepdims) s.push_back(1);
+    if (i < lo || i > hi)
+      s.push_back(in[i]);
+    else if (keepdims)
+      s.push_back(1);
   }
   return s;
 }
@@ -147,10 +162,12 @@ class Reduce : public mx::UnaryPrimitive {
   std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
                              const std::vector<int>&) override {
     const mx::array &x = primals[0], &t = tangents[0];
-    if (op_ == ReduceOp::Sum) return {divisor_ != 1 ? kernels::mean(t, axes(), keepdims_) : kernels::sum(t, axes(), keepdims_)};
+    if (op_ == ReduceOp::Sum)
+      return {divisor_ != 1 ? kernels::mean(t, axes(), keepdims_) : kernels::sum(t, axes(), keepdims_)};
     mx::array y = make(x);
     mx::array mask = mx::astype(mx::equal(x, mx::reshape(y, reduced_shape(x.shape(), lo_, hi_, true))), x.dtype());
-    return {kernels::divide(kernels::sum(kernels::multiply(mask, t), axes(), keepdims_), kernels::sum(mask, axes(), keepdims_))};
+    return {kernels::divide(kernels::sum(kernels::multiply(mask, t), axes(), keepdims_),
+                            kernels::sum(mask, axes(), keepdims_))};
   }
   std::pair<std::vector<mx::array>, std::vector<int>> vmap(const std::vector<mx::array>& inputs,
                                                            const std::vector<int>& ax) override {
@@ -158,7 +175,8 @@ class Reduce : public mx::UnaryPrimitive {
     mx::array x = ax[0] >= 0 ? mx::moveaxis(inputs[0], ax[0], 0) : mx::expand_dims(inputs[0], 0);
     std::vector<int> shifted;
     for (int a : axes()) shifted.push_back(a + 1);
-    mx::array r = op_ == ReduceOp::Sum ? (divisor_ != 1 ? kernels::mean(x, shifted, keepdims_) : kernels::sum(x, shifted, keepdims_))
+    mx::array r = op_ == ReduceOp::Sum
+                      ? (divisor_ != 1 ? kernels::mean(x, shifted, keepdims_) : kernels::sum(x, shifted, keepdims_))
                   : op_ == ReduceOp::Max ? kernels::max(x, shifted, keepdims_)
                                          : kernels::min(x, shifted, keepdims_);
     return {{r}, {0}};
@@ -208,7 +226,8 @@ mx::array reduce(ReduceOp op, const mx::array& x, const std::vector<int>& axes, 
   size_t count = 1;
   for (int a : axes) count *= x.shape(a);
   const size_t n = x.size();
-  if (!contiguous || !detail::fast_dtype(x.dtype()) || n == 0 || count == 0) return fallback(op, x, axes, keepdims, mean);
+  if (!contiguous || !detail::fast_dtype(x.dtype()) || n == 0 || count == 0)
+    return fallback(op, x, axes, keepdims, mean);
   Reduce r(detail::cpu_stream(), op, axes.front(), axes.back(), keepdims, mean ? static_cast<double>(count) : 1.0);
   if (detail::ready(x) && detail::run_here(n, detail::kReduce)) return r.eager(x);
   return n >= detail::kMinLazy ? r.make(x) : fallback(op, x, axes, keepdims, mean);

@@ -69,7 +69,8 @@ bool is_wrapped_number(const Tensor& t) { return t.impl()->wrapped_number; }
 
 mx::array cast_value(const mx::array& a, Dtype d) {
   // mx::array's constructor converts with static_cast, as mx::astype does.
-  return dispatch_dtype(from_mlx(a.dtype()), [&]<typename T>() { return mx::array(a.data<T>(), a.shape(), to_mlx(d)); });
+  return dispatch_dtype(from_mlx(a.dtype()),
+                        [&]<typename T>() { return mx::array(a.data<T>(), a.shape(), to_mlx(d)); });
 }
 
 namespace {

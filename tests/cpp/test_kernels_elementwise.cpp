@@ -3,16 +3,15 @@
 // size threshold and vector-width remainders, broadcasting, strided inputs, special values, gradients (float64
 // finite differences, first and second order), MLX's jvp/vmap of the primitives, and 1 vs 2 threads.
 #include <gtest/gtest.h>
+#include <mlx/mlx.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
 #include <limits>
 #include <random>
 #include <vector>
-
-#include <mlx/mlx.h>
 
 #include "fl/fl.h"
 #include "kernels/elementwise.h"
@@ -40,23 +39,36 @@ std::vector<const simd::Isa*> isas() {
 
 long double reference(UnaryOp op, long double x) {
   switch (op) {
-    case UnaryOp::Exp: return expl(x);
-    case UnaryOp::Log: return logl(x);
-    case UnaryOp::Tanh: return tanhl(x);
-    case UnaryOp::Sigmoid: return 1.0L / (1.0L + expl(-x));
-    case UnaryOp::Silu: return x / (1.0L + expl(-x));
-    case UnaryOp::Gelu: return 0.5L * x * erfcl(-x / sqrtl(2.0L));
-    case UnaryOp::GeluTanh: return x / (1.0L + expl(-2.0L * sqrtl(2.0L / M_PIl) * (x + 0.044715L * x * x * x)));
-    case UnaryOp::Relu: return x <= 0 ? 0.0L : x;
-    case UnaryOp::Neg: return -x;
-    case UnaryOp::Abs: return fabsl(x);
-    case UnaryOp::Sqrt: return sqrtl(x);
-    case UnaryOp::Square: return x * x;
+    case UnaryOp::Exp:
+      return expl(x);
+    case UnaryOp::Log:
+      return logl(x);
+    case UnaryOp::Tanh:
+      return tanhl(x);
+    case UnaryOp::Sigmoid:
+      return 1.0L / (1.0L + expl(-x));
+    case UnaryOp::Silu:
+      return x / (1.0L + expl(-x));
+    case UnaryOp::Gelu:
+      return 0.5L * x * erfcl(-x / sqrtl(2.0L));
+    case UnaryOp::GeluTanh:
+      return x / (1.0L + expl(-2.0L * sqrtl(2.0L / M_PIl) * (x + 0.044715L * x * x * x)));
+    case UnaryOp::Relu:
+      return x <= 0 ? 0.0L : x;
+    case UnaryOp::Neg:
+      return -x;
+    case UnaryOp::Abs:
+      return fabsl(x);
+    case UnaryOp::Sqrt:
+      return sqrtl(x);
+    case UnaryOp::Square:
+      return x * x;
   }
   return 0;
 }
 const char* op_name(UnaryOp op) {
-  static const char* names[] = {"exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt", "square", "silu", "gelu", "gelu_tanh"};
+  static const char* names[] = {"exp", "log",  "tanh",   "sigmoid", "relu", "neg",
+                                "abs", "sqrt", "square", "silu",    "gelu", "gelu_tanh"};
   return names[static_cast<int>(op)];
 }
 
@@ -79,14 +91,12 @@ struct Accuracy {
 // is limited by rounding x / sqrt(2) (error ~2 z^2 ulp at z = x / sqrt 2), hence its narrower range; the tanh
 // approximation by rounding its argument 2 sqrt(2/pi) (x + 0.044715 x^3) in T (torch's formula has the same).
 const Accuracy kAccuracy[] = {
-    {UnaryOp::Exp, -100, 88, 1.5, 1.5},       {UnaryOp::Exp, -740, 709, 1e9, 1.5},
-    {UnaryOp::Log, 1e-30, 10, 1.5, 1.5},      {UnaryOp::Log, 0.5, 2, 1.5, 1.5},
-    {UnaryOp::Tanh, -1, 1, 2, 2},             {UnaryOp::Tanh, -20, 20, 2, 2},
-    {UnaryOp::Sigmoid, -30, 30, 3, 3},        {UnaryOp::Silu, -30, 30, 3, 3},
-    {UnaryOp::Gelu, -12, 8, 8, 1e9},          {UnaryOp::Gelu, -2, 2, 8, 8},
-    {UnaryOp::GeluTanh, -3, 3, 16, 16},        {UnaryOp::Sqrt, 0, 1e6, 0.5, 0.5},
-    {UnaryOp::Relu, -5, 5, 0, 0},             {UnaryOp::Neg, -5, 5, 0, 0},
-    {UnaryOp::Abs, -5, 5, 0, 0},              {UnaryOp::Square, -1e3, 1e3, 0.5, 0.5},
+    {UnaryOp::Exp, -100, 88, 1.5, 1.5},     {UnaryOp::Exp, -740, 709, 1e9, 1.5}, {UnaryOp::Log, 1e-30, 10, 1.5, 1.5},
+    {UnaryOp::Log, 0.5, 2, 1.5, 1.5},       {UnaryOp::Tanh, -1, 1, 2, 2},        {UnaryOp::Tanh, -20, 20, 2, 2},
+    {UnaryOp::Sigmoid, -30, 30, 3, 3},      {UnaryOp::Silu, -30, 30, 3, 3},      {UnaryOp::Gelu, -12, 8, 8, 1e9},
+    {UnaryOp::Gelu, -2, 2, 8, 8},           {UnaryOp::GeluTanh, -3, 3, 16, 16},  {UnaryOp::Sqrt, 0, 1e6, 0.5, 0.5},
+    {UnaryOp::Relu, -5, 5, 0, 0},           {UnaryOp::Neg, -5, 5, 0, 0},         {UnaryOp::Abs, -5, 5, 0, 0},
+    {UnaryOp::Square, -1e3, 1e3, 0.5, 0.5},
 };
 
 template <class T>
@@ -113,8 +123,8 @@ void check_kernel_accuracy(const simd::Isa& isa) {
       double e = ulp_error(y[i], reference(a.op, x[i]));
       if (e > worst) worst = e, at = i;
     }
-    EXPECT_LE(worst, bound) << isa.name << " " << op_name(a.op) << (sizeof(T) == 4 ? " f32" : " f64") << " at x = "
-                            << x[at] << " got " << y[at];
+    EXPECT_LE(worst, bound) << isa.name << " " << op_name(a.op) << (sizeof(T) == 4 ? " f32" : " f64")
+                            << " at x = " << x[at] << " got " << y[at];
     for (size_t n = 1; n <= 48; ++n) {
       std::vector<T> part(n);
       simd::unary(isa, a.op, x.data() + 5, part.data(), n);
@@ -151,7 +161,8 @@ void expect_same(const std::vector<T>& got, const std::vector<T>& want, const st
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(got[i]) && std::isnan(want[i])) continue;
-    ASSERT_EQ(std::memcmp(&got[i], &want[i], sizeof(T)), 0) << what << " at " << i << ": " << got[i] << " vs " << want[i];
+    ASSERT_EQ(std::memcmp(&got[i], &want[i], sizeof(T)), 0)
+        << what << " at " << i << ": " << got[i] << " vs " << want[i];
   }
 }
 
@@ -177,10 +188,12 @@ TEST(KernelsElementwise, SpecialValuesOnEveryIsa) {
   auto run = [](auto tag, const simd::Isa& isa) {
     using T = decltype(tag);
     using L = std::numeric_limits<T>;
-    std::vector<T> x = {T(0), T(-0.0), L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(),
-                        -L::denorm_min(), L::min() / 2, L::min(), L::max(), -L::max(), T(1), T(-1), T(0.625),
-                        T(88.72), T(88.73), T(-87.3), T(-103.9), T(-104.5), T(-150), T(709.7), T(709.8), T(-745.1),
-                        T(-746), T(1e-30), T(-1e-30), T(20), T(-20), T(44), T(-44)};
+    std::vector<T> x = {
+        T(0),         T(-0.0),   L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(), -L::denorm_min(),
+        L::min() / 2, L::min(),  L::max(),      -L::max(),      T(1),           T(-1),           T(0.625),
+        T(88.72),     T(88.73),  T(-87.3),      T(-103.9),      T(-104.5),      T(-150),         T(709.7),
+        T(709.8),     T(-745.1), T(-746),       T(1e-30),       T(-1e-30),      T(20),           T(-20),
+        T(44),        T(-44)};
     for (UnaryOp op : {UnaryOp::Exp, UnaryOp::Log, UnaryOp::Tanh, UnaryOp::Sigmoid, UnaryOp::Silu, UnaryOp::Relu,
                        UnaryOp::Neg, UnaryOp::Abs, UnaryOp::Sqrt, UnaryOp::Square, UnaryOp::Gelu}) {
       std::vector<T> y(x.size());
@@ -192,7 +205,9 @@ TEST(KernelsElementwise, SpecialValuesOnEveryIsa) {
           EXPECT_EQ(std::signbit(y[i]), std::signbit(want)) << isa.name << " " << op_name(op) << "(" << x[i] << ")";
         // gelu/silu of a huge |x| overflow in the reference's intermediate x^3 or exp: compare only finite ones.
         if ((op == UnaryOp::Gelu || op == UnaryOp::Silu) && std::fabs(x[i]) > 1e4 && std::isfinite(x[i])) continue;
-        double tol = op == UnaryOp::Sigmoid || op == UnaryOp::Silu ? 3 : op == UnaryOp::Gelu ? (sizeof(T) == 8 ? 1e4 : 8) : 2;
+        double tol = op == UnaryOp::Sigmoid || op == UnaryOp::Silu ? 3
+                     : op == UnaryOp::Gelu                         ? (sizeof(T) == 8 ? 1e4 : 8)
+                                                                   : 2;
         // Results in the subnormal range: silu(-104) = -104 / (1 + exp(104)) loses exp(104) to overflow first.
         if (std::fabs(want) < L::min()) {
           EXPECT_LE(fabsl(y[i] - want), L::min()) << isa.name << " " << op_name(op) << "(" << x[i] << ")";
@@ -225,7 +240,8 @@ TEST(KernelsElementwise, BinaryAndReduceKernelsOnEveryIsa) {
       EXPECT_EQ(simd::reduce(*isa, ReduceOp::Min, b.data(), n), *std::min_element(b.begin(), b.end()));
       long double s = 0;
       for (float v : b) s += v;
-      EXPECT_NEAR(simd::reduce(*isa, ReduceOp::Sum, b.data(), n), static_cast<double>(s), 1e-6 * static_cast<double>(s));
+      EXPECT_NEAR(simd::reduce(*isa, ReduceOp::Sum, b.data(), n), static_cast<double>(s),
+                  1e-6 * static_cast<double>(s));
     }
   }
 }
@@ -269,9 +285,9 @@ TEST(KernelsElementwise, UnaryStridedInputs) {
   std::vector<float> v = uniform<float>(64 * 130, -3, 3, 5);
   mx::array base = from_vec(v, {64, 130});
   std::vector<mx::array> views = {
-      mx::transpose(base),                                                 // dense, column-major: flat, same strides
-      mx::slice(base, {0, 0}, {64, 130}, {2, 3}),                          // gaps: read into row-major
-      mx::broadcast_to(mx::slice(base, {0, 0}, {1, 130}), {64, 130}),      // stride 0
+      mx::transpose(base),                                             // dense, column-major: flat, same strides
+      mx::slice(base, {0, 0}, {64, 130}, {2, 3}),                      // gaps: read into row-major
+      mx::broadcast_to(mx::slice(base, {0, 0}, {1, 130}), {64, 130}),  // stride 0
       mx::reshape(mx::transpose(mx::reshape(base, {8, 8, 130}), {1, 0, 2}), {64, 130}),
   };
   for (mx::array& view : views) {
@@ -292,20 +308,36 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
     bool primitive;  // false: both operands broadcast, MLX computes it
   };
   std::vector<Case> cases = {
-      {{64, 80}, {64, 80}, true},     {{64, 80}, {}, true},          {{}, {64, 80}, true},
-      {{64, 80}, {80}, true},         {{80}, {64, 80}, true},        {{64, 80}, {64, 1}, true},
-      {{64, 1}, {64, 80}, true},      {{4, 8, 160}, {1, 8, 1}, true}, {{8, 1}, {4, 8, 160}, true},
-      {{1, 64, 80}, {64, 80}, true},  {{64, 1}, {1, 80}, false},     {{4, 8, 160}, {4, 1, 160}, false},
-      {{3}, {}, true},                {{2, 3}, {3}, true},           {{2, 1}, {2, 5}, true},  // below one vector
+      {{64, 80}, {64, 80}, true},
+      {{64, 80}, {}, true},
+      {{}, {64, 80}, true},
+      {{64, 80}, {80}, true},
+      {{80}, {64, 80}, true},
+      {{64, 80}, {64, 1}, true},
+      {{64, 1}, {64, 80}, true},
+      {{4, 8, 160}, {1, 8, 1}, true},
+      {{8, 1}, {4, 8, 160}, true},
+      {{1, 64, 80}, {64, 80}, true},
+      {{64, 1}, {1, 80}, false},
+      {{4, 8, 160}, {4, 1, 160}, false},
+      {{3}, {}, true},
+      {{2, 3}, {3}, true},
+      {{2, 1}, {2, 5}, true},  // below one vector
   };
   auto naive = [](BinaryOp op, double x, double y) {
     switch (op) {
-      case BinaryOp::Add: return x + y;
-      case BinaryOp::Sub: return x - y;
-      case BinaryOp::Mul: return x * y;
-      case BinaryOp::Div: return x / y;
-      case BinaryOp::Maximum: return x > y || x != x ? x : y;
-      case BinaryOp::Minimum: return x < y || x != x ? x : y;
+      case BinaryOp::Add:
+        return x + y;
+      case BinaryOp::Sub:
+        return x - y;
+      case BinaryOp::Mul:
+        return x * y;
+      case BinaryOp::Div:
+        return x / y;
+      case BinaryOp::Maximum:
+        return x > y || x != x ? x : y;
+      case BinaryOp::Minimum:
+        return x < y || x != x ? x : y;
     }
     return 0.0;
   };
@@ -322,7 +354,8 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
       mx::array a = from_vec(va, c.a), b = from_vec(vb, c.b);
       mx::array ab = mx::broadcast_to(a, mx::broadcast_shapes(c.a, c.b)), bb = mx::broadcast_to(b, ab.shape());
       std::vector<T> fa = to_vec<T>(ab), fb = to_vec<T>(bb);
-      for (BinaryOp op : {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Maximum, BinaryOp::Minimum}) {
+      for (BinaryOp op :
+           {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Maximum, BinaryOp::Minimum}) {
         mx::array r = fl::kernels::binary(op, a, b);
         EXPECT_EQ(r.shape(), ab.shape());
         EXPECT_EQ(r.is_available(), c.primitive) << "eager only where the kernels take the pattern";
@@ -332,7 +365,8 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
         expect_same(to_vec<T>(fl::kernels::binary(op, lazy(a), lazy(b))), want, "lazy");
         // Strided operands (transposed copies transposed back) go through the primitive's row-major reads.
         if (c.a.size() == 2 && c.b.size() == 2) {
-          mx::array ta = mx::transpose(mx::contiguous(mx::transpose(a))), tb = mx::transpose(mx::contiguous(mx::transpose(b)));
+          mx::array ta = mx::transpose(mx::contiguous(mx::transpose(a))),
+                    tb = mx::transpose(mx::contiguous(mx::transpose(b)));
           expect_same(to_vec<T>(fl::kernels::binary(op, ta, tb)), want, "strided");
         }
       }
@@ -347,7 +381,7 @@ TEST(KernelsElementwise, ReductionsMatchNaiveLoops) {
     mx::Shape shape;
     std::vector<int> axes;
   };
-  std::vector<Case> cases = {{{300007}, {0}},    {{64, 5000}, {1}},      {{64, 5000}, {0}},    {{8, 700, 9}, {1}},
+  std::vector<Case> cases = {{{300007}, {0}},       {{64, 5000}, {1}},     {{64, 5000}, {0}},     {{8, 700, 9}, {1}},
                              {{8, 700, 9}, {0, 1}}, {{8, 700, 9}, {1, 2}}, {{8, 700, 9}, {0, 2}}, {{3, 2000}, {0, 1}}};
   auto run = [&](auto tag) {
     using T = decltype(tag);
@@ -386,7 +420,8 @@ TEST(KernelsElementwise, ReductionsMatchNaiveLoops) {
         expect_same(to_vec<T>(fl::kernels::max(x, c.axes, keepdims)), hi, "max");
         expect_same(to_vec<T>(fl::kernels::min(x, c.axes, keepdims)), lo, "min");
         expect_same(to_vec<T>(fl::kernels::sum(lazy(x), c.axes, keepdims)), s, "lazy sum");
-        EXPECT_EQ(fl::kernels::sum(x, c.axes, keepdims).ndim(), keepdims ? c.shape.size() : c.shape.size() - c.axes.size());
+        EXPECT_EQ(fl::kernels::sum(x, c.axes, keepdims).ndim(),
+                  keepdims ? c.shape.size() : c.shape.size() - c.axes.size());
         const double eps = sizeof(T) == 4 ? 2e-7 : 1e-15;
         for (size_t o = 0; o < m; ++o) {
           double tol = eps * 8 * static_cast<double>(abs_sum[o]);
@@ -487,10 +522,10 @@ TEST(KernelsElementwise, UnaryGradientsByFiniteDifferences) {
 
 TEST(KernelsElementwise, BinaryAndReductionGradientsByFiniteDifferences) {
   std::vector<std::pair<Tensor, Tensor>> operands = {
-      {big(-2, 2), big(0.5, 2, 67, 71, 2)},                                   // same shape
-      {big(-2, 2), fl::test::random_input({71}, 0.5, 2, 3)},                  // rows
-      {fl::test::random_input({67, 1}, 0.5, 2, 4), big(0.5, 2)},              // a is the column
-      {big(-2, 2), fl::test::random_input({}, 0.5, 2, 5)},                    // scalar
+      {big(-2, 2), big(0.5, 2, 67, 71, 2)},                       // same shape
+      {big(-2, 2), fl::test::random_input({71}, 0.5, 2, 3)},      // rows
+      {fl::test::random_input({67, 1}, 0.5, 2, 4), big(0.5, 2)},  // a is the column
+      {big(-2, 2), fl::test::random_input({}, 0.5, 2, 5)},        // scalar
   };
   for (auto& [a, b] : operands) {
     expect_directional_grad([](auto& x) { return x[0] + x[1]; }, {a, b});
@@ -536,7 +571,9 @@ TEST(KernelsElementwise, MlxJvpAndVmap) {
     mx::array mapped = mx::vmap([op](const mx::array& r) { return fl::kernels::unary(op, r); })(x);
     expect_same(to_vec<double>(mapped), to_vec<double>(fl::kernels::unary(op, x)), "vmap");
   }
-  auto add = [](const std::vector<mx::array>& in) { return std::vector<mx::array>{fl::kernels::multiply(in[0], in[1])}; };
+  auto add = [](const std::vector<mx::array>& in) {
+    return std::vector<mx::array>{fl::kernels::multiply(in[0], in[1])};
+  };
   mx::array row = from_vec(uniform<double>(kMin, -1, 1, 10), {static_cast<int>(kMin)});
   mx::array j = mx::jvp(add, {x, row}, {tx, mx::ones_like(row)}).second[0];
   std::vector<double> jv = to_vec<double>(j), rv = to_vec<double>(row);
@@ -544,7 +581,9 @@ TEST(KernelsElementwise, MlxJvpAndVmap) {
   mx::array summed = mx::vmap([](const mx::array& r) { return fl::kernels::sum(r, {0}, false); })(x);
   std::vector<double> s = to_vec<double>(summed);
   ASSERT_EQ(s.size(), 2u);
-  EXPECT_NEAR(s[1], to_vec<double>(fl::kernels::sum(mx::slice(x, {1, 0}, {2, static_cast<int>(kMin)}), {0, 1}, false))[0], 1e-9);
+  EXPECT_NEAR(s[1],
+              to_vec<double>(fl::kernels::sum(mx::slice(x, {1, 0}, {2, static_cast<int>(kMin)}), {0, 1}, false))[0],
+              1e-9);
 }
 
 // --- threads -------------------------------------------------------------------------------------------------
@@ -557,7 +596,8 @@ TEST(KernelsElementwise, OneAndTwoThreadsGiveIdenticalResults) {
   mx::array row = from_vec(uniform<float>(999, -1, 1, 13), {999});
   auto results = [&] {
     std::vector<std::vector<float>> r;
-    for (UnaryOp op : {UnaryOp::Exp, UnaryOp::Gelu, UnaryOp::Relu}) r.push_back(to_vec<float>(fl::kernels::unary(op, x)));
+    for (UnaryOp op : {UnaryOp::Exp, UnaryOp::Gelu, UnaryOp::Relu})
+      r.push_back(to_vec<float>(fl::kernels::unary(op, x)));
     r.push_back(to_vec<float>(fl::kernels::add(m, row)));
     r.push_back(to_vec<float>(fl::kernels::sum(x, {0}, false)));
     r.push_back(to_vec<float>(fl::kernels::sum(m, {0}, false)));
