@@ -4,6 +4,7 @@
 // finite differences, first and second order), MLX's jvp/vmap of the primitives, and 1 vs 2 threads.
 #include <gtest/gtest.h>
 #include <mlx/mlx.h>
+#include <mlx/primitives.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "fl/fl.h"
@@ -556,6 +558,22 @@ TEST(KernelsElementwise, TiesShareTheGradient) {
   fl::amax(c, {1}).sum().backward();
   EXPECT_NEAR(c.grad().sum().item<double>(), 80, 1e-4);
   EXPECT_FLOAT_EQ(c.grad().max().item<float>(), 1.0f / 60);
+}
+
+// Under MLX's transforms (every backward is one) the inputs are traced, so the ops build the primitives.
+TEST(KernelsElementwise, TracedCallsBuildThePrimitives) {
+  mx::array x = from_vec(uniform<float>(kMin, 0.5, 2, 14), {static_cast<int>(kMin)});
+  std::vector<std::string> names;
+  auto f = [&](const std::vector<mx::array>& in) {
+    std::vector<mx::array> outs = {fl::kernels::unary(UnaryOp::Log, in[0]), fl::kernels::multiply(in[0], in[0]),
+                                   fl::kernels::max(in[0], {0}, false)};
+    for (auto& o : outs) names.push_back(o.has_primitive() ? o.primitive().name() : "(none)");
+    return std::vector<mx::array>{fl::kernels::add(outs[0], outs[1])};
+  };
+  mx::array g = mx::vjp(f, {x}, {mx::ones_like(x)}).second[0];
+  EXPECT_EQ(names, (std::vector<std::string>{"FlUnary", "FlBinary", "FlReduce"}));
+  std::vector<float> v = to_vec<float>(x), gv = to_vec<float>(g);
+  for (size_t i = 0; i < v.size(); ++i) ASSERT_NEAR(gv[i], 1 / v[i] + 2 * v[i], 1e-5 * (1 + 2 * v[i]));
 }
 
 // MLX's own transforms of the primitives: jvp against the vjp, vmap against a loop.
