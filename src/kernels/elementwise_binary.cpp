@@ -258,14 +258,14 @@ mx::array eager(BinaryOp op, const mx::array& a, const mx::array& b, const Patte
 mx::array binary(BinaryOp op, const mx::array& a, const mx::array& b) {
   if (a.dtype() != b.dtype() || !detail::fast_dtype(a.dtype())) return fallback(op, a, b);
   const bool now = detail::ready(a) && detail::ready(b);
-  if (!now && std::max(a.size(), b.size()) < detail::kMinLazy) return fallback(op, a, b);
+  if (!now && std::max(a.size(), b.size()) < detail::kCheap.lazy_from) return fallback(op, a, b);
   mx::Shape out = a.shape() == b.shape() ? a.shape() : mx::broadcast_shapes(a.shape(), b.shape());
   auto p = classify(a.shape(), b.shape(), out);
   size_t n = 1;
   for (int d : out) n *= static_cast<size_t>(d);
   if (!p || n == 0) return fallback(op, a, b);
   if (now && detail::run_here(n, detail::kCheap)) return eager(op, a, b, *p, out);
-  return n >= detail::kMinLazy ? make(op, a, b, *p, out) : fallback(op, a, b);
+  return n >= detail::kCheap.lazy_from ? make(op, a, b, *p, out) : fallback(op, a, b);
 }
 
 }  // namespace fl::kernels

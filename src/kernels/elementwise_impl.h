@@ -27,17 +27,18 @@ namespace mx = mlx::core;
 // - Work for two threads runs on MLX's stream thread (the primitive), never on the caller's: one OpenMP team,
 //   shared with MKL's GEMM, rather than two teams that outnumber the cores (libgomp then puts its threads to sleep
 //   between calls).
-// - Unevaluated inputs build the primitive from kMinLazy elements; below that, MLX's kernels and ours both take
-//   about the hand-off's time.
-inline constexpr size_t kMinLazy = 4096;
-/// Per op class: elements per thread in a split, and the size from which computed inputs go to the threaded
-/// primitive rather than one thread here (where 2 threads plus the hand-off beat 1 thread).
+// - Unevaluated inputs build the primitive from `lazy_from` elements: below that, MLX's kernel and ours both
+//   take about the hand-off's time (MLX's add is vectorised by its compiler; its exp is not).
+/// Per op class: elements per thread in a split, the size from which computed inputs go to the threaded
+/// primitive rather than one thread here (2 threads plus the hand-off beat 1 thread), and the lazy threshold.
 struct Cost {
-  size_t grain, threaded_from;
+  size_t grain, threaded_from, lazy_from;
 };
-inline constexpr Cost kCheap{1 << 16, 1 << 17};   // add, relu: 8-12 bytes an element
-inline constexpr Cost kCostly{1 << 14, 1 << 16};  // exp, tanh, gelu: 0.2-0.8 ns an element on one core
-inline constexpr Cost kReduce{1 << 17, 1 << 18};  // sums: 4 bytes an element
+inline constexpr Cost kCheap{1 << 16, 1 << 17, 4096};   // add, relu: 8-12 bytes an element
+inline constexpr Cost kCostly{1 << 14, 1 << 16, 256};   // exp, tanh, gelu: 0.2-0.8 ns an element on one core
+inline constexpr Cost kReduce{1 << 17, 1 << 18, 4096};  // sums: 4 bytes an element
+/// The smallest lazy threshold (tests straddle it).
+inline constexpr size_t kMinLazy = 4096;
 
 /// float32/float64 on the CPU: the dtypes and device the kernels handle.
 inline bool fast_dtype(mx::Dtype d) {

@@ -193,7 +193,7 @@ mx::array unary(UnaryOp op, const mx::array& x) {
   const size_t n = x.size();
   if (n == 0 || !detail::fast_dtype(x.dtype())) return fallback(op, x);
   if (detail::ready(x) && detail::run_here(n, cost(op))) return eager(op, x);
-  return n >= detail::kMinLazy ? make(op, x) : fallback(op, x);
+  return n >= cost(op).lazy_from ? make(op, x) : fallback(op, x);
 }
 
 const char* simd_name() { return simd::isa().name; }

@@ -230,7 +230,7 @@ mx::array reduce(ReduceOp op, const mx::array& x, const std::vector<int>& axes, 
     return fallback(op, x, axes, keepdims, mean);
   Reduce r(detail::cpu_stream(), op, axes.front(), axes.back(), keepdims, mean ? static_cast<double>(count) : 1.0);
   if (detail::ready(x) && detail::run_here(n, detail::kReduce)) return r.eager(x);
-  return n >= detail::kMinLazy ? r.make(x) : fallback(op, x, axes, keepdims, mean);
+  return n >= detail::kReduce.lazy_from ? r.make(x) : fallback(op, x, axes, keepdims, mean);
 }
 }  // namespace
 

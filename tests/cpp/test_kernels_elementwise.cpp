@@ -250,12 +250,14 @@ TEST(KernelsElementwise, BinaryAndReduceKernelsOnEveryIsa) {
 
 // --- the primitives --------------------------------------------------------------------------------------------
 
-// Computed inputs run the kernels at once at any size; unevaluated ones build the primitive from kMinLazy
-// elements (the same values, computed on MLX's stream thread) and stay on MLX below it.
+// Computed inputs run the kernels at once at any size; unevaluated ones build the primitive (the same values,
+// computed on MLX's stream thread) from 256 elements for transcendental ops and 4096 for the rest, and stay on
+// MLX below that.
 TEST(KernelsElementwise, UnaryAcrossThresholdEagerAndLazy) {
   auto run = [](auto tag) {
     using T = decltype(tag);
-    for (size_t n : {size_t(1), size_t(5), kMin - 1, kMin, kMin + 1, kMin + 17, 3 * kMin + 5, size_t(200003)}) {
+    for (size_t n : {size_t(1), size_t(5), size_t(255), size_t(256), kMin - 1, kMin, kMin + 1, kMin + 17, 3 * kMin + 5,
+                     size_t(200003)}) {
       for (const Accuracy& a : kAccuracy) {
         double bound = sizeof(T) == 4 ? a.f32_ulps : a.f64_ulps;
         if (bound >= 1e9 || a.op == UnaryOp::Exp && a.lo < -200) continue;
@@ -265,13 +267,16 @@ TEST(KernelsElementwise, UnaryAcrossThresholdEagerAndLazy) {
         // Work for more than one thread goes to the primitive (MLX's stream thread) instead.
         ASSERT_TRUE(now.is_available() || n >= fl::kernels::detail::kCostly.threaded_from) << "computed at once";
         std::vector<T> y = to_vec<T>(now), z = to_vec<T>(fl::kernels::unary(a.op, lazy(x)));
-        if (n >= kMin) expect_same(z, y, std::string("lazy ") + op_name(a.op));
+        bool cheap = a.op == UnaryOp::Relu || a.op == UnaryOp::Neg || a.op == UnaryOp::Abs || a.op == UnaryOp::Sqrt ||
+                     a.op == UnaryOp::Square;
+        const bool primitive = n >= (cheap ? fl::kernels::detail::kCheap : fl::kernels::detail::kCostly).lazy_from;
+        if (primitive) expect_same(z, y, std::string("lazy ") + op_name(a.op));
         for (size_t i = 0; i < n; ++i) {
           long double want = reference(a.op, v[i]);
           ASSERT_LE(ulp_error(y[i], want), bound) << op_name(a.op) << " n=" << n << " x=" << v[i];
           // MLX's float32 exp is off by up to ~30 ulp (e.g. at x = -25), coarser for subnormal results, and
           // some of its float64 ops are float32-accurate; its gelu formulas cancel for x < 0.
-          if (n >= kMin || sizeof(T) == 8 || a.op == UnaryOp::Gelu || a.op == UnaryOp::GeluTanh ||
+          if (primitive || sizeof(T) == 8 || a.op == UnaryOp::Gelu || a.op == UnaryOp::GeluTanh ||
               fabsl(want) < std::numeric_limits<T>::min())
             continue;
           ASSERT_LE(ulp_error(z[i], want), 64) << "MLX's " << op_name(a.op) << " n=" << n << " x=" << v[i];
