@@ -126,8 +126,9 @@ def cpp_section(fl, ctx, th, tctx, th1):
     md = ["## C++ (fl_bench vs fl_bench_torch, Google Benchmark)", "",
           f"Medians of {ctx['repetitions']} repetitions, wall-clock time. {threads} threads for both: "
           f"torch {tctx.get('torch_version', '(absent)')} with set_num_threads({tctx.get('torch_threads', '-')}), "
-          f"Flashlight's BLAS ({ctx.get('flashlight_blas', '?')}) with {ctx.get('flashlight_blas_threads', '?')} "
-          f"threads; MLX {ctx.get('mlx_version', '?')} runs its own kernels on one stream thread. "
+          f"Flashlight's BLAS ({ctx.get('flashlight_blas', '?')}) and elementwise/reduction kernels with "
+          f"{ctx.get('flashlight_blas_threads', '?')} threads (MLX {ctx.get('mlx_version', '?')}'s own kernels, "
+          "used for other ops, run on one thread). "
           "Ratio = Flashlight / torch (> 1: Flashlight slower). cv: spread of the repetitions. "
           f"Load average at start: {load_avg(ctx)} (Flashlight), {load_avg(tctx)} (torch).", "",
           "| workload | Flashlight | cv | torch | cv | ratio | rate fl / torch | torch, 1 thread |",

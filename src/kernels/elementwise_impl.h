@@ -23,7 +23,8 @@ namespace mx = mlx::core;
 // Measured on the 2-vCPU Xeon (bench/README.md, "Kernels: thresholds"):
 // - Inputs already computed are computed at once on the calling thread, at any size up to the point where two
 //   threads pay: a 1-element add costs ~0.3 us there, about what MLX takes just to build its lazy node, and it
-//   skips MLX's eval hand-off to its stream thread and back (~5 us on a quiet VM, 10-90 us on a busy one).
+//   skips MLX's eval hand-off to its stream thread and back (on this VM ~5 us while a spinning OpenMP worker
+//   keeps the other vCPU awake, 60-100 us once it is idle, more when other jobs compete for the cores).
 // - Work for two threads runs on MLX's stream thread (the primitive), never on the caller's: one OpenMP team,
 //   shared with MKL's GEMM, rather than two teams that outnumber the cores (libgomp then puts its threads to sleep
 //   between calls).
