@@ -30,7 +30,7 @@ import workloads  # noqa: E402
 RESULTS = HERE.parent / "results"
 
 # (rounds, samples per run, max seconds per run, min seconds per sample)
-MODES = {"full": (3, 5, 1.0, 0.05), "quick": (1, 3, 0.1, 0.005)}
+MODES = {"full": (5, 5, 1.0, 0.05), "quick": (1, 3, 0.1, 0.005)}
 
 
 class Worker:
