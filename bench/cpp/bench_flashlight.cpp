@@ -1,8 +1,8 @@
 // Flashlight rows. Every row that measures work calls .eval() inside the timed loop, so MLX's lazy graph is
 // built AND computed in each iteration; only the "lazy" tiny-op rows stop at building the graph node.
-#include <string>
-
 #include <mlx/mlx.h>
+
+#include <string>
 
 #include "bench_common.h"
 #include "fl/fl.h"
