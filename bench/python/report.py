@@ -85,7 +85,8 @@ def conditions_text(results):
     la = lambda v: "/".join(f"{x:.2f}" for x in v) if v else "?"
     libs = results.get("libraries", {})
     fl, th = libs.get("flashlight", {}), libs.get("torch", {})
-    return (f"Machine: {m.get('cpu_model', '?')}, {m.get('cores', '?')} cores; {m.get('kernel', '')}. "
+    return (f"Machine: {m.get('cpu_model', '?')}, {m.get('cores', '?')} cores; {m.get('kernel', '')}; "
+            f"checkout {m.get('git_commit', '?')}. "
             f"Threads: {', '.join(str(t) for t in results['threads'])} (OMP/MKL_NUM_THREADS, torch.set_num_threads, "
             f"fl.set_num_threads); OPENBLAS_CORETYPE={m.get('openblas_coretype') or '(unset)'}. "
             f"torch {th.get('version', '?')} + ncps {m.get('ncps_version', '?')}; MLX {fl.get('mlx_version', '?')}. "

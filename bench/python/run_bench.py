@@ -30,7 +30,7 @@ import workloads  # noqa: E402
 RESULTS = HERE.parent / "results"
 
 # (rounds, samples per run, max seconds per run, min seconds per sample)
-MODES = {"full": (3, 5, 1.0, 0.05), "quick": (1, 3, 0.1, 0.005)}
+MODES = {"full": (5, 5, 1.0, 0.05), "quick": (1, 3, 0.1, 0.005)}
 
 
 class Worker:
@@ -98,6 +98,11 @@ def machine_info():
     except (OSError, subprocess.CalledProcessError):
         info["cpu_model"] = platform.processor() or "?"
     try:
+        info["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                            cwd=HERE, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        info["git_commit"] = "?"
+    try:
         from importlib.metadata import version
         info["ncps_version"] = version("ncps")
     except Exception:
@@ -117,8 +122,11 @@ def run(selected, threads_list, mode, fl_path, out_dir, log=print):
             subprocess.run([sys.executable, str(HERE / "prep_ncps.py"), weights_dir], check=True)
         for threads in threads_list:
             workers = {lib: Worker(lib, threads, weights_dir, fl_path) for lib in ("flashlight", "torch")}
-            for lib, wk in workers.items():
-                libraries[lib] = {k: v for k, v in wk.info.items() if k not in ("pid", "threads")}
+            for lib, wk in workers.items():  # versions; the thread settings each worker reported, per count
+                info = {k: v for k, v in wk.info.items() if k != "pid"}
+                libraries.setdefault(lib, {}).update({k: v for k, v in info.items() if "threads" not in k})
+                libraries[lib].setdefault("threads_reported", {})[str(threads)] = {
+                    k: v for k, v in info.items() if "threads" in k}
             acc = {(w.name, lib): {"times": [], "round_medians": []} for w in selected for lib in workers}
             for r in range(rounds):
                 for i, w in enumerate(selected):

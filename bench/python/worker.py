@@ -39,7 +39,7 @@ def import_library(lib, threads, fl_path):
     import flashlight as fl
     import mlx.core as mx
     fl.set_num_threads(threads)
-    return fl, {"version": getattr(fl, "__version__", "?"), "mlx_version": mx.__version__,
+    return fl, {"mlx_version": mx.__version__,
                 "path": str(Path(fl.__file__).parent), "blas_threads": fl.get_num_threads()}
 
 

@@ -38,8 +38,8 @@ def test_quick_run_and_summary(tmp_path):
     results = json.loads((tmp_path / "python_bench.json").read_text())
     assert results["mode"] == "quick" and results["threads"] == [1]
     assert set(results["libraries"]) == {"flashlight", "torch"}
-    assert results["libraries"]["torch"]["torch_threads"] == 1
-    assert results["libraries"]["flashlight"]["blas_threads"] == 1
+    assert results["libraries"]["torch"]["threads_reported"] == {"1": {"threads": 1, "torch_threads": 1}}
+    assert results["libraries"]["flashlight"]["threads_reported"] == {"1": {"threads": 1, "blas_threads": 1}}
     (entry,) = results["workloads"]
     assert entry["name"] == "add_1elem"
     medians = {}
