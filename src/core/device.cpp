@@ -1,9 +1,11 @@
 #include "fl/device.h"
 
+#include <mlx/device.h>
+#include <mlx/stream.h>
+
 #include <optional>
 
-#include <mlx/device.h>
-
+#include "core/thread_stream.h"
 #include "fl/error.h"
 
 namespace fl {
@@ -13,29 +15,46 @@ namespace {
 std::optional<Device> g_default;
 }
 
+void detail::adopt_shared_stream_slow() {
+  static const mx::Stream shared = mx::new_thread_unsafe_stream(mx::Device::cpu);
+  mx::set_default_stream(shared);
+}
+
+namespace {
+// The thread that loads the library (usually the main thread) adopts the stream before any op is recorded.
+const bool g_loader_adopted = (detail::adopt_shared_stream(), true);
+}  // namespace
+
 Device::Device(const std::string& spec) {
   std::string type = spec;
   index_ = -1;
   if (auto colon = spec.find(':'); colon != std::string::npos) {
     type = spec.substr(0, colon);
     std::string idx = spec.substr(colon + 1);
-    FL_CHECK(!idx.empty() && idx.find_first_not_of("0123456789") == std::string::npos,
-             "Invalid device string: '", spec, "'");
+    FL_CHECK(!idx.empty() && idx.find_first_not_of("0123456789") == std::string::npos, "Invalid device string: '", spec,
+             "'");
     index_ = std::stoi(idx);
   }
-  if (type == "cpu") type_ = DeviceType::CPU;
-  else if (type == "cuda") type_ = DeviceType::CUDA;
-  else if (type == "mps") type_ = DeviceType::MPS;
-  else if (type == "gpu") type_ = DeviceType::CUDA;  // MLX's GPU, whatever backs it
+  if (type == "cpu")
+    type_ = DeviceType::CPU;
+  else if (type == "cuda")
+    type_ = DeviceType::CUDA;
+  else if (type == "mps")
+    type_ = DeviceType::MPS;
+  else if (type == "gpu")
+    type_ = DeviceType::CUDA;  // MLX's GPU, whatever backs it
   else
     throw Error("Expected one of cpu, cuda, mps, gpu device type at start of device string: " + spec);
 }
 
 std::string Device::type_name() const {
   switch (type_) {
-    case DeviceType::CPU: return "cpu";
-    case DeviceType::CUDA: return "cuda";
-    case DeviceType::MPS: return "mps";
+    case DeviceType::CPU:
+      return "cpu";
+    case DeviceType::CUDA:
+      return "cuda";
+    case DeviceType::MPS:
+      return "mps";
   }
   return "cpu";
 }
@@ -51,9 +70,13 @@ void Device::check_available() const {
   FL_CHECK(index_ <= 0, "device '", str(), "' is not available: MLX exposes one GPU here (device_count() == 1)");
 }
 
-mx::Device Device::to_mlx() const { return type_ == DeviceType::CPU ? mx::Device::cpu : mx::Device::gpu; }
+mx::Device Device::to_mlx() const {
+  detail::adopt_shared_stream();
+  return type_ == DeviceType::CPU ? mx::Device::cpu : mx::Device::gpu;
+}
 
 Device default_device() {
+  detail::adopt_shared_stream();
   if (g_default) return *g_default;
   return gpu_available() ? Device(DeviceType::CUDA, 0) : Device(DeviceType::CPU);
 }

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/thread_stream.h"
+
 namespace fl {
 namespace mx = mlx::core;
 
@@ -46,9 +48,9 @@ bool is_signed(Dtype d) { return info(d).is_signed; }
 
 Dtype dtype_from_name(const std::string& raw) {
   std::string name = raw.rfind("torch.", 0) == 0 ? raw.substr(6) : raw;
-  static const std::pair<const char*, Dtype> aliases[] = {
-      {"float", kFloat32}, {"double", kFloat64}, {"half", kFloat16}, {"long", kInt64},
-      {"int", kInt32},     {"short", kInt16},    {"bool", kBool},     {"uint8", kUInt8}};
+  static const std::pair<const char*, Dtype> aliases[] = {{"float", kFloat32}, {"double", kFloat64}, {"half", kFloat16},
+                                                          {"long", kInt64},    {"int", kInt32},      {"short", kInt16},
+                                                          {"bool", kBool},     {"uint8", kUInt8}};
   for (auto& [alias, d] : aliases)
     if (name == alias) return d;
   for (auto& i : kInfo)
@@ -87,7 +89,10 @@ void set_default_dtype(Dtype d) {
   g_default_dtype = d;
 }
 
-mx::Dtype to_mlx(Dtype d) { return info(d).mlx; }
+mx::Dtype to_mlx(Dtype d) {
+  detail::adopt_shared_stream();  // ops that build MLX arrays from options alone pass here first
+  return info(d).mlx;
+}
 Dtype from_mlx(mx::Dtype d) {
   for (auto& i : kInfo)
     if (i.mlx == d) return i.dtype;

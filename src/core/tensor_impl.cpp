@@ -3,6 +3,8 @@
 #include <mlx/ops.h>
 #include <mlx/transforms.h>
 
+#include "core/thread_stream.h"
+
 namespace fl {
 namespace mx = mlx::core;
 
@@ -12,6 +14,7 @@ constexpr int kMaxLazyDepth = 256;
 }
 
 mx::array TensorImpl::value() const {
+  detail::adopt_shared_stream();
   if (chain.empty()) return storage->value;
   if (cache && cache_version == storage->version) return *cache;
   cache = apply_chain(chain, storage->value);

@@ -36,6 +36,7 @@ Tensor tensor(const Scalar& v, TensorOptions opts) { return full({}, v, opts); }
 Tensor arange(const Scalar& end, TensorOptions opts) { return arange(0, end, 1, opts); }
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions opts) {
+  detail::adopt_shared_stream();  // builds MLX arrays before any tensor, dtype or shape passes through the core
   bool is_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   Dtype d = opts.dtype_opt().value_or(is_float ? get_default_dtype() : kInt64);
   double s = start.to_double(), e = end.to_double(), st = step.to_double();
@@ -53,6 +54,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
 
 Tensor linspace(double start, double end, int64_t steps, TensorOptions opts) {
   FL_CHECK(steps >= 0, "number of steps must be non-negative");
+  detail::adopt_shared_stream();  // as in arange
   Dtype d = opts.dtype_or_default();
   if (steps == 0) return finish_creation(mx::zeros({0}, to_mlx(d)), opts.dtype(d));
   if (steps == 1) return finish_creation(cast(mx::array({start}, mx::float64), d), opts.dtype(d));

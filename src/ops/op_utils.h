@@ -7,6 +7,7 @@
 
 #include "core/autograd_impl.h"
 #include "core/tensor_impl.h"
+#include "core/thread_stream.h"
 #include "fl/options.h"
 #include "fl/registry.h"
 #include "fl/tensor.h"
@@ -23,7 +24,12 @@ std::string shape_to_string(const Shape& s);
 Shape broadcast_shapes(const Shape& a, const Shape& b);
 /// broadcast_shapes' check alone (no allocation).
 void check_broadcastable(const Shape& a, const Shape& b);
-inline mx::Shape to_mx_shape(const Shape& s) { return mx::Shape(s.begin(), s.end()); }
+/// Creation ops pass their shape through here before building an MLX array, so a thread adopts the shared stream
+/// (core/thread_stream.h) even when its first op reads no tensor.
+inline mx::Shape to_mx_shape(const Shape& s) {
+  detail::adopt_shared_stream();
+  return mx::Shape(s.begin(), s.end());
+}
 inline Shape from_mx_shape(const mx::Shape& s) { return Shape(s.begin(), s.end()); }
 
 /// A 0-d tensor for a Python-style scalar, marked as a wrapped number for type promotion.

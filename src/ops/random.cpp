@@ -29,7 +29,10 @@ Generator& default_generator() {
 void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }
 
 namespace {
-mx::array key_of(Generator* gen) { return (gen ? *gen : default_generator()).next_key(); }
+mx::array key_of(Generator* gen) {
+  detail::adopt_shared_stream();  // the draw is recorded on this thread's stream: make it the shared one first
+  return (gen ? *gen : default_generator()).next_key();
+}
 
 Dtype float_dtype(const TensorOptions& opts, const char* op) {
   Dtype d = opts.dtype_or_default();
