@@ -1,0 +1,3 @@
+// fl::data: datasets and the DataLoader.
+#pragma once
+#include "fl/data/dataloader.h"
