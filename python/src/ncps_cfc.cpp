@@ -30,7 +30,7 @@ nb::tuple result(const CfCOutputs& o) {
 }
 
 template <typename F>
-void def_sequence(nb::module_& m, const char* name, F f, const char* doc) {
+void def_sequence(Module& m, const char* name, F f, const char* doc) {
   m.def(
       name,
       [f](const Tensor& input, nb::handle weights, std::optional<Tensor> hx, std::optional<Tensor> cx,
@@ -44,7 +44,7 @@ void def_sequence(nb::module_& m, const char* name, F f, const char* doc) {
 }
 }  // namespace
 
-void init_ncps_cfc(nb::module_& m) {
+void init_ncps_cfc(Module& m) {
   def_sequence(m, "cfc_sequence", &cfc_sequence_full,
                "cfc_sequence(input, weights, hx=None, cx=None, timespans=None, mode='default', "
                "activation='lecun_tanh', backbone_dropout=0.0, training=False) -> (y, h) or (y, h, c)\n\n"

@@ -72,7 +72,7 @@ void step_into(fl::ncps::LTCStepper& s, const Buffer<T>& x, Buffer<T> h, std::op
 }
 }  // namespace
 
-void init_ncps_ltc(nb::module_& m) {
+void init_ncps_ltc(Module& m) {
   m.def(
       "ltc_sequence",
       [](const Tensor& input, const nb::dict& weights, std::optional<Tensor> h0, std::optional<Tensor> timespans,

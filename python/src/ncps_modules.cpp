@@ -164,7 +164,7 @@ nb::object step_tensors(Policy& p, const Tensor& x, nb::handle state, double dt,
 }
 }  // namespace
 
-void init_ncps_modules(nb::module_& m) {
+void init_ncps_modules(Module& m) {
   m.def(
       "sequence_timespans",
       [](const fl::Tensor& ts, int64_t batch, int64_t length, bool batch_first, bool batched, fl::Dtype dtype) {

@@ -182,7 +182,7 @@ Tensor asarray(nb::handle obj, ODtype dtype, ODevice device, std::optional<bool>
 }
 }  // namespace
 
-void init_creation(nb::module_& m) {
+void init_creation(Module& m) {
 #define FL_KW "dtype"_a = nb::none(), "layout"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false, \
               "pin_memory"_a = false
 #define FL_KW_ARGS ODtype dtype, nb::handle, ODevice device, bool requires_grad, bool
