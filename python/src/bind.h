@@ -159,9 +159,9 @@ class Class : public nb::class_<T, Ts...> {
     Base::def(std::move(init), extra...);
     return *this;
   }
-  template <typename... A>
-  Class& def_static(A&&... a) {
-    Base::def_static(std::forward<A>(a)...);
+  template <typename F, typename... Extra>
+  Class& def_static(const char* name, F&& f, const Extra&... extra) {
+    Base::def_static(name, std::forward<F>(f), flpy::doc(scope_, name), extra...);
     return *this;
   }
   template <typename... A>

@@ -39,7 +39,7 @@ const std::unordered_map<std::string_view, Table>& tables() {
     auto reg = [&](std::string_view scope, const auto&... family) { (add((*t)[scope], scope, family), ...); };
     reg("torch", docs::kUnary, docs::kBinary, docs::kReduction, docs::kLinalg, docs::kShape, docs::kIndexing,
         docs::kCreation, docs::kRandom, docs::kMisc);
-    reg("Tensor", docs::kTensor);
+    reg("Tensor", docs::kTensor, docs::kCreationMethods, docs::kRandomMethods);
     reg("Generator", docs::kGenerator);
     reg("nn", docs::kNn);
     reg("nn_init", docs::kNnInit);
@@ -62,6 +62,8 @@ const char* find(std::string_view scope, std::string_view name) {
 
 const char* doc(std::string_view scope, std::string_view name) {
   if (const char* d = find(scope, name)) return d;
+  // flashlight.nn.functional re-exports core ops (one_hot, pad, ...): _nn's bindings of the same names share them.
+  if (scope == "nn") return doc("torch", name);
   if (scope != "Tensor") return "";
   // x.sum(...) mirrors fl.sum(x, ...): one text for both.
   if (const char* d = find("torch", name)) return d;

@@ -198,8 +198,7 @@ void bind_numpy_random(Module& parent) {
 template <typename X, typename Cls>
 void bind_overridables(Cls& cls) {
   cls.def(
-         "build", [](X& w, int64_t d) { from_python(w) ? w.X::build(d) : w.build(d); }, "input_dim"_a,
-         "Sets input_dim (ValueError if it differs from an earlier one) and draws the sensory synapses.")
+         "build", [](X& w, int64_t d) { from_python(w) ? w.X::build(d) : w.build(d); }, "input_dim"_a)
       .def(
           "get_neurons_of_layer",
           [](X& w, int64_t l) { return from_python(w) ? w.X::get_neurons_of_layer(l) : w.get_neurons_of_layer(l); },
@@ -243,8 +242,7 @@ void init_ncps_wirings(Module& m) {
           "input_dim x units int32 ndarray, or None before build")
       .def("get_config", [](const Wiring& w) { return config_to_dict(w.get_config()); })
       .def_static(
-          "from_config", [](const nb::dict& c) { return Wiring::from_config(config_from_dict(c)); }, "config"_a,
-          "A plain Wiring with the config's matrices and dims (as ncps's Wiring.from_config).");
+          "from_config", [](const nb::dict& c) { return Wiring::from_config(config_from_dict(c)); }, "config"_a);
   bind_overridables<Wiring>(wiring);
 
   Class<FullyConnected, Wiring, PyWiring<FullyConnected>> fc(

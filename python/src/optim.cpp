@@ -210,7 +210,7 @@ void init_optim(Module& m) {
           "state_dict"_a);
   m.def(
       "zero_grad", [](nb::handle params, bool set_to_none) { fl::optim::zero_grad(tensors_of(params), set_to_none); },
-      "params"_a, "set_to_none"_a = true, "torch's Optimizer.zero_grad over a list of tensors.");
+      "params"_a, "set_to_none"_a = true);
   bind_optimizer<PythonDefined>(m, "PythonDefined");
   bind_optimizer<SGD>(m, "SGD");
   bind_optimizer<Adam>(m, "Adam");
