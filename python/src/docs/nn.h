@@ -96,7 +96,7 @@ Args:
     norm_type (float): the p of the max_norm norm. Default: 2.0.
     scale_grad_by_freq (bool): scale gradients by the inverse frequency of the indices in the batch.
         Default: False.
-    sparse (bool): sparse gradients; not supported (a RuntimeError when True). Default: False.
+    sparse (bool): sparse gradients; not supported (NotImplementedError when True). Default: False.
 
 Returns:
     Tensor: input.shape + (embedding_dim,).)"},
@@ -163,19 +163,20 @@ Returns:
                  "    return_indices (bool): accepted for torch compatibility. Default: False.\n\nReturns:\n"
                  "    tuple: (output, indices).\n")},
     // vision
-    {"interpolate", R"(Resizes input by interpolation ('nearest', 'linear', 'bilinear', 'bicubic', 'nearest-exact', 'area').
+    {"interpolate", R"(Resizes the spatial dimensions of input by interpolation.
 
 Args:
-    input (Tensor): (N, C, L) or (N, C, H, W).
+    input (Tensor): (N, C, spatial...), e.g. (N, C, L) or (N, C, H, W).
     size (int or tuple, optional): the output's spatial size. Default: None.
     scale_factor (float or tuple, optional): the multiplier of the spatial size (give size or scale_factor).
         Default: None.
-    mode (str): the interpolation. Default: 'nearest'.
+    mode (str): 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' or 'area'. Default:
+        'nearest'.
     align_corners (bool, optional): for the linear modes, align the corner pixels' centres instead of their
         edges. Default: None (False).
     recompute_scale_factor (bool, optional): compute the output size from scale_factor and use it for the
         scale too. Default: None.
-    antialias (bool): anti-aliasing when downsampling; not supported (an error when True). Default: False.
+    antialias (bool): anti-alias when downsampling ('bilinear' and 'bicubic'). Default: False.
 
 Returns:
     Tensor: the resized tensor.)"},
@@ -279,7 +280,7 @@ Args:
     p (float): the norm's exponent. Default: 2.0.
     dim (int): the dimension to normalise. Default: 1.
     eps (float): the smallest divisor. Default: 1e-12.
-    out (Tensor, optional): not supported (out= arguments are not); must be None. Default: None.
+    out (Tensor, optional): a tensor to write the result into (and return). Default: None.
 
 Returns:
     Tensor: a tensor of input's shape.)"},

@@ -30,7 +30,7 @@ namespace flpy::docs {
 
 inline constexpr Doc kRandom[] = {
     {"manual_seed", "Seeds the default generator, so later draws repeat.\n\nArgs:\n"
-                    "    seed (int): the seed (a negative or too large int is a RuntimeError, as in torch).\n\n"
+                    "    seed (int): the seed.\n\n"
                     "Returns:\n    Generator: fl.default_generator.\n" FL_STREAM},
     {"seed", R"(Seeds the default generator with a fresh non-deterministic seed.
 

@@ -7,7 +7,7 @@ namespace flpy::docs {
 
 #define FL_RETURNS_SELF "\nReturns:\n    Tensor: self.\n"
 #define FL_CAST(dtype)                                                                                            \
-  "Returns self converted to " dtype " (self itself when it already is).\n\nReturns:\n    Tensor: the converted " \
+  "Returns self converted to " dtype " (no copy when it already is).\n\nReturns:\n    Tensor: the converted " \
   "tensor; gradients flow back through the conversion.\n"
 #define FL_COMPAT_ONLY "accepted for torch compatibility (Flashlight has one layout). Default: None."
 
@@ -90,7 +90,7 @@ Args:
     **kwargs: dtype=, device=, copy= (always return a new tensor) and non_blocking= (accepted, no effect).
 
 Returns:
-    Tensor: self itself when nothing changes (and copy is False), else the converted tensor.)"},
+    Tensor: the converted tensor; it shares self's data when nothing changes (and copy is False).)"},
     {"type", R"(Returns self's type name, or self converted to a dtype.
 
 Args:
@@ -99,7 +99,7 @@ Args:
 
 Returns:
     str or Tensor: the name, or the converted tensor.)"},
-    {"cpu", "Returns self on the CPU (self itself when it is there).\n\nReturns:\n    Tensor: the tensor on the CPU.\n"},
+    {"cpu", "Returns self on the CPU (no copy when it is there).\n\nReturns:\n    Tensor: the tensor on the CPU.\n"},
     {"cuda", R"(Returns self on MLX's GPU (the closest thing to CUDA here).
 
 Args:
@@ -119,7 +119,7 @@ Returns:
     {"bool", FL_CAST("bool")},
     {"type_as", "Returns self converted to the dtype of another tensor.\n\nArgs:\n    other (Tensor): the tensor whose "
                 "dtype to take.\n\nReturns:\n    Tensor: the converted tensor.\n"},
-    {"contiguous", "Returns self with row-major strides: self itself when it already is contiguous, else a copy.\n\n"
+    {"contiguous", "Returns self with row-major strides: sharing self's data when it already is contiguous, else a copy.\n\n"
                    "Args:\n    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    Tensor: a contiguous "
                    "tensor.\n"},
     // views
