@@ -1,13 +1,14 @@
 // Shared binding helpers: type casters for Scalar, Dtype and Device, and argument parsing like PyTorch's.
 #pragma once
 #include <nanobind/nanobind.h>
-#include <string_view>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
+
+#include <string_view>
 
 #include "fl/fl.h"
 
@@ -185,15 +186,17 @@ template <typename F, typename... Extra>
 void def_both(Module& m, const char* name, F&& f, const nb::arg& self_arg, const Extra&... extra) {
   m.def(name, f, self_arg, extra...);
   nb::handle cls = nb::type<fl::Tensor>();
-  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls),
-                                          doc("Tensor", name), extra...));
+  nb::setattr(cls, name,
+              nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), doc("Tensor", name),
+                               extra...));
 }
 /// Binds `f` as a Tensor method only.
 template <typename F, typename... Extra>
 void def_method(const char* name, F&& f, const Extra&... extra) {
   nb::handle cls = nb::type<fl::Tensor>();
-  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls),
-                                          doc("Tensor", name), extra...));
+  nb::setattr(cls, name,
+              nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), doc("Tensor", name),
+                               extra...));
 }
 /// The fl::Generator behind a `generator=` argument: nullptr for None, TypeError for anything but fl.Generator.
 fl::Generator* generator_arg(nb::handle h);

@@ -30,7 +30,8 @@ template <size_t N>
 void add(Table& table, std::string_view scope, const docs::Doc (&entries)[N]) {
   for (const auto& e : entries)  // a name documented twice in one scope is a mistake in the tables
     if (!table.emplace(e.name, e.text).second)
-      throw std::logic_error("python/src/docs: '" + std::string(e.name) + "' documented twice in " + std::string(scope));
+      throw std::logic_error("python/src/docs: '" + std::string(e.name) + "' documented twice in " +
+                             std::string(scope));
 }
 
 const std::unordered_map<std::string_view, Table>& tables() {

@@ -9,9 +9,10 @@ namespace flpy::docs {
 #define FL_ALPHA "    alpha (Number, optional): the multiplier of other. Default: 1.\n"
 
 inline constexpr Doc kBinary[] = {
-    {"add", "Returns input + alpha * other, elementwise with broadcasting and PyTorch's type promotion.\n\nArgs:\n"
-            FL_DOC_INPUT "    other (Tensor or Number): the tensor or number to add.\n" FL_ALPHA
-            "\nReturns:\n    Tensor: " FL_PROMOTED "\n"},
+    {"add",
+     "Returns input + alpha * other, elementwise with broadcasting and PyTorch's type "
+     "promotion.\n\nArgs:\n" FL_DOC_INPUT "    other (Tensor or Number): the tensor or number to add.\n" FL_ALPHA
+     "\nReturns:\n    Tensor: " FL_PROMOTED "\n"},
     {"sub", "Returns input - alpha * other, elementwise with broadcasting. Alias: subtract.\n\nArgs:\n" FL_DOC_INPUT
             "    other (Tensor or Number): the tensor or number to subtract.\n" FL_ALPHA
             "\nReturns:\n    Tensor: " FL_PROMOTED "\n"},
@@ -32,8 +33,8 @@ Returns:
     Tensor: a new tensor of the broadcast shape.)"},
     {"true_divide", FL_DOC_BINARY("Divides input by other elementwise, always as true (float) division.",
                                   "a floating tensor of the broadcast shape.", "")},
-    {"floor_divide", FL_DOC_BINARY("Divides input by other and rounds the quotient down (Python's //).",
-                                   FL_PROMOTED, "")},
+    {"floor_divide",
+     FL_DOC_BINARY("Divides input by other and rounds the quotient down (Python's //).", FL_PROMOTED, "")},
     {"remainder", FL_DOC_BINARY("Returns the remainder of input / other with the sign of the divisor (Python's %).",
                                 FL_PROMOTED, "")},
     {"fmod", FL_DOC_BINARY("Returns the remainder of input / other with the sign of the dividend (C's fmod).",
@@ -65,10 +66,10 @@ Note:
                                "a floating tensor of the broadcast shape.", "")},
     {"xlogy", FL_DOC_BINARY("Returns input * log(other), with 0 where input is 0 (unless other is NaN).",
                             "a floating tensor of the broadcast shape.", "")},
-    {"maximum", FL_DOC_BINARY("Returns the elementwise maximum of input and other; NaN if either is NaN.",
-                              FL_PROMOTED, "")},
-    {"minimum", FL_DOC_BINARY("Returns the elementwise minimum of input and other; NaN if either is NaN.",
-                              FL_PROMOTED, "")},
+    {"maximum",
+     FL_DOC_BINARY("Returns the elementwise maximum of input and other; NaN if either is NaN.", FL_PROMOTED, "")},
+    {"minimum",
+     FL_DOC_BINARY("Returns the elementwise minimum of input and other; NaN if either is NaN.", FL_PROMOTED, "")},
     {"fmax", FL_DOC_BINARY("Returns the elementwise maximum, ignoring a NaN when the other operand is not NaN.",
                            FL_PROMOTED, "")},
     {"fmin", FL_DOC_BINARY("Returns the elementwise minimum, ignoring a NaN when the other operand is not NaN.",
@@ -109,12 +110,12 @@ Args:
 
 Returns:
     bool: a Python bool (this evaluates both tensors).)"},
-    {"logical_and", FL_DOC_BINARY("Returns the logical AND of input and other (nonzero is True).",
-                                  FL_BOOL_BROADCAST, "")},
-    {"logical_or", FL_DOC_BINARY("Returns the logical OR of input and other (nonzero is True).", FL_BOOL_BROADCAST,
-                                 "")},
-    {"logical_xor", FL_DOC_BINARY("Returns the logical XOR of input and other (nonzero is True).",
-                                  FL_BOOL_BROADCAST, "")},
+    {"logical_and",
+     FL_DOC_BINARY("Returns the logical AND of input and other (nonzero is True).", FL_BOOL_BROADCAST, "")},
+    {"logical_or",
+     FL_DOC_BINARY("Returns the logical OR of input and other (nonzero is True).", FL_BOOL_BROADCAST, "")},
+    {"logical_xor",
+     FL_DOC_BINARY("Returns the logical XOR of input and other (nonzero is True).", FL_BOOL_BROADCAST, "")},
     {"bitwise_and", FL_DOC_BINARY("Returns the bitwise AND of integer or bool operands.", FL_PROMOTED, "")},
     {"bitwise_or", FL_DOC_BINARY("Returns the bitwise OR of integer or bool operands.", FL_PROMOTED, "")},
     {"bitwise_xor", FL_DOC_BINARY("Returns the bitwise XOR of integer or bool operands.", FL_PROMOTED, "")},

@@ -15,9 +15,10 @@ struct Doc {
 #define FL_DOC_UNARY(summary, result, more) \
   summary "\n\nArgs:\n" FL_DOC_INPUT "\nReturns:\n    Tensor: " result "\n" more
 // A two-operand elementwise op that broadcasts `input` against `other` (a Tensor or a Python number).
-#define FL_DOC_BINARY(summary, result, more)                                                                    \
-  summary "\n\nArgs:\n" FL_DOC_INPUT                                                                            \
-          "    other (Tensor or Number): the second operand, broadcast against input.\n\nReturns:\n    Tensor: " \
-          result "\n" more
+#define FL_DOC_BINARY(summary, result, more)                                                                        \
+  summary                                                                                                           \
+      "\n\nArgs:\n" FL_DOC_INPUT                                                                                    \
+      "    other (Tensor or Number): the second operand, broadcast against input.\n\nReturns:\n    Tensor: " result \
+      "\n" more
 
 }  // namespace flpy::docs

@@ -4,16 +4,17 @@
 
 namespace flpy::docs {
 
-#define FL_DIM_INDEX                                         \
-  "    dim (int): the dimension to index along.\n"           \
+#define FL_DIM_INDEX                               \
+  "    dim (int): the dimension to index along.\n" \
   "    index (Tensor): int64 indices (int32 also accepted).\n"
 
 inline constexpr Doc kIndexing[] = {
     {"index_select", "Selects entries of input along dim at the given indices.\n\nArgs:\n" FL_DOC_INPUT FL_DIM_INDEX
                      "\nReturns:\n    Tensor: a new tensor whose size along dim is len(index).\n"},
-    {"gather", "Gathers values along dim: out[i][j] = input[index[i][j]][j] for dim 0, and so on.\n\nArgs:\n"
-               FL_DOC_INPUT FL_DIM_INDEX "    sparse_grad (bool): accepted for torch compatibility (gradients are "
-               "dense). Default: False.\n\nReturns:\n    Tensor: a tensor of index's shape.\n"},
+    {"gather",
+     "Gathers values along dim: out[i][j] = input[index[i][j]][j] for dim 0, and so on.\n\nArgs:\n" FL_DOC_INPUT
+         FL_DIM_INDEX "    sparse_grad (bool): accepted for torch compatibility (gradients are "
+     "dense). Default: False.\n\nReturns:\n    Tensor: a tensor of index's shape.\n"},
     {"scatter", R"(Writes src (or value) into a copy of input at the positions index gives along dim.
 
 Args:
@@ -27,9 +28,10 @@ Args:
 Returns:
     Tensor: a new tensor of input's shape. With duplicate indices and no reduce, which write wins is
     unspecified, as in torch.)"},
-    {"scatter_add", "Adds src into a copy of input at the positions index gives along dim (duplicates add up).\n\n"
-                    "Args:\n" FL_DOC_INPUT FL_DIM_INDEX "    src (Tensor): the values to add.\n\nReturns:\n"
-                    "    Tensor: a new tensor of input's shape.\n"},
+    {"scatter_add",
+     "Adds src into a copy of input at the positions index gives along dim (duplicates add up).\n\n"
+     "Args:\n" FL_DOC_INPUT FL_DIM_INDEX "    src (Tensor): the values to add.\n\nReturns:\n"
+     "    Tensor: a new tensor of input's shape.\n"},
     {"scatter_reduce", R"(Reduces src into a copy of input at the positions index gives along dim.
 
 Args:
@@ -42,16 +44,19 @@ Args:
 
 Returns:
     Tensor: a new tensor of input's shape.)"},
-    {"index_add", "Adds alpha * source into a copy of input at the given indices along dim.\n\nArgs:\n" FL_DOC_INPUT
-                  FL_DIM_INDEX "    source (Tensor): the values, whose size along dim is len(index).\n"
-                  "    alpha (Number): the multiplier of source. Default: 1.\n\nReturns:\n"
-                  "    Tensor: a new tensor of input's shape.\n"},
-    {"index_copy", "Copies source into a copy of input at the given indices along dim.\n\nArgs:\n" FL_DOC_INPUT
-                   FL_DIM_INDEX "    source (Tensor): the values, whose size along dim is len(index).\n\nReturns:\n"
-                   "    Tensor: a new tensor of input's shape.\n"},
-    {"index_fill", "Fills the slices of input at the given indices along dim with a value.\n\nArgs:\n" FL_DOC_INPUT
-                   FL_DIM_INDEX "    value (Number or 0-d Tensor): the fill value.\n\nReturns:\n"
-                   "    Tensor: a new tensor of input's shape.\n"},
+    {"index_add",
+     "Adds alpha * source into a copy of input at the given indices along dim.\n\nArgs:\n" FL_DOC_INPUT FL_DIM_INDEX
+     "    source (Tensor): the values, whose size along dim is len(index).\n"
+     "    alpha (Number): the multiplier of source. Default: 1.\n\nReturns:\n"
+     "    Tensor: a new tensor of input's shape.\n"},
+    {"index_copy",
+     "Copies source into a copy of input at the given indices along dim.\n\nArgs:\n" FL_DOC_INPUT FL_DIM_INDEX
+     "    source (Tensor): the values, whose size along dim is len(index).\n\nReturns:\n"
+     "    Tensor: a new tensor of input's shape.\n"},
+    {"index_fill",
+     "Fills the slices of input at the given indices along dim with a value.\n\nArgs:\n" FL_DOC_INPUT FL_DIM_INDEX
+     "    value (Number or 0-d Tensor): the fill value.\n\nReturns:\n"
+     "    Tensor: a new tensor of input's shape.\n"},
     {"masked_fill", "Fills the elements of input where mask is True with a value.\n\nArgs:\n" FL_DOC_INPUT
                     "    mask (Tensor): a bool tensor, broadcast to input's shape.\n"
                     "    value (Number or 0-d Tensor): the fill value.\n\nReturns:\n"
@@ -66,10 +71,11 @@ Returns:
     {"take", "Returns the elements of input at the given indices into its flattened form.\n\nArgs:\n" FL_DOC_INPUT
              "    index (Tensor): int64 indices into input.flatten().\n\nReturns:\n"
              "    Tensor: a tensor of index's shape.\n"},
-    {"take_along_dim", "Gathers values along dim at indices that broadcast with input (numpy's take_along_axis).\n\n"
-                       "Args:\n" FL_DOC_INPUT "    indices (Tensor): int64 indices.\n"
-                       "    dim (int, optional): the dimension; the flattened input when None. Default: None.\n\n"
-                       "Returns:\n    Tensor: the gathered values.\n"},
+    {"take_along_dim",
+     "Gathers values along dim at indices that broadcast with input (numpy's take_along_axis).\n\n"
+     "Args:\n" FL_DOC_INPUT "    indices (Tensor): int64 indices.\n"
+     "    dim (int, optional): the dimension; the flattened input when None. Default: None.\n\n"
+     "Returns:\n    Tensor: the gathered values.\n"},
     {"nonzero", R"(Returns the indices of the nonzero elements of input.
 
 Args:
@@ -79,8 +85,9 @@ Args:
 
 Returns:
     Tensor or tuple: int64 indices in row-major order (the count depends on the data, so this evaluates input).)"},
-    {"argwhere", "Returns the indices of the nonzero elements of input as an (n, input.dim()) tensor.\n\nArgs:\n"
-                 FL_DOC_INPUT "\nReturns:\n    Tensor: int64 indices, one row per nonzero element.\n"},
+    {"argwhere",
+     "Returns the indices of the nonzero elements of input as an (n, input.dim()) tensor.\n\nArgs:\n" FL_DOC_INPUT
+     "\nReturns:\n    Tensor: int64 indices, one row per nonzero element.\n"},
     {"index_put", R"(Writes values into a copy of input at an advanced index (x[indices] = values).
 
 Args:

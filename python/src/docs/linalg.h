@@ -4,9 +4,9 @@
 
 namespace flpy::docs {
 
-#define FL_BETA_ALPHA                                                          \
-  "    beta (Number): the multiplier of input. Default: 1.\n"                 \
-  "    alpha (Number): the multiplier of the product. Default: 1.\n\n"        \
+#define FL_BETA_ALPHA                                                  \
+  "    beta (Number): the multiplier of input. Default: 1.\n"          \
+  "    alpha (Number): the multiplier of the product. Default: 1.\n\n" \
   "Returns:\n    Tensor: a new tensor (input is broadcast to the product's shape).\n"
 
 inline constexpr Doc kLinalg[] = {
@@ -128,18 +128,22 @@ Args:
 
 Returns:
     Tensor: the cross products.)"},
-    {"addmm", "Returns beta * input + alpha * (mat1 @ mat2).\n\nArgs:\n    input (Tensor): the matrix to add, "
-              "broadcast to (n, p).\n    mat1 (Tensor): an (n, m) matrix.\n    mat2 (Tensor): an (m, p) matrix.\n"
-              FL_BETA_ALPHA},
-    {"addmv", "Returns beta * input + alpha * (mat @ vec).\n\nArgs:\n    input (Tensor): the vector to add, "
-              "broadcast to (n,).\n    mat (Tensor): an (n, m) matrix.\n    vec (Tensor): a vector of length m.\n"
-              FL_BETA_ALPHA},
-    {"baddbmm", "Returns beta * input + alpha * bmm(batch1, batch2).\n\nArgs:\n    input (Tensor): the tensor to add, "
-                "broadcast to (b, n, p).\n    batch1 (Tensor): a (b, n, m) batch.\n    batch2 (Tensor): a (b, m, p) "
-                "batch.\n" FL_BETA_ALPHA},
-    {"addbmm", "Returns beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i].\n\nArgs:\n"
-               "    input (Tensor): the matrix to add, broadcast to (n, p).\n    batch1 (Tensor): a (b, n, m) batch.\n"
-               "    batch2 (Tensor): a (b, m, p) batch.\n" FL_BETA_ALPHA},
+    {"addmm",
+     "Returns beta * input + alpha * (mat1 @ mat2).\n\nArgs:\n    input (Tensor): the matrix to add, "
+     "broadcast to (n, p).\n    mat1 (Tensor): an (n, m) matrix.\n    mat2 (Tensor): an (m, p) "
+     "matrix.\n" FL_BETA_ALPHA},
+    {"addmv",
+     "Returns beta * input + alpha * (mat @ vec).\n\nArgs:\n    input (Tensor): the vector to add, "
+     "broadcast to (n,).\n    mat (Tensor): an (n, m) matrix.\n    vec (Tensor): a vector of length "
+     "m.\n" FL_BETA_ALPHA},
+    {"baddbmm",
+     "Returns beta * input + alpha * bmm(batch1, batch2).\n\nArgs:\n    input (Tensor): the tensor to add, "
+     "broadcast to (b, n, p).\n    batch1 (Tensor): a (b, n, m) batch.\n    batch2 (Tensor): a (b, m, p) "
+     "batch.\n" FL_BETA_ALPHA},
+    {"addbmm",
+     "Returns beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i].\n\nArgs:\n"
+     "    input (Tensor): the matrix to add, broadcast to (n, p).\n    batch1 (Tensor): a (b, n, m) batch.\n"
+     "    batch2 (Tensor): a (b, m, p) batch.\n" FL_BETA_ALPHA},
     {"einsum", R"(Sums products of the operands' elements over the indices of an Einstein-summation equation.
 
 Args:

@@ -45,7 +45,8 @@ Args:
 
 Returns:
     bool: False for a cast to a lower kind (floating to integer, integer to bool), True otherwise.)"},
-    {"gpu_available", R"(Tells whether MLX has a GPU backend here (Metal on Apple Silicon; none in the Linux mlx[cpu] wheel).
+    {"gpu_available",
+     R"(Tells whether MLX has a GPU backend here (Metal on Apple Silicon; none in the Linux mlx[cpu] wheel).
 
 Returns:
     bool: True when tensors can live on MLX's GPU.)"},

@@ -6,64 +6,71 @@
 namespace flpy::docs {
 
 // The reduction keywords every loss takes (size_average and reduce are torch's deprecated spellings).
-#define FL_REDUCTION                                                                                          \
-  "    size_average (bool, optional): deprecated; use reduction. Default: None.\n"                           \
-  "    reduce (bool, optional): deprecated; use reduction. Default: None.\n"                                  \
+#define FL_REDUCTION                                                               \
+  "    size_average (bool, optional): deprecated; use reduction. Default: None.\n" \
+  "    reduce (bool, optional): deprecated; use reduction. Default: None.\n"       \
   "    reduction (str): 'none' (one loss per element), 'mean' or 'sum' of the losses. Default: 'mean'.\n"
 #define FL_REDUCTION_ONLY \
   "    reduction (str): 'none' (one loss per element), 'mean' or 'sum' of the losses. Default: 'mean'.\n"
 #define FL_LOSS_RETURNS "\nReturns:\n    Tensor: a 0-d loss, or the per-element losses for reduction='none'.\n"
-#define FL_INPUT_TARGET \
-  "    input (Tensor): the predictions.\n    target (Tensor): the targets, of input's shape.\n"
+#define FL_INPUT_TARGET "    input (Tensor): the predictions.\n    target (Tensor): the targets, of input's shape.\n"
 #define FL_LOSS_WEIGHT "    weight (Tensor, optional): a per-element weight, broadcast against input. Default: None.\n"
-#define FL_DROPOUT(summary, training_default)                                                                  \
-  summary "\n\nArgs:\n" FL_DOC_INPUT "    p (float): the probability of an element being zeroed, in [0, 1]. "  \
-          "Default: 0.5.\n    training (bool): apply dropout; when False input is returned unchanged. Default: " \
-          training_default ".\n    inplace (bool): write the result into input. Default: False.\n\n"             \
+#define FL_DROPOUT(summary, training_default)                                                           \
+  summary "\n\nArgs:\n" FL_DOC_INPUT                                                                    \
+          "    p (float): the probability of an element being zeroed, in [0, 1]. "                      \
+          "Default: 0.5.\n    training (bool): apply dropout; when False input is returned unchanged. " \
+          "Default: " training_default                                                                  \
+          ".\n    inplace (bool): write the result into input. Default: False.\n\n"                     \
           "Returns:\n    Tensor: a tensor of input's shape.\n"
-#define FL_POOL_COMMON                                                                                            \
-  "    kernel_size (int or tuple): the window size.\n"                                                           \
-  "    stride (int or tuple, optional): the window step; kernel_size when None. Default: None.\n"               \
+#define FL_POOL_COMMON                                                                            \
+  "    kernel_size (int or tuple): the window size.\n"                                            \
+  "    stride (int or tuple, optional): the window step; kernel_size when None. Default: None.\n" \
   "    padding (int or tuple): implicit padding on both sides (at most half the kernel). Default: 0.\n"
-#define FL_MAX_POOL(summary, layout)                                                                              \
-  summary "\n\nArgs:\n    input (Tensor): a " layout " tensor.\n" FL_POOL_COMMON                                  \
-          "    dilation (int or tuple): the spacing between window elements. Default: 1.\n"                      \
-          "    ceil_mode (bool): use ceil instead of floor for the output size. Default: False.\n"               \
-          "    return_indices (bool): also return the flat index of each maximum (for max_unpool). Default: "    \
+#define FL_MAX_POOL(summary, layout)                                                                          \
+  summary "\n\nArgs:\n    input (Tensor): a " layout " tensor.\n" FL_POOL_COMMON                              \
+          "    dilation (int or tuple): the spacing between window elements. Default: 1.\n"                   \
+          "    ceil_mode (bool): use ceil instead of floor for the output size. Default: False.\n"            \
+          "    return_indices (bool): also return the flat index of each maximum (for max_unpool). Default: " \
           "False.\n\nReturns:\n    Tensor or tuple: the pooled tensor, or (output, indices).\n"
-#define FL_ADAPTIVE(summary, layout, result)                                                                      \
-  summary "\n\nArgs:\n    input (Tensor): a " layout " tensor.\n"                                                 \
-          "    output_size (int or tuple): the output's spatial size (None in a tuple keeps that input size).\n" \
-          result
-#define FL_CONV(summary, layout, weight)                                                                          \
-  summary "\n\nArgs:\n    input (Tensor): a " layout " tensor (or unbatched without N).\n"                        \
-          "    weight (Tensor): the filters, " weight ".\n"                                                      \
+#define FL_ADAPTIVE(summary, layout, result)     \
+  summary                                        \
+      "\n\nArgs:\n    input (Tensor): a " layout \
+      " tensor.\n"                               \
+      "    output_size (int or tuple): the output's spatial size (None in a tuple keeps that input size).\n" result
+#define FL_CONV(summary, layout, weight)              \
+  summary "\n\nArgs:\n    input (Tensor): a " layout  \
+          " tensor (or unbatched without N).\n"       \
+          "    weight (Tensor): the filters, " weight \
+          ".\n"                                       \
           "    bias (Tensor, optional): one value per output channel. Default: None.\n"
-#define FL_CONV_TAIL                                                                                              \
-  "    groups (int): split the channels into this many independent groups. Default: 1.\n"                        \
-  "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n\nReturns:\n"                  \
-  "    Tensor: the output, (N, C_out, ...).\n\nNote:\n    float32 and float64 convolutions run through Intel "    \
+#define FL_CONV_TAIL                                                                                           \
+  "    groups (int): split the channels into this many independent groups. Default: 1.\n"                      \
+  "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n\nReturns:\n"                \
+  "    Tensor: the output, (N, C_out, ...).\n\nNote:\n    float32 and float64 convolutions run through Intel " \
   "MKL's GEMM on the CPU.\n"
-#define FL_RNN_SEQ(summary)                                                                                        \
-  summary "\n\nArgs:\n    input (Tensor): the sequence, (L, N, H_in) or (N, L, H_in) with batch_first.\n"         \
-          "    hx (Tensor): the initial hidden state, (num_layers * directions, N, H_out).\n"                    \
-          "    params (sequence of Tensors): per layer and direction: w_ih, w_hh, then b_ih, b_hh when "          \
-          "has_biases.\n    has_biases (bool): whether params holds biases.\n"                                   \
-          "    num_layers (int): the number of stacked layers.\n"                                                \
-          "    dropout (float): dropout between layers (in training).\n"                                         \
-          "    train (bool): training mode (dropout on).\n    bidirectional (bool): run both directions.\n"      \
-          "    batch_first (bool): input and output are (N, L, ...).\n\nReturns:\n"                              \
-          "    tuple: (output, h_n), as torch's _VF op that nn.RNN/GRU call.\n"
-#define FL_RNN_CELL(summary, result)                                                                              \
-  summary "\n\nArgs:\n    input (Tensor): the input, (N, H_in) or (H_in).\n"                                       \
-          "    hx (Tensor): the hidden state, (N, H_out) or (H_out).\n"                                          \
-          "    w_ih (Tensor): the input-hidden weights.\n    w_hh (Tensor): the hidden-hidden weights.\n"        \
-          "    b_ih (Tensor, optional): the input-hidden bias. Default: None.\n"                                 \
-          "    b_hh (Tensor, optional): the hidden-hidden bias. Default: None.\n\nReturns:\n    " result "\n"
-#define FL_UPSAMPLE_ARGS                                                                                          \
-  FL_DOC_INPUT "    size (int or tuple, optional): the output's spatial size. Default: None.\n"                   \
-               "    scale_factor (float or tuple, optional): the multiplier of the spatial size (give size or "   \
-               "scale_factor). Default: None.\n"
+#define FL_RNN_SEQ(summary)                                                                             \
+  summary                                                                                               \
+      "\n\nArgs:\n    input (Tensor): the sequence, (L, N, H_in) or (N, L, H_in) with batch_first.\n"   \
+      "    hx (Tensor): the initial hidden state, (num_layers * directions, N, H_out).\n"               \
+      "    params (sequence of Tensors): per layer and direction: w_ih, w_hh, then b_ih, b_hh when "    \
+      "has_biases.\n    has_biases (bool): whether params holds biases.\n"                              \
+      "    num_layers (int): the number of stacked layers.\n"                                           \
+      "    dropout (float): dropout between layers (in training).\n"                                    \
+      "    train (bool): training mode (dropout on).\n    bidirectional (bool): run both directions.\n" \
+      "    batch_first (bool): input and output are (N, L, ...).\n\nReturns:\n"                         \
+      "    tuple: (output, h_n), as torch's _VF op that nn.RNN/GRU call.\n"
+#define FL_RNN_CELL(summary, result)                                                                  \
+  summary                                                                                             \
+      "\n\nArgs:\n    input (Tensor): the input, (N, H_in) or (H_in).\n"                              \
+      "    hx (Tensor): the hidden state, (N, H_out) or (H_out).\n"                                   \
+      "    w_ih (Tensor): the input-hidden weights.\n    w_hh (Tensor): the hidden-hidden weights.\n" \
+      "    b_ih (Tensor, optional): the input-hidden bias. Default: None.\n"                          \
+      "    b_hh (Tensor, optional): the hidden-hidden bias. Default: None.\n\nReturns:\n    " result "\n"
+#define FL_UPSAMPLE_ARGS                                                                               \
+  FL_DOC_INPUT                                                                                         \
+      "    size (int or tuple, optional): the output's spatial size. Default: None.\n"                 \
+      "    scale_factor (float or tuple, optional): the multiplier of the spatial size (give size or " \
+      "scale_factor). Default: None.\n"
 
 inline constexpr Doc kNn[] = {
     // linear and sparse
@@ -101,47 +108,60 @@ Args:
 Returns:
     Tensor: input.shape + (embedding_dim,).)"},
     // convolutions
-    {"conv1d", FL_CONV("Applies a 1-D convolution (cross-correlation) over an (N, C_in, L) input.", "(N, C_in, L)",
-                       "(C_out, C_in / groups, kW)")
-               "    stride (int or tuple): the step of the kernel. Default: 1.\n"
-               "    padding (int, tuple or str): implicit zero padding on both sides, or 'valid' / 'same'. Default: 0.\n"
-               "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n"
-               "    groups (int): split the channels into this many independent groups. Default: 1.\n\nReturns:\n"
-               "    Tensor: (N, C_out, L_out).\n"},
-    {"conv2d", FL_CONV("Applies a 2-D convolution (cross-correlation) over an (N, C_in, H, W) input.", "(N, C_in, H, W)",
-                       "(C_out, C_in / groups, kH, kW)")
-               "    stride (int or tuple): the step of the kernel. Default: 1.\n"
-               "    padding (int, tuple or str): implicit zero padding on both sides, or 'valid' / 'same'. Default: 0.\n"
-               "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n"
-               "    groups (int): split the channels into this many independent groups. Default: 1.\n\nReturns:\n"
-               "    Tensor: (N, C_out, H_out, W_out).\n\nNote:\n    float32 and float64 convolutions run through "
-               "Intel MKL's GEMM on the CPU.\n"},
-    {"conv_transpose1d", FL_CONV("Applies a 1-D transposed convolution (the gradient of conv1d), upsampling L.",
-                                 "(N, C_in, L)", "(C_in, C_out / groups, kW)")
-                         "    stride (int or tuple): the upsampling step. Default: 1.\n"
-                         "    padding (int or tuple): dilation * (kW - 1) - padding zeros are added on both sides. "
-                         "Default: 0.\n    output_padding (int or tuple): extra size on one side of the output. "
-                         "Default: 0.\n" FL_CONV_TAIL},
-    {"conv_transpose2d", FL_CONV("Applies a 2-D transposed convolution (the gradient of conv2d), upsampling H and W.",
-                                 "(N, C_in, H, W)", "(C_in, C_out / groups, kH, kW)")
-                         "    stride (int or tuple): the upsampling step. Default: 1.\n"
-                         "    padding (int or tuple): dilation * (k - 1) - padding zeros are added on both sides. "
-                         "Default: 0.\n    output_padding (int or tuple): extra size on one side of the output. "
-                         "Default: 0.\n" FL_CONV_TAIL},
+    {"conv1d",
+     FL_CONV(
+         "Applies a 1-D convolution (cross-correlation) over an (N, C_in, L) input.", "(N, C_in, L)",
+         "(C_out, C_in / groups, kW)") "    stride (int or tuple): the step of the kernel. Default: 1.\n"
+                                       "    padding (int, tuple or str): implicit zero padding on both sides, or "
+                                       "'valid' / 'same'. Default: 0.\n"
+                                       "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n"
+                                       "    groups (int): split the channels into this many independent groups. "
+                                       "Default: 1.\n\nReturns:\n"
+                                       "    Tensor: (N, C_out, L_out).\n"},
+    {"conv2d",
+     FL_CONV("Applies a 2-D convolution (cross-correlation) over an (N, C_in, H, W) input.", "(N, C_in, H, W)",
+             "(C_out, C_in / groups, kH, kW)") "    stride (int or tuple): the step of the kernel. Default: 1.\n"
+                                               "    padding (int, tuple or str): implicit zero padding on both sides, "
+                                               "or 'valid' / 'same'. Default: 0.\n"
+                                               "    dilation (int or tuple): the spacing between kernel elements. "
+                                               "Default: 1.\n"
+                                               "    groups (int): split the channels into this many independent "
+                                               "groups. Default: 1.\n\nReturns:\n"
+                                               "    Tensor: (N, C_out, H_out, W_out).\n\nNote:\n    float32 and "
+                                               "float64 convolutions run through "
+                                               "Intel MKL's GEMM on the CPU.\n"},
+    {"conv_transpose1d",
+     FL_CONV("Applies a 1-D transposed convolution (the gradient of conv1d), upsampling L.", "(N, C_in, L)",
+             "(C_in, C_out / groups, kW)") "    stride (int or tuple): the upsampling step. Default: 1.\n"
+                                           "    padding (int or tuple): dilation * (kW - 1) - padding zeros are added "
+                                           "on both sides. "
+                                           "Default: 0.\n    output_padding (int or tuple): extra size on one side of "
+                                           "the output. "
+                                           "Default: 0.\n" FL_CONV_TAIL},
+    {"conv_transpose2d",
+     FL_CONV("Applies a 2-D transposed convolution (the gradient of conv2d), upsampling H and W.", "(N, C_in, H, W)",
+             "(C_in, C_out / groups, kH, kW)") "    stride (int or tuple): the upsampling step. Default: 1.\n"
+                                               "    padding (int or tuple): dilation * (k - 1) - padding zeros are "
+                                               "added on both sides. "
+                                               "Default: 0.\n    output_padding (int or tuple): extra size on one side "
+                                               "of the output. "
+                                               "Default: 0.\n" FL_CONV_TAIL},
     // pooling
     {"max_pool1d", FL_MAX_POOL("Applies 1-D max pooling.", "(N, C, L) or (C, L)")},
     {"max_pool2d", FL_MAX_POOL("Applies 2-D max pooling.", "(N, C, H, W) or (C, H, W)")},
     {"max_pool1d_with_indices", FL_MAX_POOL("Applies 1-D max pooling and returns the indices too.", "(N, C, L)")},
     {"max_pool2d_with_indices", FL_MAX_POOL("Applies 2-D max pooling and returns the indices too.", "(N, C, H, W)")},
-    {"avg_pool1d", "Applies 1-D average pooling.\n\nArgs:\n    input (Tensor): a (N, C, L) or (C, L) tensor.\n"
-                   FL_POOL_COMMON "    ceil_mode (bool): use ceil instead of floor for the output size. Default: "
-                   "False.\n    count_include_pad (bool): count the zero padding in the averages. Default: True.\n\n"
-                   "Returns:\n    Tensor: the pooled tensor.\n"},
-    {"avg_pool2d", "Applies 2-D average pooling.\n\nArgs:\n    input (Tensor): a (N, C, H, W) or (C, H, W) tensor.\n"
-                   FL_POOL_COMMON "    ceil_mode (bool): use ceil instead of floor for the output size. Default: "
-                   "False.\n    count_include_pad (bool): count the zero padding in the averages. Default: True.\n"
-                   "    divisor_override (int, optional): divide every window sum by this instead. Default: None.\n\n"
-                   "Returns:\n    Tensor: the pooled tensor.\n"},
+    {"avg_pool1d",
+     "Applies 1-D average pooling.\n\nArgs:\n    input (Tensor): a (N, C, L) or (C, L) tensor.\n" FL_POOL_COMMON
+     "    ceil_mode (bool): use ceil instead of floor for the output size. Default: "
+     "False.\n    count_include_pad (bool): count the zero padding in the averages. Default: True.\n\n"
+     "Returns:\n    Tensor: the pooled tensor.\n"},
+    {"avg_pool2d",
+     "Applies 2-D average pooling.\n\nArgs:\n    input (Tensor): a (N, C, H, W) or (C, H, W) tensor.\n" FL_POOL_COMMON
+     "    ceil_mode (bool): use ceil instead of floor for the output size. Default: "
+     "False.\n    count_include_pad (bool): count the zero padding in the averages. Default: True.\n"
+     "    divisor_override (int, optional): divide every window sum by this instead. Default: None.\n\n"
+     "Returns:\n    Tensor: the pooled tensor.\n"},
     {"adaptive_avg_pool1d", FL_ADAPTIVE("Applies 1-D average pooling with windows chosen to give output_size.",
                                         "(N, C, L) or (C, L)", "\nReturns:\n    Tensor: the pooled tensor.\n")},
     {"adaptive_avg_pool2d", FL_ADAPTIVE("Applies 2-D average pooling with windows chosen to give output_size.",
@@ -180,14 +200,17 @@ Args:
 
 Returns:
     Tensor: the resized tensor.)"},
-    {"upsample", "Resizes input by interpolation (deprecated in torch; interpolate without its newer keywords).\n\n"
-                 "Args:\n" FL_UPSAMPLE_ARGS "    mode (str): the interpolation. Default: 'nearest'.\n"
-                 "    align_corners (bool, optional): as in interpolate. Default: None.\n\nReturns:\n"
-                 "    Tensor: the resized tensor.\n"},
-    {"upsample_nearest", "Resizes input by nearest-neighbour interpolation (deprecated in torch).\n\nArgs:\n"
-                         FL_UPSAMPLE_ARGS "\nReturns:\n    Tensor: the resized tensor.\n"},
-    {"upsample_bilinear", "Resizes a 4-D input bilinearly with align_corners=True (deprecated in torch).\n\nArgs:\n"
-                          FL_UPSAMPLE_ARGS "\nReturns:\n    Tensor: the resized tensor.\n"},
+    {"upsample",
+     "Resizes input by interpolation (deprecated in torch; interpolate without its newer keywords).\n\n"
+     "Args:\n" FL_UPSAMPLE_ARGS "    mode (str): the interpolation. Default: 'nearest'.\n"
+     "    align_corners (bool, optional): as in interpolate. Default: None.\n\nReturns:\n"
+     "    Tensor: the resized tensor.\n"},
+    {"upsample_nearest",
+     "Resizes input by nearest-neighbour interpolation (deprecated in torch).\n\nArgs:\n" FL_UPSAMPLE_ARGS
+     "\nReturns:\n    Tensor: the resized tensor.\n"},
+    {"upsample_bilinear",
+     "Resizes a 4-D input bilinearly with align_corners=True (deprecated in torch).\n\nArgs:\n" FL_UPSAMPLE_ARGS
+     "\nReturns:\n    Tensor: the resized tensor.\n"},
     {"unfold", R"(Extracts sliding local blocks of a batched image into columns (im2col).
 
 Args:
@@ -285,12 +308,10 @@ Args:
 Returns:
     Tensor: a tensor of input's shape.)"},
     // dropout
-    {"dropout", FL_DROPOUT("Zeroes elements at random with probability p and scales the rest by 1 / (1 - p).",
-                           "True")},
+    {"dropout", FL_DROPOUT("Zeroes elements at random with probability p and scales the rest by 1 / (1 - p).", "True")},
     {"dropout1d", FL_DROPOUT("Zeroes whole channels ((N, C, L) input) at random and scales the rest.", "True")},
     {"dropout2d", FL_DROPOUT("Zeroes whole channels ((N, C, H, W) input) at random and scales the rest.", "True")},
-    {"dropout3d", FL_DROPOUT("Zeroes whole channels ((N, C, D, H, W) input) at random and scales the rest.",
-                             "True")},
+    {"dropout3d", FL_DROPOUT("Zeroes whole channels ((N, C, D, H, W) input) at random and scales the rest.", "True")},
     {"alpha_dropout", FL_DROPOUT("Dropout that keeps SELU's self-normalising mean and variance.", "False")},
     {"feature_alpha_dropout", FL_DROPOUT("Alpha dropout of whole channels.", "False")},
     // activations of torch.nn.functional that are not core ops
@@ -332,16 +353,18 @@ Args:
 Returns:
     Tensor: a tensor of input's shape.)"},
     // losses
-    {"mse_loss", "Mean squared error: (input - target)^2 per element, reduced.\n\nArgs:\n" FL_INPUT_TARGET
-                 FL_REDUCTION FL_LOSS_WEIGHT FL_LOSS_RETURNS},
+    {"mse_loss", "Mean squared error: (input - target)^2 per element, reduced.\n\nArgs:\n" FL_INPUT_TARGET FL_REDUCTION
+                     FL_LOSS_WEIGHT FL_LOSS_RETURNS},
     {"l1_loss", "Mean absolute error: |input - target| per element, reduced.\n\nArgs:\n" FL_INPUT_TARGET FL_REDUCTION
-                FL_LOSS_WEIGHT FL_LOSS_RETURNS},
-    {"smooth_l1_loss", "Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - "
-                       "target).\n\nArgs:\n" FL_INPUT_TARGET FL_REDUCTION
-                       "    beta (float): the switch point, >= 0 (0 gives l1_loss). Default: 1.0.\n" FL_LOSS_RETURNS},
-    {"huber_loss", "Huber loss: 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target).\n\n"
-                   "Args:\n" FL_INPUT_TARGET FL_REDUCTION_ONLY "    delta (float): the switch point, > 0. Default: "
-                   "1.0.\n" FL_LOSS_WEIGHT FL_LOSS_RETURNS},
+                    FL_LOSS_WEIGHT FL_LOSS_RETURNS},
+    {"smooth_l1_loss",
+     "Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - "
+     "target).\n\nArgs:\n" FL_INPUT_TARGET FL_REDUCTION
+     "    beta (float): the switch point, >= 0 (0 gives l1_loss). Default: 1.0.\n" FL_LOSS_RETURNS},
+    {"huber_loss",
+     "Huber loss: 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target).\n\n"
+     "Args:\n" FL_INPUT_TARGET FL_REDUCTION_ONLY "    delta (float): the switch point, > 0. Default: "
+     "1.0.\n" FL_LOSS_WEIGHT FL_LOSS_RETURNS},
     {"cross_entropy", R"(Cross-entropy between logits and class indices (or class probabilities).
 
 Args:
@@ -370,59 +393,64 @@ Args:
 
 Returns:
     Tensor: a 0-d loss, or the per-sample losses for reduction='none'.)"},
-    {"binary_cross_entropy", "Binary cross-entropy between probabilities and targets: -(t log p + (1 - t) log(1 - "
-                             "p)), logs clamped at -100 as torch.\n\nArgs:\n    input (Tensor): probabilities in "
-                             "[0, 1].\n    target (Tensor): targets in [0, 1], of input's shape.\n"
-                             "    weight (Tensor, optional): a weight per element, broadcast. Default: None.\n"
-                             FL_REDUCTION FL_LOSS_RETURNS},
+    {"binary_cross_entropy",
+     "Binary cross-entropy between probabilities and targets: -(t log p + (1 - t) log(1 - "
+     "p)), logs clamped at -100 as torch.\n\nArgs:\n    input (Tensor): probabilities in "
+     "[0, 1].\n    target (Tensor): targets in [0, 1], of input's shape.\n"
+     "    weight (Tensor, optional): a weight per element, broadcast. Default: None.\n" FL_REDUCTION FL_LOSS_RETURNS},
     {"binary_cross_entropy_with_logits",
      "Binary cross-entropy on logits (sigmoid and the loss in one stable step).\n\nArgs:\n    input (Tensor): logits.\n"
      "    target (Tensor): targets in [0, 1], of input's shape.\n"
      "    weight (Tensor, optional): a weight per element, broadcast. Default: None.\n" FL_REDUCTION
-     "    pos_weight (Tensor, optional): a weight of the positive term per class, broadcast. Default: None.\n"
-     FL_LOSS_RETURNS},
-    {"kl_div", "Kullback-Leibler divergence target * (log target - input), for log-probabilities input.\n\nArgs:\n"
-               "    input (Tensor): log-probabilities.\n    target (Tensor): probabilities (log-probabilities when "
-               "log_target).\n    size_average (bool, optional): deprecated; use reduction. Default: None.\n"
-               "    reduce (bool, optional): deprecated; use reduction. Default: None.\n"
-               "    reduction (str): 'none', 'batchmean' (the true KL divergence: sum / batch size), 'sum' or 'mean'. "
-               "Default: 'mean'.\n    log_target (bool): target holds log-probabilities. Default: False.\n"
-               FL_LOSS_RETURNS},
-    {"poisson_nll_loss", "Poisson negative log-likelihood.\n\nArgs:\n    input (Tensor): the expected counts (their "
-                         "logs when log_input).\n    target (Tensor): the observed counts.\n"
-                         "    log_input (bool): the loss is exp(input) - target * input when True, input - target * "
-                         "log(input + eps) otherwise. Default: True.\n    full (bool): add Stirling's approximation "
-                         "of log(target!). Default: False.\n"
-                         "    size_average (bool, optional): deprecated; use reduction. Default: None.\n"
-                         "    eps (float): keeps log away from 0 when not log_input. Default: 1e-08.\n"
-                         "    reduce (bool, optional): deprecated; use reduction. Default: None.\n" FL_REDUCTION_ONLY
-                         FL_LOSS_RETURNS},
-    {"gaussian_nll_loss", "Gaussian negative log-likelihood of target under N(input, var).\n\nArgs:\n"
-                          "    input (Tensor): the means.\n    target (Tensor): the samples.\n"
-                          "    var (Tensor or float): the variances, broadcast (clamped below at eps).\n"
-                          "    full (bool): add the constant 0.5 log(2 pi). Default: False.\n"
-                          "    eps (float): the smallest variance. Default: 1e-06.\n" FL_REDUCTION_ONLY
-                          FL_LOSS_RETURNS},
-    {"soft_margin_loss", "Two-class logistic loss log(1 + exp(-target * input)).\n\nArgs:\n    input (Tensor): the "
-                         "scores.\n    target (Tensor): 1 or -1 per element.\n" FL_REDUCTION FL_LOSS_RETURNS},
-    {"hinge_embedding_loss", "Hinge embedding loss: x where target is 1, max(0, margin - x) where it is -1.\n\nArgs:\n"
-                             "    input (Tensor): the distances.\n    target (Tensor): 1 or -1 per element.\n"
-                             "    margin (float): the margin. Default: 1.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
-    {"margin_ranking_loss", "Ranking loss max(0, -target * (input1 - input2) + margin).\n\nArgs:\n"
-                            "    input1 (Tensor): the first scores.\n    input2 (Tensor): the second scores.\n"
-                            "    target (Tensor): 1 where input1 should rank higher, -1 where input2 should.\n"
-                            "    margin (float): the margin. Default: 0.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
-    {"cosine_embedding_loss", "Cosine embedding loss: 1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) "
-                              "for -1.\n\nArgs:\n    input1 (Tensor): (N, D) or (D).\n    input2 (Tensor): of input1's "
-                              "shape.\n    target (Tensor): 1 or -1 per pair, (N) or ().\n"
-                              "    margin (float): in [-1, 1]. Default: 0.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
-    {"triplet_margin_loss", "Triplet loss max(d(a, p) - d(a, n) + margin, 0) with the pairwise p-distance d.\n\n"
-                            "Args:\n    anchor (Tensor): (N, D) or (D).\n    positive (Tensor): of anchor's shape.\n"
-                            "    negative (Tensor): of anchor's shape.\n    margin (float): the margin. Default: 1.0.\n"
-                            "    p (float): the norm's exponent. Default: 2.0.\n"
-                            "    eps (float): added to the differences for stability. Default: 1e-06.\n"
-                            "    swap (bool): use min(d(a, n), d(p, n)) as the negative distance. Default: False.\n"
-                            FL_REDUCTION FL_LOSS_RETURNS},
+     "    pos_weight (Tensor, optional): a weight of the positive term per class, broadcast. Default: "
+     "None.\n" FL_LOSS_RETURNS},
+    {"kl_div",
+     "Kullback-Leibler divergence target * (log target - input), for log-probabilities input.\n\nArgs:\n"
+     "    input (Tensor): log-probabilities.\n    target (Tensor): probabilities (log-probabilities when "
+     "log_target).\n    size_average (bool, optional): deprecated; use reduction. Default: None.\n"
+     "    reduce (bool, optional): deprecated; use reduction. Default: None.\n"
+     "    reduction (str): 'none', 'batchmean' (the true KL divergence: sum / batch size), 'sum' or 'mean'. "
+     "Default: 'mean'.\n    log_target (bool): target holds log-probabilities. Default: False.\n" FL_LOSS_RETURNS},
+    {"poisson_nll_loss",
+     "Poisson negative log-likelihood.\n\nArgs:\n    input (Tensor): the expected counts (their "
+     "logs when log_input).\n    target (Tensor): the observed counts.\n"
+     "    log_input (bool): the loss is exp(input) - target * input when True, input - target * "
+     "log(input + eps) otherwise. Default: True.\n    full (bool): add Stirling's approximation "
+     "of log(target!). Default: False.\n"
+     "    size_average (bool, optional): deprecated; use reduction. Default: None.\n"
+     "    eps (float): keeps log away from 0 when not log_input. Default: 1e-08.\n"
+     "    reduce (bool, optional): deprecated; use reduction. Default: None.\n" FL_REDUCTION_ONLY FL_LOSS_RETURNS},
+    {"gaussian_nll_loss",
+     "Gaussian negative log-likelihood of target under N(input, var).\n\nArgs:\n"
+     "    input (Tensor): the means.\n    target (Tensor): the samples.\n"
+     "    var (Tensor or float): the variances, broadcast (clamped below at eps).\n"
+     "    full (bool): add the constant 0.5 log(2 pi). Default: False.\n"
+     "    eps (float): the smallest variance. Default: 1e-06.\n" FL_REDUCTION_ONLY FL_LOSS_RETURNS},
+    {"soft_margin_loss",
+     "Two-class logistic loss log(1 + exp(-target * input)).\n\nArgs:\n    input (Tensor): the "
+     "scores.\n    target (Tensor): 1 or -1 per element.\n" FL_REDUCTION FL_LOSS_RETURNS},
+    {"hinge_embedding_loss",
+     "Hinge embedding loss: x where target is 1, max(0, margin - x) where it is -1.\n\nArgs:\n"
+     "    input (Tensor): the distances.\n    target (Tensor): 1 or -1 per element.\n"
+     "    margin (float): the margin. Default: 1.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
+    {"margin_ranking_loss",
+     "Ranking loss max(0, -target * (input1 - input2) + margin).\n\nArgs:\n"
+     "    input1 (Tensor): the first scores.\n    input2 (Tensor): the second scores.\n"
+     "    target (Tensor): 1 where input1 should rank higher, -1 where input2 should.\n"
+     "    margin (float): the margin. Default: 0.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
+    {"cosine_embedding_loss",
+     "Cosine embedding loss: 1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) "
+     "for -1.\n\nArgs:\n    input1 (Tensor): (N, D) or (D).\n    input2 (Tensor): of input1's "
+     "shape.\n    target (Tensor): 1 or -1 per pair, (N) or ().\n"
+     "    margin (float): in [-1, 1]. Default: 0.0.\n" FL_REDUCTION FL_LOSS_RETURNS},
+    {"triplet_margin_loss",
+     "Triplet loss max(d(a, p) - d(a, n) + margin, 0) with the pairwise p-distance d.\n\n"
+     "Args:\n    anchor (Tensor): (N, D) or (D).\n    positive (Tensor): of anchor's shape.\n"
+     "    negative (Tensor): of anchor's shape.\n    margin (float): the margin. Default: 1.0.\n"
+     "    p (float): the norm's exponent. Default: 2.0.\n"
+     "    eps (float): added to the differences for stability. Default: 1e-06.\n"
+     "    swap (bool): use min(d(a, n), d(p, n)) as the negative distance. Default: False.\n" FL_REDUCTION
+         FL_LOSS_RETURNS},
     // distances
     {"pairwise_distance", R"(Returns the p-norm distance between rows: ||x1 - x2 + eps||_p along the last dimension.
 

@@ -4,31 +4,33 @@
 
 namespace flpy::docs {
 
-#define FL_DIMS "    dim (int or tuple of ints, optional): the dimension(s) to reduce; all of them when None. Default: None.\n"
+#define FL_DIMS \
+  "    dim (int or tuple of ints, optional): the dimension(s) to reduce; all of them when None. Default: None.\n"
 #define FL_KEEPDIM "    keepdim (bool): keep each reduced dimension with size 1. Default: False.\n"
 #define FL_DTYPE "    dtype (dtype, optional): input is cast to this dtype first. Default: None.\n"
-#define FL_STAT(summary, result)                                                                                  \
+#define FL_STAT(summary, result)                                                                                   \
   summary "\n\nArgs:\n" FL_DOC_INPUT FL_DIMS                                                                       \
-          "    unbiased (bool, optional): the older spelling of correction (True: 1, False: 0). Default: None.\n" \
-          FL_KEEPDIM                                                                                               \
+          "    unbiased (bool, optional): the older spelling of correction (True: 1, False: 0). Default: "         \
+          "None.\n" FL_KEEPDIM                                                                                     \
           "    correction (int, optional): the difference between the sample count and the divisor. Default: 1.\n" \
           "\nReturns:\n    " result "\n"
-#define FL_SCAN(summary)                                                                                        \
-  summary "\n\nArgs:\n" FL_DOC_INPUT "    dim (int): the dimension to scan along.\n" FL_DTYPE                  \
+#define FL_SCAN(summary)                                                                                           \
+  summary "\n\nArgs:\n" FL_DOC_INPUT "    dim (int): the dimension to scan along.\n" FL_DTYPE                      \
           "\nReturns:\n    Tensor: a tensor of input's shape; integer and bool inputs accumulate in int64 unless " \
           "dtype is given.\n"
-#define FL_VALUES_INDICES \
-  "tuple: a (values, indices) named tuple (fl.return_types), indices as int64."
+#define FL_VALUES_INDICES "tuple: a (values, indices) named tuple (fl.return_types), indices as int64."
 
 inline constexpr Doc kReduction[] = {
-    {"sum", "Returns the sum of input's elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
-            FL_KEEPDIM FL_DTYPE
-            "\nReturns:\n    Tensor: the sums; integer and bool inputs give int64 unless dtype is given.\n"},
-    {"nansum", "Returns the sum of input's elements, treating NaN as zero.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS FL_KEEPDIM
-               FL_DTYPE "\nReturns:\n    Tensor: the sums.\n"},
-    {"mean", "Returns the mean of input's elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT
-             FL_DIMS FL_KEEPDIM FL_DTYPE
-             "\nReturns:\n    Tensor: the means; input (or dtype) must be floating, as in torch.\n"},
+    {"sum",
+     "Returns the sum of input's elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
+         FL_KEEPDIM FL_DTYPE
+     "\nReturns:\n    Tensor: the sums; integer and bool inputs give int64 unless dtype is given.\n"},
+    {"nansum",
+     "Returns the sum of input's elements, treating NaN as zero.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS FL_KEEPDIM FL_DTYPE
+     "\nReturns:\n    Tensor: the sums.\n"},
+    {"mean",
+     "Returns the mean of input's elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
+         FL_KEEPDIM FL_DTYPE "\nReturns:\n    Tensor: the means; input (or dtype) must be floating, as in torch.\n"},
     {"nanmean", "Returns the mean of input's non-NaN elements.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS FL_KEEPDIM FL_DTYPE
                 "\nReturns:\n    Tensor: the means (NaN where every element is NaN).\n"},
     {"prod", R"(Returns the product of input's elements, over all of them or along one dimension.
@@ -41,7 +43,8 @@ Args:
 
 Returns:
     Tensor: the products; integer and bool inputs give int64 unless dtype is given.)"},
-    {"max", R"(Returns the largest element; along a dimension, the largest values and their indices; with a tensor, the elementwise maximum.
+    {"max",
+     R"(Returns the largest element; along a dimension, the largest values and their indices; with a tensor, the elementwise maximum.
 
 Args:
     input (Tensor): the input tensor.
@@ -51,7 +54,8 @@ Args:
 
 Returns:
     Tensor or tuple: a 0-d tensor; a (values, indices) named tuple for dim; a tensor for other.)"},
-    {"min", R"(Returns the smallest element; along a dimension, the smallest values and their indices; with a tensor, the elementwise minimum.
+    {"min",
+     R"(Returns the smallest element; along a dimension, the smallest values and their indices; with a tensor, the elementwise minimum.
 
 Args:
     input (Tensor): the input tensor.
@@ -61,10 +65,11 @@ Args:
 
 Returns:
     Tensor or tuple: a 0-d tensor; a (values, indices) named tuple for dim; a tensor for other.)"},
-    {"amax", "Returns the largest values over the given dimensions (NaN propagates).\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
-             FL_KEEPDIM "\nReturns:\n    Tensor: the maxima, in input's dtype.\n"},
+    {"amax",
+     "Returns the largest values over the given dimensions (NaN propagates).\n\nArgs:\n" FL_DOC_INPUT FL_DIMS FL_KEEPDIM
+     "\nReturns:\n    Tensor: the maxima, in input's dtype.\n"},
     {"amin", "Returns the smallest values over the given dimensions (NaN propagates).\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
-             FL_KEEPDIM "\nReturns:\n    Tensor: the minima, in input's dtype.\n"},
+                 FL_KEEPDIM "\nReturns:\n    Tensor: the minima, in input's dtype.\n"},
     {"aminmax", R"(Returns the minimum and the maximum of input, over all elements or along one dimension.
 
 Args:
@@ -93,12 +98,12 @@ Args:
 Returns:
     Tensor: int64 indices (the first occurrence on ties).)"},
     {"var", FL_STAT("Returns the variance of input over the given dimensions.", "Tensor: the variances.")},
-    {"std", FL_STAT("Returns the standard deviation of input over the given dimensions.",
-                    "Tensor: the standard deviations.")},
-    {"var_mean", FL_STAT("Returns the variance and the mean of input over the given dimensions.",
-                         "tuple: (var, mean).")},
-    {"std_mean", FL_STAT("Returns the standard deviation and the mean of input over the given dimensions.",
-                         "tuple: (std, mean).")},
+    {"std",
+     FL_STAT("Returns the standard deviation of input over the given dimensions.", "Tensor: the standard deviations.")},
+    {"var_mean",
+     FL_STAT("Returns the variance and the mean of input over the given dimensions.", "tuple: (var, mean).")},
+    {"std_mean",
+     FL_STAT("Returns the standard deviation and the mean of input over the given dimensions.", "tuple: (std, mean).")},
     {"norm", R"(Returns the p-norm of input, over all elements or the given dimensions.
 
 Args:
@@ -120,12 +125,15 @@ Args:
 
 Returns:
     Tensor: the reduced values; integer inputs give the default float dtype.)"},
-    {"all", "Tests whether every element is nonzero, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT
-            FL_DIMS FL_KEEPDIM "\nReturns:\n    Tensor: a bool tensor (uint8 for uint8 input, as torch).\n"},
-    {"any", "Tests whether any element is nonzero, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT
-            FL_DIMS FL_KEEPDIM "\nReturns:\n    Tensor: a bool tensor (uint8 for uint8 input, as torch).\n"},
-    {"count_nonzero", "Counts the nonzero elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT
-                      FL_DIMS "\nReturns:\n    Tensor: int64 counts.\n"},
+    {"all",
+     "Tests whether every element is nonzero, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
+         FL_KEEPDIM "\nReturns:\n    Tensor: a bool tensor (uint8 for uint8 input, as torch).\n"},
+    {"any",
+     "Tests whether any element is nonzero, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
+         FL_KEEPDIM "\nReturns:\n    Tensor: a bool tensor (uint8 for uint8 input, as torch).\n"},
+    {"count_nonzero",
+     "Counts the nonzero elements, over all dimensions or the given ones.\n\nArgs:\n" FL_DOC_INPUT FL_DIMS
+     "\nReturns:\n    Tensor: int64 counts.\n"},
     {"median", R"(Returns the median of all elements, or the medians and their indices along a dimension.
 
 Args:
@@ -138,12 +146,15 @@ Returns:
     lower of the two middle values, as torch (not their mean).)"},
     {"cumsum", FL_SCAN("Returns the cumulative sum of input along dim.")},
     {"cumprod", FL_SCAN("Returns the cumulative product of input along dim.")},
-    {"cummax", "Returns the running maximum of input along dim and the index where each was reached.\n\nArgs:\n"
-               FL_DOC_INPUT "    dim (int): the dimension to scan along.\n\nReturns:\n    " FL_VALUES_INDICES "\n"},
-    {"cummin", "Returns the running minimum of input along dim and the index where each was reached.\n\nArgs:\n"
-               FL_DOC_INPUT "    dim (int): the dimension to scan along.\n\nReturns:\n    " FL_VALUES_INDICES "\n"},
-    {"logcumsumexp", "Returns log(cumsum(exp(input))) along dim, computed stably.\n\nArgs:\n" FL_DOC_INPUT
-                     "    dim (int): the dimension to scan along.\n\nReturns:\n    Tensor: a tensor of input's shape.\n"},
+    {"cummax",
+     "Returns the running maximum of input along dim and the index where each was reached.\n\nArgs:\n" FL_DOC_INPUT
+     "    dim (int): the dimension to scan along.\n\nReturns:\n    " FL_VALUES_INDICES "\n"},
+    {"cummin",
+     "Returns the running minimum of input along dim and the index where each was reached.\n\nArgs:\n" FL_DOC_INPUT
+     "    dim (int): the dimension to scan along.\n\nReturns:\n    " FL_VALUES_INDICES "\n"},
+    {"logcumsumexp",
+     "Returns log(cumsum(exp(input))) along dim, computed stably.\n\nArgs:\n" FL_DOC_INPUT
+     "    dim (int): the dimension to scan along.\n\nReturns:\n    Tensor: a tensor of input's shape.\n"},
     {"softmax", R"(Applies softmax along dim: exp(x) / sum(exp(x)), so each slice sums to 1.
 
 Args:

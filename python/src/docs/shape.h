@@ -5,7 +5,8 @@
 namespace flpy::docs {
 
 #define FL_VIEW "a view of input: writes through either show in the other, as in torch."
-#define FL_TENSORS "    tensors (sequence of Tensors): the tensors to join (same shape except along the joined dimension).\n"
+#define FL_TENSORS \
+  "    tensors (sequence of Tensors): the tensors to join (same shape except along the joined dimension).\n"
 
 inline constexpr Doc kShape[] = {
     {"reshape", R"(Returns input with a new shape: a view when the strides allow one, else a copy.
@@ -39,26 +40,30 @@ Returns:
                  "    Tensor: " FL_VIEW "\n"},
     {"t", "Transposes a tensor of at most 2 dimensions (0-d and 1-d are returned as they are).\n\nArgs:\n" FL_DOC_INPUT
           "\nReturns:\n    Tensor: " FL_VIEW "\n"},
-    {"select", "Selects one index along a dimension, removing that dimension (x[:, i] is select(x, 1, i)).\n\nArgs:\n"
-               FL_DOC_INPUT "    dim (int): the dimension to index.\n    index (int): the index (negative counts "
-               "from the end).\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
+    {"select",
+     "Selects one index along a dimension, removing that dimension (x[:, i] is select(x, 1, "
+     "i)).\n\nArgs:\n" FL_DOC_INPUT
+     "    dim (int): the dimension to index.\n    index (int): the index (negative counts "
+     "from the end).\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
     {"narrow", "Returns the slice start:start + length of input along a dimension.\n\nArgs:\n" FL_DOC_INPUT
                "    dim (int): the dimension to slice.\n    start (int): the first index.\n"
                "    length (int): the number of elements to keep.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
-    {"diagonal", "Returns a diagonal of the 2-D planes spanned by dim1 and dim2, as the last dimension.\n\nArgs:\n"
-                 FL_DOC_INPUT "    offset (int): which diagonal: 0 the main one, > 0 above, < 0 below. Default: 0.\n"
-                 "    dim1 (int): the first dimension of the planes. Default: 0.\n"
-                 "    dim2 (int): the second dimension of the planes. Default: 1.\n\nReturns:\n    Tensor: " FL_VIEW
-                 "\n"},
-    {"clone", "Returns a copy of input that does not share its data; gradients flow back to input.\n\nArgs:\n"
-              FL_DOC_INPUT "    memory_format (optional): accepted for torch compatibility; Flashlight has one "
-              "layout. Default: None.\n\nReturns:\n    Tensor: the copy.\n"},
+    {"diagonal",
+     "Returns a diagonal of the 2-D planes spanned by dim1 and dim2, as the last dimension.\n\nArgs:\n" FL_DOC_INPUT
+     "    offset (int): which diagonal: 0 the main one, > 0 above, < 0 below. Default: 0.\n"
+     "    dim1 (int): the first dimension of the planes. Default: 0.\n"
+     "    dim2 (int): the second dimension of the planes. Default: 1.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
+    {"clone",
+     "Returns a copy of input that does not share its data; gradients flow back to input.\n\nArgs:\n" FL_DOC_INPUT
+     "    memory_format (optional): accepted for torch compatibility; Flashlight has one "
+     "layout. Default: None.\n\nReturns:\n    Tensor: the copy.\n"},
     {"unflatten", "Splits one dimension of input into several.\n\nArgs:\n" FL_DOC_INPUT
                   "    dim (int): the dimension to split.\n    sizes (tuple of ints): the new sizes, whose product is "
                   "input.size(dim) (one may be -1).\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
-    {"movedim", "Moves dimensions of input to new positions, keeping the others in order. Alias: moveaxis.\n\nArgs:\n"
-                FL_DOC_INPUT "    source (int or tuple of ints): the dimensions to move.\n"
-                "    destination (int or tuple of ints): their new positions.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
+    {"movedim",
+     "Moves dimensions of input to new positions, keeping the others in order. Alias: moveaxis.\n\nArgs:\n" FL_DOC_INPUT
+     "    source (int or tuple of ints): the dimensions to move.\n"
+     "    destination (int or tuple of ints): their new positions.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
     {"moveaxis", "Moves dimensions of input to new positions; an alias of movedim.\n\nArgs:\n" FL_DOC_INPUT
                  "    source (int or tuple of ints): the dimensions to move.\n"
                  "    destination (int or tuple of ints): their new positions.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
@@ -99,13 +104,15 @@ Args:
 
 Returns:
     Tensor or tuple: one tensor for one input, else a tuple.)"},
-    {"cat", "Concatenates tensors along an existing dimension (dtypes are promoted). Aliases: concat, concatenate.\n\n"
-            "Args:\n" FL_TENSORS "    dim (int): the dimension to join along. Default: 0.\n\nReturns:\n"
-            "    Tensor: a new tensor.\n"},
+    {"cat",
+     "Concatenates tensors along an existing dimension (dtypes are promoted). Aliases: concat, concatenate.\n\n"
+     "Args:\n" FL_TENSORS "    dim (int): the dimension to join along. Default: 0.\n\nReturns:\n"
+     "    Tensor: a new tensor.\n"},
     {"concat", "Concatenates tensors along an existing dimension; an alias of cat.\n\nArgs:\n" FL_TENSORS
                "    dim (int): the dimension to join along. Default: 0.\n\nReturns:\n    Tensor: a new tensor.\n"},
-    {"concatenate", "Concatenates tensors along an existing dimension; an alias of cat.\n\nArgs:\n" FL_TENSORS
-                    "    axis (int): the dimension to join along. Default: 0.\n\nReturns:\n    Tensor: a new tensor.\n"},
+    {"concatenate",
+     "Concatenates tensors along an existing dimension; an alias of cat.\n\nArgs:\n" FL_TENSORS
+     "    axis (int): the dimension to join along. Default: 0.\n\nReturns:\n    Tensor: a new tensor.\n"},
     {"stack", R"(Stacks tensors of equal shape along a new dimension.
 
 Args:
@@ -116,8 +123,9 @@ Returns:
     Tensor: a new tensor with one more dimension.)"},
     {"hstack", "Concatenates tensors column-wise (along dim 1; dim 0 for 1-D tensors).\n\nArgs:\n" FL_TENSORS
                "\nReturns:\n    Tensor: a new tensor.\n"},
-    {"vstack", "Concatenates tensors row-wise (along dim 0, after making them at least 2-D). Alias: row_stack.\n\n"
-               "Args:\n" FL_TENSORS "\nReturns:\n    Tensor: a new tensor.\n"},
+    {"vstack",
+     "Concatenates tensors row-wise (along dim 0, after making them at least 2-D). Alias: row_stack.\n\n"
+     "Args:\n" FL_TENSORS "\nReturns:\n    Tensor: a new tensor.\n"},
     {"row_stack", "Concatenates tensors row-wise; an alias of vstack.\n\nArgs:\n" FL_TENSORS
                   "\nReturns:\n    Tensor: a new tensor.\n"},
     {"dstack", "Concatenates tensors depth-wise (along dim 2, after making them at least 3-D).\n\nArgs:\n" FL_TENSORS
@@ -133,16 +141,18 @@ Args:
 
 Returns:
     tuple: views of the chunks.)"},
-    {"chunk", "Splits input into `chunks` pieces of equal size along a dimension (the last may be smaller).\n\n"
-              "Args:\n" FL_DOC_INPUT "    chunks (int): the number of pieces; fewer are returned when the size does "
-              "not allow that many.\n    dim (int): the dimension to split. Default: 0.\n\nReturns:\n"
-              "    tuple: views of the pieces.\n"},
+    {"chunk",
+     "Splits input into `chunks` pieces of equal size along a dimension (the last may be smaller).\n\n"
+     "Args:\n" FL_DOC_INPUT "    chunks (int): the number of pieces; fewer are returned when the size does "
+     "not allow that many.\n    dim (int): the dimension to split. Default: 0.\n\nReturns:\n"
+     "    tuple: views of the pieces.\n"},
     {"unbind", "Removes a dimension, returning every slice along it.\n\nArgs:\n" FL_DOC_INPUT
                "    dim (int): the dimension to remove. Default: 0.\n\nReturns:\n    tuple: views of the slices.\n"},
-    {"tensor_split", "Splits input into pieces by a count (sizes differ by at most one) or at given indices.\n\n"
-                     "Args:\n" FL_DOC_INPUT "    indices_or_sections (int or list of ints): the number of pieces, or "
-                     "the indices to split before.\n    dim (int): the dimension to split. Default: 0.\n\nReturns:\n"
-                     "    tuple: views of the pieces.\n"},
+    {"tensor_split",
+     "Splits input into pieces by a count (sizes differ by at most one) or at given indices.\n\n"
+     "Args:\n" FL_DOC_INPUT "    indices_or_sections (int or list of ints): the number of pieces, or "
+     "the indices to split before.\n    dim (int): the dimension to split. Default: 0.\n\nReturns:\n"
+     "    tuple: views of the pieces.\n"},
     {"tile", R"(Repeats input along each dimension (numpy's tile; missing leading repeats count as 1).
 
 Args:
@@ -170,8 +180,9 @@ Args:
 
 Returns:
     Tensor: a new tensor (a copy, as in torch).)"},
-    {"fliplr", "Reverses the order of columns (dimension 1) of a tensor of at least 2 dimensions.\n\nArgs:\n"
-               FL_DOC_INPUT "\nReturns:\n    Tensor: a new tensor.\n"},
+    {"fliplr",
+     "Reverses the order of columns (dimension 1) of a tensor of at least 2 dimensions.\n\nArgs:\n" FL_DOC_INPUT
+     "\nReturns:\n    Tensor: a new tensor.\n"},
     {"flipud", "Reverses the order of rows (dimension 0) of a tensor of at least 1 dimension.\n\nArgs:\n" FL_DOC_INPUT
                "\nReturns:\n    Tensor: a new tensor.\n"},
     {"roll", R"(Shifts elements cyclically along dimensions (elements past the end wrap around).

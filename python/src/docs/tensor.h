@@ -6,8 +6,9 @@
 namespace flpy::docs {
 
 #define FL_RETURNS_SELF "\nReturns:\n    Tensor: self.\n"
-#define FL_CAST(dtype)                                                                                            \
-  "Returns self converted to " dtype " (no copy when it already is).\n\nReturns:\n    Tensor: the converted " \
+#define FL_CAST(dtype)                                                     \
+  "Returns self converted to " dtype                                       \
+  " (no copy when it already is).\n\nReturns:\n    Tensor: the converted " \
   "tensor; gradients flow back through the conversion.\n"
 #define FL_COMPAT_ONLY "accepted for torch compatibility (Flashlight has one layout). Default: None."
 
@@ -21,13 +22,16 @@ Args:
 Returns:
     Size or int: an fl.Size (a tuple subclass, as torch.Size), or an int.)"},
     {"dim", "Returns the number of dimensions of self (as .ndim).\n\nReturns:\n    int: the dimension count.\n"},
-    {"ndimension", "Returns the number of dimensions of self; an alias of dim().\n\nReturns:\n    int: the dimension "
-                   "count.\n"},
+    {"ndimension",
+     "Returns the number of dimensions of self; an alias of dim().\n\nReturns:\n    int: the dimension "
+     "count.\n"},
     {"numel", "Returns the number of elements of self.\n\nReturns:\n    int: the product of the sizes.\n"},
-    {"nelement", "Returns the number of elements of self; an alias of numel().\n\nReturns:\n    int: the product of "
-                 "the sizes.\n"},
-    {"element_size", "Returns the size of one element of self's dtype, in bytes.\n\nReturns:\n    int: the byte "
-                     "count.\n"},
+    {"nelement",
+     "Returns the number of elements of self; an alias of numel().\n\nReturns:\n    int: the product of "
+     "the sizes.\n"},
+    {"element_size",
+     "Returns the size of one element of self's dtype, in bytes.\n\nReturns:\n    int: the byte "
+     "count.\n"},
     {"stride", R"(Returns the strides of self (in elements), or the stride of one dimension, as PyTorch computes them.
 
 Args:
@@ -35,20 +39,26 @@ Args:
 
 Returns:
     tuple or int: the strides. Views report the strides torch's views would have.)"},
-    {"storage_offset", "Returns the offset of self's first element in its storage, in elements (as torch's views "
-                       "report it).\n\nReturns:\n    int: the offset.\n"},
-    {"is_contiguous", "Tells whether self is contiguous in row-major order, as torch answers for its strides.\n\nArgs:\n"
-                      "    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    bool: the answer.\n"},
-    {"data_ptr", "Returns an address identifying self's first element (shared by views of the same storage).\n\n"
-                 "Returns:\n    int: the address; compare it between tensors, do not dereference it.\n"},
+    {"storage_offset",
+     "Returns the offset of self's first element in its storage, in elements (as torch's views "
+     "report it).\n\nReturns:\n    int: the offset.\n"},
+    {"is_contiguous",
+     "Tells whether self is contiguous in row-major order, as torch answers for its strides.\n\nArgs:\n"
+     "    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    bool: the answer.\n"},
+    {"data_ptr",
+     "Returns an address identifying self's first element (shared by views of the same storage).\n\n"
+     "Returns:\n    int: the address; compare it between tensors, do not dereference it.\n"},
     {"is_floating_point", "Tells whether self has a floating dtype.\n\nReturns:\n    bool: the answer.\n"},
-    {"is_complex", "Tells whether self has a complex dtype (always False: Flashlight has no complex dtypes).\n\n"
-                   "Returns:\n    bool: False.\n"},
+    {"is_complex",
+     "Tells whether self has a complex dtype (always False: Flashlight has no complex dtypes).\n\n"
+     "Returns:\n    bool: False.\n"},
     // values
-    {"item", "Returns the value of a one-element tensor as a Python number.\n\nReturns:\n    int, float or bool: the "
-             "value.\n\nNote:\n    This evaluates self (and the lazy MLX graph that produces it).\n"},
-    {"tolist", "Returns self's values as nested Python lists (a number for a 0-d tensor).\n\nReturns:\n    list or "
-               "Number: the values.\n\nNote:\n    This evaluates self.\n"},
+    {"item",
+     "Returns the value of a one-element tensor as a Python number.\n\nReturns:\n    int, float or bool: the "
+     "value.\n\nNote:\n    This evaluates self (and the lazy MLX graph that produces it).\n"},
+    {"tolist",
+     "Returns self's values as nested Python lists (a number for a 0-d tensor).\n\nReturns:\n    list or "
+     "Number: the values.\n\nNote:\n    This evaluates self.\n"},
     {"numpy", R"(Returns self's current value as a read-only numpy array, without a copy when it can.
 
 Args:
@@ -60,12 +70,15 @@ Returns:
 
 Note:
     This evaluates self. bfloat16 has no numpy dtype (a TypeError, as in torch).)"},
-    {"mlx", "Returns self's value as an mlx.core.array, without a copy.\n\nReturns:\n    mlx.core.array: the value "
-            "(not connected to autograd).\n"},
+    {"mlx",
+     "Returns self's value as an mlx.core.array, without a copy.\n\nReturns:\n    mlx.core.array: the value "
+     "(not connected to autograd).\n"},
     // autograd
-    {"requires_grad_", "Sets whether autograd records operations on self.\n\nArgs:\n    requires_grad (bool): the "
-                       "new flag. Default: True.\n" FL_RETURNS_SELF},
-    {"backward", R"(Computes the gradient of self with respect to the graph's leaves and accumulates it into their .grad.
+    {"requires_grad_",
+     "Sets whether autograd records operations on self.\n\nArgs:\n    requires_grad (bool): the "
+     "new flag. Default: True.\n" FL_RETURNS_SELF},
+    {"backward",
+     R"(Computes the gradient of self with respect to the graph's leaves and accumulates it into their .grad.
 
 Args:
     gradient (Tensor, optional): the gradient of some scalar with respect to self; required unless self has one
@@ -76,12 +89,14 @@ Args:
 
 Returns:
     None.)"},
-    {"detach", "Returns a tensor sharing self's value but cut from the autograd graph.\n\nReturns:\n    Tensor: a new "
-               "leaf that does not require grad.\n"},
-    {"detach_", "Cuts self from the autograd graph in place (it becomes a leaf that does not require grad).\n"
-                FL_RETURNS_SELF},
-    {"retain_grad", "Keeps .grad for this non-leaf tensor after backward (leaves always keep it).\n\nReturns:\n"
-                    "    None.\n"},
+    {"detach",
+     "Returns a tensor sharing self's value but cut from the autograd graph.\n\nReturns:\n    Tensor: a new "
+     "leaf that does not require grad.\n"},
+    {"detach_",
+     "Cuts self from the autograd graph in place (it becomes a leaf that does not require grad).\n" FL_RETURNS_SELF},
+    {"retain_grad",
+     "Keeps .grad for this non-leaf tensor after backward (leaves always keep it).\n\nReturns:\n"
+     "    None.\n"},
     // conversion
     {"to", R"(Returns self converted to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other).
 
@@ -117,11 +132,13 @@ Returns:
     {"char", FL_CAST("int8")},
     {"byte", FL_CAST("uint8")},
     {"bool", FL_CAST("bool")},
-    {"type_as", "Returns self converted to the dtype of another tensor.\n\nArgs:\n    other (Tensor): the tensor whose "
-                "dtype to take.\n\nReturns:\n    Tensor: the converted tensor.\n"},
-    {"contiguous", "Returns self with row-major strides: sharing self's data when it already is contiguous, else a copy.\n\n"
-                   "Args:\n    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    Tensor: a contiguous "
-                   "tensor.\n"},
+    {"type_as",
+     "Returns self converted to the dtype of another tensor.\n\nArgs:\n    other (Tensor): the tensor whose "
+     "dtype to take.\n\nReturns:\n    Tensor: the converted tensor.\n"},
+    {"contiguous",
+     "Returns self with row-major strides: sharing self's data when it already is contiguous, else a copy.\n\n"
+     "Args:\n    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    Tensor: a contiguous "
+     "tensor.\n"},
     // views
     {"view", R"(Returns a view of self with a new shape (sharing its data, so writes show in both).
 
@@ -131,10 +148,12 @@ Args:
 
 Returns:
     Tensor: a view; a RuntimeError when self's strides do not allow one (use reshape).)"},
-    {"view_as", "Returns a view of self with another tensor's shape.\n\nArgs:\n    other (Tensor): the tensor whose "
-                "shape to take.\n\nReturns:\n    Tensor: a view of self.\n"},
-    {"reshape_as", "Returns self reshaped to another tensor's shape (a view when possible).\n\nArgs:\n"
-                   "    other (Tensor): the tensor whose shape to take.\n\nReturns:\n    Tensor: the reshaped tensor.\n"},
+    {"view_as",
+     "Returns a view of self with another tensor's shape.\n\nArgs:\n    other (Tensor): the tensor whose "
+     "shape to take.\n\nReturns:\n    Tensor: a view of self.\n"},
+    {"reshape_as",
+     "Returns self reshaped to another tensor's shape (a view when possible).\n\nArgs:\n"
+     "    other (Tensor): the tensor whose shape to take.\n\nReturns:\n    Tensor: the reshaped tensor.\n"},
     {"expand", R"(Returns a view of self broadcast to a larger shape (size-1 dimensions repeat without copying).
 
 Args:
@@ -142,8 +161,9 @@ Args:
 
 Returns:
     Tensor: a view; its repeated elements share memory, as in torch.)"},
-    {"expand_as", "Returns self expanded to another tensor's shape.\n\nArgs:\n    other (Tensor): the tensor whose "
-                  "shape to take.\n\nReturns:\n    Tensor: a view of self.\n"},
+    {"expand_as",
+     "Returns self expanded to another tensor's shape.\n\nArgs:\n    other (Tensor): the tensor whose "
+     "shape to take.\n\nReturns:\n    Tensor: a view of self.\n"},
     {"repeat", R"(Returns self repeated along each dimension (torch's repeat; numpy's tile).
 
 Args:
@@ -152,9 +172,10 @@ Args:
 Returns:
     Tensor: a new tensor.)"},
     // in-place
-    {"copy_", "Copies src's values into self (broadcast and converted to self's dtype).\n\nArgs:\n"
-              "    src (Tensor): the values.\n    non_blocking (bool): accepted for torch compatibility. Default: "
-              "False.\n" FL_RETURNS_SELF},
+    {"copy_",
+     "Copies src's values into self (broadcast and converted to self's dtype).\n\nArgs:\n"
+     "    src (Tensor): the values.\n    non_blocking (bool): accepted for torch compatibility. Default: "
+     "False.\n" FL_RETURNS_SELF},
     {"fill_", "Fills self with one value.\n\nArgs:\n    value (Number or 0-d Tensor): the value.\n" FL_RETURNS_SELF},
     {"zero_", "Fills self with zeros.\n" FL_RETURNS_SELF},
     {"pow_", "Raises self to a power in place.\n\nArgs:\n    other (Number): the exponent.\n" FL_RETURNS_SELF},
