@@ -1,8 +1,10 @@
 // Docstring lookup for the bindings: Module::def, Class::def, def_both, def_method and the in-place helpers ask
 // doc(scope, name), which reads the tables of python/src/docs/ (one header per family, registered below).
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "bind.h"
 #include "docs/binary.h"
@@ -53,6 +55,31 @@ const std::unordered_map<std::string_view, Table>& tables() {
   return *all;
 }
 
+// op's text for its in-place method op_: the input argument is self and self is returned, so the `input` Args line
+// and the Returns section give way to one saying so.
+std::string inplace_text(std::string_view base, std::string_view text) {
+  std::vector<std::string> kept;
+  bool in_returns = false;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string line(text.substr(pos, end - pos));
+    pos = end + 1;
+    if (line == "Returns:")
+      in_returns = true;
+    else if (in_returns && !line.empty() && line[0] != ' ')
+      in_returns = false;
+    if (in_returns || line.rfind("    input (", 0) == 0) continue;
+    kept.push_back(line);
+  }
+  std::string out = "In-place version of " + std::string(base) + "(): writes the result into self.\n\n";
+  for (size_t i = 0; i < kept.size(); ++i) {
+    bool empty_args = kept[i] == "Args:" && (i + 1 == kept.size() || kept[i + 1].empty());
+    if (!empty_args) out += kept[i] + "\n";
+  }
+  while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
+  return out + "\nReturns:\n    Tensor: self.\n";
+}
+
 const char* find(std::string_view scope, std::string_view name) {
   auto t = tables().find(scope);
   if (t == tables().end()) return nullptr;
@@ -75,9 +102,7 @@ const char* doc(std::string_view scope, std::string_view name) {
     if (text.empty()) return "";
     static std::unordered_map<std::string, std::string> derived;  // nanobind copies docstrings; these live on anyway
     std::string& d = derived[std::string(name)];
-    if (d.empty())
-      d = "In-place version of " + std::string(base) + "(): writes the result into self and returns self.\n\n" +
-          std::string(text);
+    if (d.empty()) d = inplace_text(base, text);
     return d.c_str();
   }
   return "";

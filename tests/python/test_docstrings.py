@@ -118,7 +118,10 @@ def test_method_mirrors_function():
     """x.sum(...) and fl.sum(x, ...) share one text; an in-place method starts from its op's text."""
     assert fl.Tensor.sum.__nb_signature__[0][1] == fl.sum.__nb_signature__[0][1]
     exp_ = fl.Tensor.exp_.__nb_signature__[0][1]
-    assert exp_.startswith("In-place version of exp()") and fl.exp.__nb_signature__[0][1] in exp_
+    assert exp_.startswith("In-place version of exp()") and fl.exp.__doc__.split("\n\n")[1] in exp_
+    add_ = fl.Tensor.add_.__nb_signature__[0][1]  # self replaces input, and self is what is returned
+    assert "    other (" in add_ and "    alpha (" in add_ and "    input (" not in add_
+    assert add_.rstrip().endswith("Returns:\n    Tensor: self.")
 
 
 def test_help_shows_the_docstring():

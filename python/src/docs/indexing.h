@@ -6,7 +6,7 @@ namespace flpy::docs {
 
 #define FL_DIM_INDEX                               \
   "    dim (int): the dimension to index along.\n" \
-  "    index (Tensor): int64 indices (int32 also accepted).\n"
+  "    index (Tensor): the indices (int64).\n"
 
 inline constexpr Doc kIndexing[] = {
     {"index_select", "Selects entries of input along dim at the given indices.\n\nArgs:\n" FL_DOC_INPUT FL_DIM_INDEX
