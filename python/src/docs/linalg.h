@@ -20,7 +20,8 @@ Returns:
     Tensor: the product; a 1-D operand is treated as a row (first) or a column (second) and that dimension removed.
 
 Note:
-    Also the @ operator. float32 and float64 products run through Intel MKL's GEMM on the CPU.)"},
+    Also the @ operator. float32 and float64 products on the CPU run through Flashlight's GEMM (Intel MKL when
+    the build found it, as the pinned venv provides).)"},
     {"mm", R"(Matrix product of two 2-D tensors (no broadcasting).
 
 Args:

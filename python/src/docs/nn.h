@@ -43,11 +43,11 @@ namespace flpy::docs {
           "    weight (Tensor): the filters, " weight \
           ".\n"                                       \
           "    bias (Tensor, optional): one value per output channel. Default: None.\n"
-#define FL_CONV_TAIL                                                                                           \
-  "    groups (int): split the channels into this many independent groups. Default: 1.\n"                      \
-  "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n\nReturns:\n"                \
-  "    Tensor: the output, (N, C_out, ...).\n\nNote:\n    float32 and float64 convolutions run through Intel " \
-  "MKL's GEMM on the CPU.\n"
+#define FL_CONV_TAIL                                                                                        \
+  "    groups (int): split the channels into this many independent groups. Default: 1.\n"                   \
+  "    dilation (int or tuple): the spacing between kernel elements. Default: 1.\n\nReturns:\n"             \
+  "    Tensor: the output, (N, C_out, ...).\n\nNote:\n    float32 and float64 convolutions on the CPU run " \
+  "through Flashlight's GEMM (Intel MKL when the build found it).\n"
 #define FL_RNN_SEQ(summary)                                                                             \
   summary                                                                                               \
       "\n\nArgs:\n    input (Tensor): the sequence, (L, N, H_in) or (N, L, H_in) with batch_first.\n"   \
@@ -66,11 +66,11 @@ namespace flpy::docs {
       "    w_ih (Tensor): the input-hidden weights.\n    w_hh (Tensor): the hidden-hidden weights.\n" \
       "    b_ih (Tensor, optional): the input-hidden bias. Default: None.\n"                          \
       "    b_hh (Tensor, optional): the hidden-hidden bias. Default: None.\n\nReturns:\n    " result "\n"
-#define FL_UPSAMPLE_ARGS                                                                               \
-  FL_DOC_INPUT                                                                                         \
-      "    size (int or tuple, optional): the output's spatial size. Default: None.\n"                 \
-      "    scale_factor (float or tuple, optional): the multiplier of the spatial size (give size or " \
-      "scale_factor). Default: None.\n"
+#define FL_UPSAMPLE_ARGS                                                                           \
+  FL_DOC_INPUT                                                                                     \
+  "    size (int or tuple, optional): the output's spatial size. Default: None.\n"                 \
+  "    scale_factor (float or tuple, optional): the multiplier of the spatial size (give size or " \
+  "scale_factor). Default: None.\n"
 
 inline constexpr Doc kNn[] = {
     // linear and sparse
@@ -128,8 +128,8 @@ Returns:
                                                "    groups (int): split the channels into this many independent "
                                                "groups. Default: 1.\n\nReturns:\n"
                                                "    Tensor: (N, C_out, H_out, W_out).\n\nNote:\n    float32 and "
-                                               "float64 convolutions run through "
-                                               "Intel MKL's GEMM on the CPU.\n"},
+                                               "float64 convolutions on the CPU run through Flashlight's "
+                                               "GEMM (Intel MKL when the build found it).\n"},
     {"conv_transpose1d",
      FL_CONV("Applies a 1-D transposed convolution (the gradient of conv1d), upsampling L.", "(N, C_in, L)",
              "(C_in, C_out / groups, kW)") "    stride (int or tuple): the upsampling step. Default: 1.\n"
@@ -506,7 +506,7 @@ Args:
     out_proj_weight (Tensor): the (E, E) output projection.
     out_proj_bias (Tensor, optional): the output projection's bias.
     training (bool): apply dropout. Default: True.
-    key_padding_mask (Tensor, optional): (N, S); True (or a float) marks keys to ignore. Default: None.
+    key_padding_mask (Tensor, optional): (N, S); True marks keys to ignore (a float mask is added). Default: None.
     need_weights (bool): also return the attention weights. Default: True.
     attn_mask (Tensor, optional): (L, S) or (N * num_heads, L, S). Default: None.
     use_separate_proj_weight (bool): use q/k/v_proj_weight instead of in_proj_weight. Default: False.

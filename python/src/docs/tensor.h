@@ -46,7 +46,7 @@ Returns:
      "Tells whether self is contiguous in row-major order, as torch answers for its strides.\n\nArgs:\n"
      "    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    bool: the answer.\n"},
     {"data_ptr",
-     "Returns an address identifying self's first element (shared by views of the same storage).\n\n"
+     "Returns the address of self's first element, as torch reports it for views of one storage.\n\n"
      "Returns:\n    int: the address; compare it between tensors, do not dereference it.\n"},
     {"is_floating_point", "Tells whether self has a floating dtype.\n\nReturns:\n    bool: the answer.\n"},
     {"is_complex",
