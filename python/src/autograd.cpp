@@ -91,7 +91,7 @@ struct PyCallable {
 
 }  // namespace
 
-void init_autograd(nb::module_& m) {
+void init_autograd(Module& m) {
   m.def("is_grad_enabled", &fl::is_grad_enabled);
   m.def("_set_grad_enabled", &fl::set_grad_enabled, "mode"_a);
 

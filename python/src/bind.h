@@ -8,12 +8,16 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <string_view>
+
 #include "fl/fl.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
 
 namespace flpy {
+
+class Module;
 
 /// The Python object behind fl.float32 etc.: a dtype singleton per fl::Dtype.
 struct PyDtype {
@@ -31,44 +35,44 @@ fl::Tensor to_tensor_operand(nb::handle h);
 /// fl.Size (a tuple subclass, as torch.Size).
 nb::object make_size(const fl::Shape& s);
 
-void init_dtype(nb::module_& m);
-void init_device(nb::module_& m);
-void init_errors(nb::module_& m);
-void init_tensor(nb::module_& m);
-void init_autograd(nb::module_& m);
-void init_creation(nb::module_& m);
-void init_random(nb::module_& m);
-void init_unary(nb::module_& m);
-void init_binary(nb::module_& m);
-void init_reduction(nb::module_& m);
-void init_linalg(nb::module_& m);
-void init_shape(nb::module_& m);
-void init_indexing(nb::module_& m);
+void init_dtype(Module& m);
+void init_device(Module& m);
+void init_errors(Module& m);
+void init_tensor(Module& m);
+void init_autograd(Module& m);
+void init_creation(Module& m);
+void init_random(Module& m);
+void init_unary(Module& m);
+void init_binary(Module& m);
+void init_reduction(Module& m);
+void init_linalg(Module& m);
+void init_shape(Module& m);
+void init_indexing(Module& m);
 // flashlight._C._nn: torch.nn.functional's ops, one init per header of include/fl/nn/functional/.
-void init_nn_activation(nb::module_& m);
-void init_nn_linear(nb::module_& m);
-void init_nn_conv(nb::module_& m);
-void init_nn_pooling(nb::module_& m);
-void init_nn_sparse(nb::module_& m);
-void init_nn_vision(nb::module_& m);
-void init_nn_normalization(nb::module_& m);
-void init_nn_dropout(nb::module_& m);
-void init_nn_loss(nb::module_& m);
-void init_nn_attention(nb::module_& m);
-void init_nn_distance(nb::module_& m);
-void init_nn_rnn(nb::module_& m);
+void init_nn_activation(Module& m);
+void init_nn_linear(Module& m);
+void init_nn_conv(Module& m);
+void init_nn_pooling(Module& m);
+void init_nn_sparse(Module& m);
+void init_nn_vision(Module& m);
+void init_nn_normalization(Module& m);
+void init_nn_dropout(Module& m);
+void init_nn_loss(Module& m);
+void init_nn_attention(Module& m);
+void init_nn_distance(Module& m);
+void init_nn_rnn(Module& m);
 // flashlight._C: fl.save / fl.load (include/fl/serialize.h).
-void init_serialize(nb::module_& m);
+void init_serialize(Module& m);
 // flashlight._C._nn_init and _nn_utils: include/fl/nn/init.h and utils.h.
-void init_nn_init(nb::module_& m);
-void init_nn_utils(nb::module_& m);
+void init_nn_init(Module& m);
+void init_nn_utils(Module& m);
 // flashlight._C._ncps: include/fl/ncps/.
-void init_ncps_wirings(nb::module_& m);
-void init_ncps_cfc(nb::module_& m);
-void init_ncps_ltc(nb::module_& m);
-void init_ncps_modules(nb::module_& m);
+void init_ncps_wirings(Module& m);
+void init_ncps_cfc(Module& m);
+void init_ncps_ltc(Module& m);
+void init_ncps_modules(Module& m);
 // flashlight._C._optim: include/fl/optim/.
-void init_optim(nb::module_& m);
+void init_optim(Module& m);
 
 }  // namespace flpy
 
@@ -118,19 +122,81 @@ struct type_caster<fl::Device> {
 }  // namespace nanobind::detail
 
 namespace flpy {
+/// The docstring of `name` in the tables of python/src/docs/ for `scope` ("torch" for flashlight's functions,
+/// "Tensor" for its methods, "nn", "nn_init", ...), or "" (nanobind then shows the signature only). A Tensor method
+/// falls back to the function of the same name, and an in-place `name_` to `name`'s text (see docs.cpp).
+const char* doc(std::string_view scope, std::string_view name);
+
+/// A module whose def() attaches the docstring `doc(scope, name)` (first, so a docstring in the call still wins).
+class Module : public nb::module_ {
+ public:
+  Module(nb::module_ m, const char* doc_scope) : nb::module_(std::move(m)), scope_(doc_scope) {}
+  template <typename F, typename... Extra>
+  Module& def(const char* name, F&& f, const Extra&... extra) {
+    nb::module_::def(name, std::forward<F>(f), flpy::doc(scope_, name), extra...);
+    return *this;
+  }
+  const char* doc_scope() const { return scope_; }
+
+ private:
+  const char* scope_;
+};
+
+/// nb::class_ whose named def() attaches `doc(scope, name)` like Module's, chaining through the other def_*.
+template <typename T, typename... Ts>
+class Class : public nb::class_<T, Ts...> {
+  using Base = nb::class_<T, Ts...>;
+
+ public:
+  template <typename... A>
+  explicit Class(const char* doc_scope, A&&... a) : Base(std::forward<A>(a)...), scope_(doc_scope) {}
+  template <typename F, typename... Extra>
+  Class& def(const char* name, F&& f, const Extra&... extra) {
+    Base::def(name, std::forward<F>(f), flpy::doc(scope_, name), extra...);
+    return *this;
+  }
+  template <typename... Args, typename... Extra>
+  Class& def(nb::init<Args...>&& init, const Extra&... extra) {
+    Base::def(std::move(init), extra...);
+    return *this;
+  }
+  template <typename F, typename... Extra>
+  Class& def_static(const char* name, F&& f, const Extra&... extra) {
+    Base::def_static(name, std::forward<F>(f), flpy::doc(scope_, name), extra...);
+    return *this;
+  }
+  template <typename... A>
+  Class& def_prop_ro(A&&... a) {
+    Base::def_prop_ro(std::forward<A>(a)...);
+    return *this;
+  }
+  template <typename... A>
+  Class& def_prop_rw(A&&... a) {
+    Base::def_prop_rw(std::forward<A>(a)...);
+    return *this;
+  }
+
+ private:
+  const char* scope_;
+};
+
 /// Binds `f` as both a module function and a Tensor method (`fl.sum(x, 1)` and `x.sum(1)`); `self_arg` names
-/// the first parameter of the function form (the method's self).
+/// the first parameter of the function form (the method's self). Both get the function's docstring.
 template <typename F, typename... Extra>
-void def_both(nb::module_& m, const char* name, F&& f, const nb::arg& self_arg, const Extra&... extra) {
+void def_both(Module& m, const char* name, F&& f, const nb::arg& self_arg, const Extra&... extra) {
   m.def(name, f, self_arg, extra...);
   nb::handle cls = nb::type<fl::Tensor>();
-  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), extra...));
+  nb::setattr(cls, name,
+              nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), doc("Tensor", name),
+                               extra...));
 }
 /// Binds `f` as a Tensor method only.
 template <typename F, typename... Extra>
 void def_method(const char* name, F&& f, const Extra&... extra) {
   nb::handle cls = nb::type<fl::Tensor>();
-  nb::setattr(cls, name, nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), extra...));
+  nb::setattr(cls, name,
+              nb::cpp_function(std::forward<F>(f), nb::is_method(), nb::name(name), nb::scope(cls), doc("Tensor", name),
+                               extra...));
 }
 /// The fl::Generator behind a `generator=` argument: nullptr for None, TypeError for anything but fl.Generator.
 fl::Generator* generator_arg(nb::handle h);

@@ -14,7 +14,7 @@ std::array<nb::object, fl::kNumDtypes>& dtype_objects() {
 
 nb::object dtype_object(fl::Dtype d) { return dtype_objects()[static_cast<size_t>(d)]; }
 
-void init_dtype(nb::module_& m) {
+void init_dtype(Module& m) {
   nb::class_<PyDtype>(m, "dtype")
       .def_prop_ro("is_floating_point", [](const PyDtype& d) { return fl::is_floating_point(d.dtype); })
       .def_prop_ro("is_signed", [](const PyDtype& d) { return fl::is_signed(d.dtype); })
@@ -53,7 +53,7 @@ struct PyDevice {
   fl::Device d;
 };
 
-void init_device(nb::module_& m) {
+void init_device(Module& m) {
   nb::class_<PyDevice>(m, "device")
       .def("__init__", [](PyDevice* self, const std::string& spec) { new (self) PyDevice{fl::Device(spec)}; }, "type"_a)
       .def("__init__",
@@ -83,7 +83,7 @@ void init_device(nb::module_& m) {
   m.def("default_device", [] { return fl::default_device(); });
 }
 
-void init_errors(nb::module_& m) {
+void init_errors(Module& m) {
   // fl::IndexError etc. arrive as the Python exception PyTorch raises, with the core's message.
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {

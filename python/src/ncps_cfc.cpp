@@ -30,7 +30,7 @@ nb::tuple result(const CfCOutputs& o) {
 }
 
 template <typename F>
-void def_sequence(nb::module_& m, const char* name, F f, const char* doc) {
+void def_sequence(Module& m, const char* name, F f) {
   m.def(
       name,
       [f](const Tensor& input, nb::handle weights, std::optional<Tensor> hx, std::optional<Tensor> cx,
@@ -40,20 +40,13 @@ void def_sequence(nb::module_& m, const char* name, F f, const char* doc) {
         return result(f(input, hx, cx, timespans, w, cfc_config_arg(mode, activation, backbone_dropout, training)));
       },
       "input"_a, "weights"_a, "hx"_a = nb::none(), "cx"_a = nb::none(), "timespans"_a = nb::none(),
-      "mode"_a = "default", "activation"_a = "lecun_tanh", "backbone_dropout"_a = 0.0, "training"_a = false, doc);
+      "mode"_a = "default", "activation"_a = "lecun_tanh", "backbone_dropout"_a = 0.0, "training"_a = false);
 }
 }  // namespace
 
-void init_ncps_cfc(nb::module_& m) {
-  def_sequence(m, "cfc_sequence", &cfc_sequence_full,
-               "cfc_sequence(input, weights, hx=None, cx=None, timespans=None, mode='default', "
-               "activation='lecun_tanh', backbone_dropout=0.0, training=False) -> (y, h) or (y, h, c)\n\n"
-               "The whole CfC sequence as one fused op. input (B, L, I); weights maps ncps.torch.CfC state_dict "
-               "names to Tensors (an `lstm.*` entry means mixed memory, `layer_<l>.*` a wired CfC); hx, cx (B, N); "
-               "timespans (B, L). y (B, L, output units) is every step's cell output, before any projection.");
-  def_sequence(m, "cfc_sequence_reference", &cfc_sequence_reference,
-               "The same as cfc_sequence, as a step-by-step composition of ops (for any device, dtype and "
-               "gradient order).");
+void init_ncps_cfc(Module& m) {
+  def_sequence(m, "cfc_sequence", &cfc_sequence_full);
+  def_sequence(m, "cfc_sequence_reference", &cfc_sequence_reference);
 
   nb::class_<CfCStepper>(m, "CfCStepper",
                          "Single-step CfC inference for control loops: weights laid out once, no graph recorded.")

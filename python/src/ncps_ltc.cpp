@@ -72,7 +72,7 @@ void step_into(fl::ncps::LTCStepper& s, const Buffer<T>& x, Buffer<T> h, std::op
 }
 }  // namespace
 
-void init_ncps_ltc(nb::module_& m) {
+void init_ncps_ltc(Module& m) {
   m.def(
       "ltc_sequence",
       [](const Tensor& input, const nb::dict& weights, std::optional<Tensor> h0, std::optional<Tensor> timespans,
@@ -82,8 +82,7 @@ void init_ncps_ltc(nb::module_& m) {
                                         ltc_config_arg(im, om, k, eps, implicit, motor, fused));
         return std::make_pair(r.output, r.h);
       },
-      "input"_a, "weights"_a, "h0"_a.none() = nb::none(), "timespans"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS,
-      "The LTC over a sequence (batch first): returns (outputs (B, L, M), final state (B, N)).");
+      "input"_a, "weights"_a, "h0"_a.none() = nb::none(), "timespans"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS);
   m.def(
       "ltc_sequence_mixed_memory",
       [](const Tensor& input, const nb::dict& weights, const nb::dict& memory, std::optional<Tensor> h0,
@@ -96,8 +95,7 @@ void init_ncps_ltc(nb::module_& m) {
         return std::make_tuple(r.output, r.h, r.c);
       },
       "input"_a, "weights"_a, "memory"_a, "h0"_a.none() = nb::none(), "c0"_a.none() = nb::none(),
-      "timespans"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS,
-      "The LTC with ncps's mixed memory (LSTM): returns (outputs, final h, final c).");
+      "timespans"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS);
   m.def(
       "ltc_cell_step",
       [](const Tensor& input, const Tensor& state, const nb::dict& weights, std::optional<Tensor> elapsed,
@@ -106,21 +104,20 @@ void init_ncps_ltc(nb::module_& m) {
         return fl::ncps::ltc_cell_step(input, state, ltc_weights_arg(weights),
                                        ltc_config_arg(im, om, k, eps, implicit, motor, fused), opt(elapsed));
       },
-      "input"_a, "state"_a, "weights"_a, "elapsed_time"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS,
-      "One LTCCell.forward step (reference composition): returns (output (B, M), next state (B, N)).");
+      "input"_a, "state"_a, "weights"_a, "elapsed_time"_a.none() = nb::none(), FL_LTC_CONFIG_ARGS);
   m.def(
       "lstm_memory_step",
       [](const Tensor& x, const Tensor& h, const Tensor& c, const nb::dict& memory) {
         return fl::ncps::lstm_memory_step(x, h, c, lstm_weights_arg(memory));
       },
-      "input"_a, "h"_a, "c"_a, "memory"_a, "ncps's mixed-memory LSTMCell step: returns (h', c').");
+      "input"_a, "h"_a, "c"_a, "memory"_a);
   m.def(
       "ltc_apply_weight_constraints",
       [](const nb::dict& weights) {
         LTCWeights w = ltc_weights_arg(weights);
         fl::ncps::ltc_apply_weight_constraints(w);
       },
-      "weights"_a, "Clamps w, sensory_w, cm and gleak to >= 0 in place (implicit_param_constraints=False).");
+      "weights"_a);
 
   nb::class_<fl::ncps::LTCStepper>(m, "LTCStepper",
                                    "Single-step LTC inference: weights prepared once, no graph, no allocation in "

@@ -164,15 +164,13 @@ nb::object step_tensors(Policy& p, const Tensor& x, nb::handle state, double dt,
 }
 }  // namespace
 
-void init_ncps_modules(nb::module_& m) {
+void init_ncps_modules(Module& m) {
   m.def(
       "sequence_timespans",
       [](const fl::Tensor& ts, int64_t batch, int64_t length, bool batch_first, bool batched, fl::Dtype dtype) {
         return fl::ncps::sequence_timespans(ts, batch, length, batch_first, batched, dtype);
       },
-      "timespans"_a, "batch"_a, "length"_a, "batch_first"_a, "batched"_a, "dtype"_a,
-      "Elapsed times as (B, L) batch first from a 0-d, (L), (B, L) or (B, L, 1) tensor ((L, B) or (L, B, 1) time "
-      "major; (L) or (L, 1) unbatched); ValueError for other shapes.");
+      "timespans"_a, "batch"_a, "length"_a, "batch_first"_a, "batched"_a, "dtype"_a);
 
   nb::class_<PolicyUnit>(m, "PolicyUnit", "One layer's cell of a Policy, as its weights (read when it is built).")
       .def_static(

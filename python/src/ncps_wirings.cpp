@@ -130,7 +130,7 @@ std::vector<uint32_t> entropy_words(nb::handle seed) {
 
 nb::object int_list(const std::vector<int64_t>& v) { return nb::cast(v); }
 
-void bind_numpy_random(nb::module_& parent) {
+void bind_numpy_random(Module& parent) {
   nb::module_ m = parent.def_submodule("_numpy_random", "numpy's RandomState and default_rng, bit for bit (tests)");
   nb::class_<RandomState>(m, "RandomState", "numpy.random.RandomState(seed) for an int seed (legacy MT19937)")
       .def(nb::init<int64_t>(), "seed"_a)
@@ -198,8 +198,7 @@ void bind_numpy_random(nb::module_& parent) {
 template <typename X, typename Cls>
 void bind_overridables(Cls& cls) {
   cls.def(
-         "build", [](X& w, int64_t d) { from_python(w) ? w.X::build(d) : w.build(d); }, "input_dim"_a,
-         "Sets input_dim (ValueError if it differs from an earlier one) and draws the sensory synapses.")
+         "build", [](X& w, int64_t d) { from_python(w) ? w.X::build(d) : w.build(d); }, "input_dim"_a)
       .def(
           "get_neurons_of_layer",
           [](X& w, int64_t l) { return from_python(w) ? w.X::get_neurons_of_layer(l) : w.get_neurons_of_layer(l); },
@@ -213,11 +212,11 @@ void bind_overridables(Cls& cls) {
 
 }  // namespace
 
-void init_ncps_wirings(nb::module_& m) {
+void init_ncps_wirings(Module& m) {
   bind_numpy_random(m);
 
-  nb::class_<Wiring, PyWiring<Wiring>> wiring(
-      m, "Wiring",
+  Class<Wiring, PyWiring<Wiring>> wiring(
+      "Wiring", m, "Wiring",
       "Wiring(units): units neurons and no synapses (ncps.wirings.Wiring). Subclass it and add synapses with "
       "add_synapse / add_sensory_synapse in __init__ or build(input_dim), calling super().build(input_dim) first.");
   wiring.def(nb::init<int64_t>(), "units"_a)
@@ -243,12 +242,11 @@ void init_ncps_wirings(nb::module_& m) {
           "input_dim x units int32 ndarray, or None before build")
       .def("get_config", [](const Wiring& w) { return config_to_dict(w.get_config()); })
       .def_static(
-          "from_config", [](const nb::dict& c) { return Wiring::from_config(config_from_dict(c)); }, "config"_a,
-          "A plain Wiring with the config's matrices and dims (as ncps's Wiring.from_config).");
+          "from_config", [](const nb::dict& c) { return Wiring::from_config(config_from_dict(c)); }, "config"_a);
   bind_overridables<Wiring>(wiring);
 
-  nb::class_<FullyConnected, Wiring, PyWiring<FullyConnected>> fc(
-      m, "FullyConnected",
+  Class<FullyConnected, Wiring, PyWiring<FullyConnected>> fc(
+      "Wiring", m, "FullyConnected",
       "FullyConnected(units, output_dim=None, erev_init_seed=1111, self_connections=True): every neuron and input "
       "connected to every neuron; polarities from default_rng(erev_init_seed), two thirds excitatory.");
   fc.def(nb::init<int64_t, std::optional<int64_t>, int64_t, bool>(), "units"_a, "output_dim"_a = nb::none(),
@@ -257,8 +255,8 @@ void init_ncps_wirings(nb::module_& m) {
       .def_prop_ro("self_connections", &FullyConnected::self_connections);
   bind_overridables<FullyConnected>(fc);
 
-  nb::class_<Random, Wiring, PyWiring<Random>> rnd(
-      m, "Random",
+  Class<Random, Wiring, PyWiring<Random>> rnd(
+      "Wiring", m, "Random",
       "Random(units, output_dim=None, sparsity_level=0.0, random_seed=1111): round(units**2 * (1 - sparsity_level)) "
       "synapses picked at random (likewise for the inputs at build); sparsity_level in [0, 1).");
   rnd.def(nb::init<int64_t, std::optional<int64_t>, double, int64_t>(), "units"_a, "output_dim"_a = nb::none(),
@@ -267,8 +265,8 @@ void init_ncps_wirings(nb::module_& m) {
       .def_prop_ro("random_seed", &Random::random_seed);
   bind_overridables<Random>(rnd);
 
-  nb::class_<NCP, Wiring, PyWiring<NCP>> ncp(
-      m, "NCP",
+  Class<NCP, Wiring, PyWiring<NCP>> ncp(
+      "Wiring", m, "NCP",
       "NCP(inter_neurons, command_neurons, motor_neurons, sensory_fanout, inter_fanout, recurrent_command_synapses, "
       "motor_fanin, seed=22222): the sensory -> inter -> command -> motor circuit; ids are motor, then command, then "
       "inter. Synapses are drawn at build(input_dim).");
@@ -285,8 +283,8 @@ void init_ncps_wirings(nb::module_& m) {
       .def_prop_ro("seed", &NCP::seed);
   bind_overridables<NCP>(ncp);
 
-  nb::class_<AutoNCP, NCP, PyWiring<AutoNCP>> auto_ncp(
-      m, "AutoNCP",
+  Class<AutoNCP, NCP, PyWiring<AutoNCP>> auto_ncp(
+      "Wiring", m, "AutoNCP",
       "AutoNCP(units, output_size, sparsity_level=0.5, seed=22222): an NCP with sizes and fanouts derived from units "
       "and sparsity_level (in [0.1, 1.0]); output_size must be below units - 2.");
   auto_ncp

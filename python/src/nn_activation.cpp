@@ -4,7 +4,7 @@
 #include "bind.h"
 
 namespace flpy {
-void init_nn_activation(nb::module_& m) {
+void init_nn_activation(Module& m) {
   namespace F = fl::nn::functional;
   m.def("threshold", [](const fl::Tensor& x, double threshold, double value, bool inplace) {
     fl::Tensor y = F::threshold(x, threshold, value);

@@ -8,7 +8,7 @@ namespace F = fl::nn::functional;
 using fl::Tensor;
 using OptT = std::optional<Tensor>;
 
-void init_nn_attention(nb::module_& m) {
+void init_nn_attention(Module& m) {
   // Registered after the core's translator, so tried before it.
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {

@@ -9,7 +9,7 @@ using fl::Tensor;
 namespace {
 template <Tensor (*Conv)(const Tensor&, const Tensor&, const std::optional<Tensor>&, const F::ExpandingArray&,
                          const F::ConvPadding&, const F::ExpandingArray&, int64_t)>
-void def_conv(nb::module_& m, const char* name) {
+void def_conv(Module& m, const char* name) {
   m.def(
       name,
       [name](const Tensor& input, const Tensor& weight, std::optional<Tensor> bias, nb::handle stride,
@@ -22,7 +22,7 @@ void def_conv(nb::module_& m, const char* name) {
 
 template <Tensor (*Conv)(const Tensor&, const Tensor&, const std::optional<Tensor>&, const F::ExpandingArray&,
                          const F::ExpandingArray&, const F::ExpandingArray&, int64_t, const F::ExpandingArray&)>
-void def_conv_transpose(nb::module_& m, const char* name) {
+void def_conv_transpose(Module& m, const char* name) {
   m.def(
       name,
       [name](const Tensor& input, const Tensor& weight, std::optional<Tensor> bias, nb::handle stride,
@@ -36,7 +36,7 @@ void def_conv_transpose(nb::module_& m, const char* name) {
 }
 }  // namespace
 
-void init_nn_conv(nb::module_& m) {
+void init_nn_conv(Module& m) {
   def_conv<&F::conv1d>(m, "conv1d");
   def_conv<&F::conv2d>(m, "conv2d");
   def_conv_transpose<&F::conv_transpose1d>(m, "conv_transpose1d");

@@ -5,7 +5,7 @@
 namespace flpy {
 namespace F = fl::nn::functional;
 
-void init_nn_distance(nb::module_& m) {
+void init_nn_distance(Module& m) {
   m.def("cosine_similarity", &F::cosine_similarity, "x1"_a, "x2"_a, "dim"_a = 1, "eps"_a = 1e-8);
   m.def("pairwise_distance", &F::pairwise_distance, "x1"_a, "x2"_a, "p"_a = 2.0, "eps"_a = 1e-6, "keepdim"_a = false);
 }

@@ -21,7 +21,7 @@ void warn_rank(const char* op, const Tensor& input, int64_t lo, int spatial, con
 }
 }  // namespace
 
-void init_nn_dropout(nb::module_& m) {
+void init_nn_dropout(Module& m) {
   m.def("dropout", &F::dropout, "input"_a, "p"_a = 0.5, "training"_a = true, "inplace"_a = false);
   m.def("dropout1d", &F::dropout1d, "input"_a, "p"_a = 0.5, "training"_a = true, "inplace"_a = false);
   m.def(

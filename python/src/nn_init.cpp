@@ -15,7 +15,7 @@ fl::Tensor tensor_of(nb::handle h) {
 
 // Binds `name(tensor, extra...)`: runs f on the tensor and returns the argument object.
 template <typename... Args, typename F, typename... Extra>
-void def_init(nb::module_& m, const char* name, F f, const Extra&... extra) {
+void def_init(Module& m, const char* name, F f, const Extra&... extra) {
   m.def(
       name,
       [f](nb::handle tensor, Args... args) -> nb::object {
@@ -26,7 +26,7 @@ void def_init(nb::module_& m, const char* name, F f, const Extra&... extra) {
 }
 }  // namespace
 
-void init_nn_init(nb::module_& m) {
+void init_nn_init(Module& m) {
   m.def(
       "calculate_gain",
       [](const std::string& nonlinearity, nb::handle param) -> nb::object {

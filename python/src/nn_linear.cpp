@@ -5,7 +5,7 @@
 namespace flpy {
 namespace F = fl::nn::functional;
 
-void init_nn_linear(nb::module_& m) {
+void init_nn_linear(Module& m) {
   m.def("linear", &F::linear, "input"_a, "weight"_a, "bias"_a = nb::none());
   m.def("bilinear", &F::bilinear, "input1"_a, "input2"_a, "weight"_a, "bias"_a = nb::none());
 }

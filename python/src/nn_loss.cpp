@@ -34,7 +34,7 @@ void warn_target_size(const Tensor& input, const Tensor& target) {
 }
 }  // namespace
 
-void init_nn_loss(nb::module_& m) {
+void init_nn_loss(Module& m) {
   // --- regression ---
   m.def(
       "mse_loss",

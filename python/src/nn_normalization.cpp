@@ -7,7 +7,7 @@ namespace F = fl::nn::functional;
 using fl::Tensor;
 using OptT = std::optional<Tensor>;
 
-void init_nn_normalization(nb::module_& m) {
+void init_nn_normalization(Module& m) {
   m.def("batch_norm", &F::batch_norm, "input"_a, "running_mean"_a.none(), "running_var"_a.none(),
         "weight"_a = nb::none(), "bias"_a = nb::none(), "training"_a = false, "momentum"_a = 0.1, "eps"_a = 1e-5);
   m.def("instance_norm", &F::instance_norm, "input"_a, "running_mean"_a = nb::none(), "running_var"_a = nb::none(),

@@ -22,7 +22,7 @@ nb::object pair_or_first(const std::tuple<Tensor, Tensor>& r, bool return_indice
   return nb::cast(std::get<0>(r));
 }
 
-void def_max_pool(nb::module_& m, const char* name, const char* with_indices, MaxPool f,
+void def_max_pool(Module& m, const char* name, const char* with_indices, MaxPool f,
                   Tensor (*plain)(const Tensor&, const F::ExpandingArray&, const F::ExpandingArray&,
                                   const F::ExpandingArray&, const F::ExpandingArray&, bool)) {
   auto call = [name, f, plain](const Tensor& input, nb::handle kernel_size, nb::handle stride, nb::handle padding,
@@ -42,7 +42,7 @@ void def_max_pool(nb::module_& m, const char* name, const char* with_indices, Ma
       "return_indices"_a = false);
 }
 
-void def_adaptive_max(nb::module_& m, const char* name, const char* with_indices, Adaptive f) {
+void def_adaptive_max(Module& m, const char* name, const char* with_indices, Adaptive f) {
   auto call = [name, f](const Tensor& input, nb::handle output_size, bool return_indices) {
     return pair_or_first(f(input, output_size_arg(output_size, name)), return_indices);
   };
@@ -54,7 +54,7 @@ void def_adaptive_max(nb::module_& m, const char* name, const char* with_indices
 }
 }  // namespace
 
-void init_nn_pooling(nb::module_& m) {
+void init_nn_pooling(Module& m) {
   def_max_pool(m, "max_pool1d", "max_pool1d_with_indices", &F::max_pool1d_with_indices, &F::max_pool1d);
   def_max_pool(m, "max_pool2d", "max_pool2d_with_indices", &F::max_pool2d_with_indices, &F::max_pool2d);
   m.def(

@@ -4,7 +4,7 @@
 #include "fl/nn/functional/rnn.h"
 
 namespace flpy {
-void init_nn_rnn(nb::module_& m) {
+void init_nn_rnn(Module& m) {
   namespace F = fl::nn::functional;
   auto seq = [&](const char* name, auto fn) {
     m.def(name, fn, "input"_a, "hx"_a, "params"_a, "has_biases"_a, "num_layers"_a, "dropout"_a, "train"_a,

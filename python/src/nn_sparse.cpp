@@ -6,7 +6,7 @@ namespace flpy {
 namespace F = fl::nn::functional;
 using fl::Tensor;
 
-void init_nn_sparse(nb::module_& m) {
+void init_nn_sparse(Module& m) {
   m.def(
       "embedding",
       [](const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx, std::optional<double> max_norm,

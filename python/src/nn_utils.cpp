@@ -5,7 +5,7 @@
 
 namespace flpy {
 
-void init_nn_utils(nb::module_& m) {
+void init_nn_utils(Module& m) {
   namespace utils = fl::nn::utils;
   using Tensors = std::vector<fl::Tensor>;
   m.def("get_total_norm", &utils::get_total_norm, "tensors"_a, "norm_type"_a = 2.0, "error_if_nonfinite"_a = false,

@@ -38,7 +38,7 @@ Tensor interpolate(const Tensor& input, nb::handle size, nb::handle scale_factor
 }
 }  // namespace
 
-void init_nn_vision(nb::module_& m) {
+void init_nn_vision(Module& m) {
   m.def("interpolate", &interpolate, "input"_a, "size"_a = nb::none(), "scale_factor"_a = nb::none(),
         "mode"_a = "nearest", "align_corners"_a = nb::none(), "recompute_scale_factor"_a = nb::none(),
         "antialias"_a = false);

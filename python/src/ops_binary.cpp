@@ -19,7 +19,7 @@ auto reflected(F f) {
 }
 }  // namespace
 
-void init_binary(nb::module_& m) {
+void init_binary(Module& m) {
   def_both(m, "add", [](const Tensor& a, nb::handle b, nb::handle alpha) {
     return fl::add(a, operand(b), alpha.is_none() ? fl::Scalar(1) : to_scalar(alpha));
   }, "input"_a, "other"_a, nb::kw_only(), "alpha"_a = nb::none());
@@ -146,7 +146,8 @@ void init_binary(nb::module_& m) {
   // In-place forms: x += 1, x.add_(1), ...
   auto inplace = [&](const char* name, auto f) {
     nb::setattr(cls, name, nb::cpp_function([f](Tensor& a, nb::handle b) -> Tensor& { return f(a, b); }, nb::is_method(),
-                                            nb::name(name), nb::scope(cls), "other"_a, nb::rv_policy::reference_internal));
+                                            nb::name(name), nb::scope(cls), doc("Tensor", name), "other"_a,
+                                            nb::rv_policy::reference_internal));
   };
   auto add_ = [](Tensor& a, nb::handle b) -> Tensor& { return is_number(b) ? a.add_(to_scalar(b)) : a.add_(operand(b)); };
   auto sub_ = [](Tensor& a, nb::handle b) -> Tensor& { return is_number(b) ? a.sub_(to_scalar(b)) : a.sub_(operand(b)); };
@@ -161,12 +162,12 @@ void init_binary(nb::module_& m) {
   nb::setattr(cls, "add_", nb::cpp_function([](Tensor& a, nb::handle b, nb::handle alpha) -> Tensor& {
     fl::Scalar al = alpha.is_none() ? fl::Scalar(1) : to_scalar(alpha);
     return is_number(b) ? a.add_(to_scalar(b), al) : a.add_(operand(b), al);
-  }, nb::is_method(), nb::name("add_"), nb::scope(cls), "other"_a, nb::kw_only(), "alpha"_a = nb::none(),
+  }, nb::is_method(), nb::name("add_"), nb::scope(cls), doc("Tensor", "add_"), "other"_a, nb::kw_only(), "alpha"_a = nb::none(),
      nb::rv_policy::reference_internal));
   nb::setattr(cls, "sub_", nb::cpp_function([](Tensor& a, nb::handle b, nb::handle alpha) -> Tensor& {
     fl::Scalar al = alpha.is_none() ? fl::Scalar(1) : to_scalar(alpha);
     return is_number(b) ? a.sub_(to_scalar(b), al) : a.sub_(operand(b), al);
-  }, nb::is_method(), nb::name("sub_"), nb::scope(cls), "other"_a, nb::kw_only(), "alpha"_a = nb::none(),
+  }, nb::is_method(), nb::name("sub_"), nb::scope(cls), doc("Tensor", "sub_"), "other"_a, nb::kw_only(), "alpha"_a = nb::none(),
      nb::rv_policy::reference_internal));
   inplace("pow_", [](Tensor& a, nb::handle e) -> Tensor& { return a.pow_(to_scalar(e)); });
   inplace("__ipow__", [](Tensor& a, nb::handle e) -> Tensor& { return a.pow_(to_scalar(e)); });
@@ -175,19 +176,19 @@ void init_binary(nb::module_& m) {
     if (!lo.is_none()) l = to_scalar(lo);
     if (!hi.is_none()) h = to_scalar(hi);
     return a.clamp_(l, h);
-  }, nb::is_method(), nb::name("clamp_"), nb::scope(cls), "min"_a = nb::none(), "max"_a = nb::none(),
+  }, nb::is_method(), nb::name("clamp_"), nb::scope(cls), doc("Tensor", "clamp_"), "min"_a = nb::none(), "max"_a = nb::none(),
      nb::rv_policy::reference_internal));
   nb::setattr(cls, "addcmul_", nb::cpp_function([](Tensor& a, const Tensor& t1, const Tensor& t2, nb::handle v) -> Tensor& {
     return a.addcmul_(t1, t2, to_scalar(v));
-  }, nb::is_method(), nb::name("addcmul_"), nb::scope(cls), "tensor1"_a, "tensor2"_a, nb::kw_only(), "value"_a = 1,
+  }, nb::is_method(), nb::name("addcmul_"), nb::scope(cls), doc("Tensor", "addcmul_"), "tensor1"_a, "tensor2"_a, nb::kw_only(), "value"_a = 1,
      nb::rv_policy::reference_internal));
   nb::setattr(cls, "addcdiv_", nb::cpp_function([](Tensor& a, const Tensor& t1, const Tensor& t2, nb::handle v) -> Tensor& {
     return a.addcdiv_(t1, t2, to_scalar(v));
-  }, nb::is_method(), nb::name("addcdiv_"), nb::scope(cls), "tensor1"_a, "tensor2"_a, nb::kw_only(), "value"_a = 1,
+  }, nb::is_method(), nb::name("addcdiv_"), nb::scope(cls), doc("Tensor", "addcdiv_"), "tensor1"_a, "tensor2"_a, nb::kw_only(), "value"_a = 1,
      nb::rv_policy::reference_internal));
   nb::setattr(cls, "lerp_", nb::cpp_function([](Tensor& a, const Tensor& end, nb::handle w) -> Tensor& {
     return a.lerp_(end, to_scalar(w));
-  }, nb::is_method(), nb::name("lerp_"), nb::scope(cls), "end"_a, "weight"_a, nb::rv_policy::reference_internal));
+  }, nb::is_method(), nb::name("lerp_"), nb::scope(cls), doc("Tensor", "lerp_"), "end"_a, "weight"_a, nb::rv_policy::reference_internal));
 }
 
 }  // namespace flpy

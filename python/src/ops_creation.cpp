@@ -182,7 +182,7 @@ Tensor asarray(nb::handle obj, ODtype dtype, ODevice device, std::optional<bool>
 }
 }  // namespace
 
-void init_creation(nb::module_& m) {
+void init_creation(Module& m) {
 #define FL_KW "dtype"_a = nb::none(), "layout"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false, \
               "pin_memory"_a = false
 #define FL_KW_ARGS ODtype dtype, nb::handle, ODevice device, bool requires_grad, bool
@@ -190,17 +190,14 @@ void init_creation(nb::module_& m) {
   m.def("tensor", [](nb::handle data, ODtype dtype, ODevice device, bool requires_grad, bool) {
     return tensor_fn(data, dtype, device, requires_grad);
   }, "data"_a, nb::kw_only(), "dtype"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false,
-     "pin_memory"_a = false,
-     "A new tensor copying `data` (nested lists, numbers, numpy arrays, tensors), as torch.tensor.");
+     "pin_memory"_a = false);
   m.def("as_tensor", [](nb::handle data, ODtype dtype, ODevice device) -> nb::object {
     if (nb::isinstance<Tensor>(data)) {  // the same object when nothing converts
       const Tensor& t = nb::cast<const Tensor&>(data);
       if ((!dtype || *dtype == t.dtype()) && (!device || *device == t.device())) return nb::borrow(data);
     }
     return nb::cast(as_tensor(data, dtype, device));
-  }, "data"_a, "dtype"_a = nb::none(), "device"_a = nb::none(),
-        "Like torch.as_tensor: a tensor returned as is, or a numpy array shared (see from_numpy), when no dtype or "
-        "device conversion is needed; otherwise a copy.");
+  }, "data"_a, "dtype"_a = nb::none(), "device"_a = nb::none());
   m.def("asarray", [](nb::handle obj, ODtype dtype, ODevice device, std::optional<bool> copy,
                       bool requires_grad) -> nb::object {
     if (nb::isinstance<Tensor>(obj) && !copy.value_or(false)) {  // the same object when nothing changes
@@ -211,19 +208,9 @@ void init_creation(nb::module_& m) {
     }
     return nb::cast(asarray(obj, dtype, device, copy, requires_grad));
   }, "obj"_a, nb::kw_only(), "dtype"_a = nb::none(), "device"_a = nb::none(),
-        "copy"_a = nb::none(), "requires_grad"_a = false,
-        "torch.asarray: shares tensors, numpy arrays and mlx arrays unless copy=True or a conversion is needed.");
-  m.def("from_numpy", &from_numpy, "ndarray"_a,
-        "A CPU tensor sharing memory with a numpy array (torch.from_numpy).\n\n"
-        "A C-contiguous, aligned array allocated by numpy (or a view of one) is not copied: the tensor's MLX "
-        "buffer is the array's memory, and the array is kept alive while the tensor uses it, so writes to the numpy "
-        "array show in the tensor. As MLX evaluates lazily, results computed from the tensor but not yet evaluated "
-        "read the array as it is when they are evaluated. A write to the tensor (an in-place op) gives it a new "
-        "buffer: unlike PyTorch, it does not reach the numpy array. Copied instead (so not shared): arrays that are "
-        "not C-contiguous (transposed, strided slices) or not aligned, arrays over memory numpy did not allocate "
-        "(np.frombuffer, np.memmap), and with MLX backends that can't wrap foreign memory (CUDA).");
-  m.def("from_mlx", [](const mx::array& a, bool requires_grad) { return fl::from_mlx(a, requires_grad); }, "array"_a, "requires_grad"_a = false,
-        "A tensor viewing an mlx.core.array, without a copy.");
+        "copy"_a = nb::none(), "requires_grad"_a = false);
+  m.def("from_numpy", &from_numpy, "ndarray"_a);
+  m.def("from_mlx", [](const mx::array& a, bool requires_grad) { return fl::from_mlx(a, requires_grad); }, "array"_a, "requires_grad"_a = false);
 
   m.def("zeros", [](nb::args args, nb::handle size, FL_KW_ARGS, nb::handle) {
     return fl::zeros(size_arg(args, size), make_options(dtype, device, requires_grad));
@@ -304,8 +291,7 @@ void init_creation(nb::module_& m) {
   m.def("get_default_device", [] { return fl::default_device(); });
   m.def("set_default_device", [](ODevice d) {
     fl::set_default_device(d ? *d : (fl::gpu_available() ? fl::Device(fl::DeviceType::CUDA, 0) : fl::Device("cpu")));
-  }, "device"_a.none(), "The device creation functions use when none is given (None: MLX's GPU if it has one, "
-     "else the CPU).");
+  }, "device"_a.none());
   m.def("_synchronize", [] { mx::synchronize(); });
   m.def("_empty_cache", [] { mx::clear_cache(); });
   m.def("_memory_allocated", [] { return mx::get_active_memory(); });

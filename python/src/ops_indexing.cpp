@@ -91,7 +91,7 @@ Tensor searchsorted(const Tensor& seq, nb::handle values, bool out_int32, bool r
 }
 }  // namespace
 
-void init_indexing(nb::module_& m) {
+void init_indexing(Module& m) {
   def_both(m, "index_select", &fl::index_select, "input"_a, "dim"_a, "index"_a);
   def_both(m, "gather", [](const Tensor& x, int64_t dim, const Tensor& index, bool) { return fl::gather(x, dim, index); },
            "input"_a, "dim"_a, "index"_a, nb::kw_only(), "sparse_grad"_a = false);

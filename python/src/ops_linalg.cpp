@@ -55,7 +55,7 @@ Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim) {
 }
 }  // namespace
 
-void init_linalg(nb::module_& m) {
+void init_linalg(Module& m) {
   def_both(m, "matmul", &fl::matmul, "input"_a, "other"_a);
   def_both(m, "mm", &fl::mm, "input"_a, "mat2"_a);
   def_both(m, "bmm", &fl::bmm, "input"_a, "mat2"_a);

@@ -74,8 +74,8 @@ fl::Generator* generator_arg(nb::handle h) {
   return nb::cast<PyGenerator*>(h)->gen;
 }
 
-void init_random(nb::module_& m) {
-  nb::class_<PyGenerator>(m, "Generator")
+void init_random(Module& m) {
+  Class<PyGenerator>("Generator", m, "Generator", doc("torch", "Generator"))
       .def("__init__", [](PyGenerator* self, ODevice device) {
         auto g = std::make_shared<fl::Generator>();
         fl::Device d = device.value_or(fl::Device("cpu"));

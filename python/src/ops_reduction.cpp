@@ -84,7 +84,7 @@ double norm_p(nb::handle p, const std::optional<Shape>& dims) {
 Tensor cast_opt(const Tensor& x, std::optional<fl::Dtype> dtype) { return dtype ? x.to(*dtype) : x; }
 }  // namespace
 
-void init_reduction(nb::module_& m) {
+void init_reduction(Module& m) {
   // --- sums and means ---
   def_both(m, "sum", [](const Tensor& x, nb::handle dim, bool keepdim, std::optional<fl::Dtype> dtype) {
     return fl::sum(x, dims_or_all(dim), keepdim, dtype);

@@ -131,7 +131,7 @@ Tensor repeat_interleave(const Tensor& x, nb::handle repeats, std::optional<int6
 }
 }  // namespace
 
-void init_shape(nb::module_& m) {
+void init_shape(Module& m) {
   // Function forms of the view methods bound in tensor.cpp.
   m.def("reshape", [](const Tensor& x, nb::handle shape) { return x.reshape(to_shape(shape)); }, "input"_a, "shape"_a);
   m.def("flatten", &fl::flatten, "input"_a, "start_dim"_a = 0, "end_dim"_a = -1);

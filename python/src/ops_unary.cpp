@@ -5,7 +5,7 @@ namespace flpy {
 
 using fl::Tensor;
 
-void init_unary(nb::module_& m) {
+void init_unary(Module& m) {
   using UnaryFn = Tensor (*)(const Tensor&);
   struct Entry {
     const char* name;
@@ -67,7 +67,8 @@ void init_unary(nb::module_& m) {
   nb::handle cls = nb::type<Tensor>();
   auto inplace = [&](const char* name, Tensor& (Tensor::*fn)()) {
     nb::setattr(cls, name, nb::cpp_function([fn](Tensor& t) -> Tensor& { return (t.*fn)(); }, nb::is_method(),
-                                            nb::name(name), nb::scope(cls), nb::rv_policy::reference_internal));
+                                            nb::name(name), nb::scope(cls), doc("Tensor", name),
+                                            nb::rv_policy::reference_internal));
   };
   inplace("neg_", &Tensor::neg_);
   inplace("exp_", &Tensor::exp_);

@@ -163,7 +163,7 @@ class PythonDefined : public Optimizer {
 };
 
 template <class O>
-void bind_optimizer(nb::module_& m, const char* name) {
+void bind_optimizer(Module& m, const char* name) {
   nb::class_<O, Optimizer>(m, name).def(
       "__init__",
       [](O* self, nb::handle groups, nb::handle defaults) { new (self) O(params_of(groups), options_of(defaults)); },
@@ -173,7 +173,7 @@ void bind_optimizer(nb::module_& m, const char* name) {
 
 }  // namespace
 
-void init_optim(nb::module_& m) {
+void init_optim(Module& m) {
   nb::class_<Optimizer>(m, "Optimizer")
       .def_prop_ro("name", &Optimizer::name)
       .def_prop_ro("defaults", [](const Optimizer& o) { return from_value(Value(o.defaults())); })
@@ -210,7 +210,7 @@ void init_optim(nb::module_& m) {
           "state_dict"_a);
   m.def(
       "zero_grad", [](nb::handle params, bool set_to_none) { fl::optim::zero_grad(tensors_of(params), set_to_none); },
-      "params"_a, "set_to_none"_a = true, "torch's Optimizer.zero_grad over a list of tensors.");
+      "params"_a, "set_to_none"_a = true);
   bind_optimizer<PythonDefined>(m, "PythonDefined");
   bind_optimizer<SGD>(m, "SGD");
   bind_optimizer<Adam>(m, "Adam");

@@ -12,7 +12,7 @@ namespace {
 nb::tuple as_tuple(const fl::Checkpoint& c) { return nb::make_tuple(c.tensors, c.metadata); }
 }  // namespace
 
-void init_serialize(nb::module_& m) {
+void init_serialize(Module& m) {
   m.def(
       "_safetensors_save",
       [](const std::string& path, const fl::TensorDict& tensors, const fl::Metadata& metadata) {

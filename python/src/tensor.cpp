@@ -129,7 +129,7 @@ void set_item(Tensor& self, nb::handle key, nb::handle value) {
 }
 }  // namespace
 
-void init_tensor(nb::module_& m) {
+void init_tensor(Module& m) {
   nb::class_<PyNode>(m, "Node")
       .def("name", [](const PyNode& n) { return n.node->name(); })
       .def_prop_ro("next_functions", [](const PyNode& n) {
@@ -141,7 +141,7 @@ void init_tensor(nb::module_& m) {
       .def("__eq__", [](const PyNode& a, const PyNode& b) { return a.node == b.node; })
       .def("__hash__", [](const PyNode& n) { return reinterpret_cast<intptr_t>(n.node.get()); });
 
-  nb::class_<Tensor> cls(m, "Tensor");
+  Class<Tensor> cls("Tensor", m, "Tensor", doc("torch", "Tensor"));
   cls.def("__init__", [](Tensor* self, nb::args args) {
        // fl.Tensor(data) / fl.Tensor(2, 3): as the legacy torch.Tensor constructor (default dtype).
        if (args.size() == 1 && !PyLong_Check(args[0].ptr())) new (self) Tensor(tensor_from_data(args[0], fl::get_default_dtype()));

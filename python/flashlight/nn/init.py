@@ -67,8 +67,14 @@ def _make_deprecate(meth):
         return meth(*args, **kwargs)
 
     deprecated_init.__name__ = old_name
+    deprecated_init.__doc__ = f"Deprecated alias of nn.init.{new_name} (warns a FutureWarning).\n\n{meth.__doc__}"
     return deprecated_init
 
+
+# The Python wrappers show the C++ function's docstring (python/src/docs/nn_init.h) in help().
+for _f in (trunc_normal_, kaiming_uniform_, kaiming_normal_):
+    _f.__doc__ = getattr(_C, _f.__name__).__nb_signature__[0][1]
+del _f
 
 uniform = _make_deprecate(uniform_)
 normal = _make_deprecate(normal_)

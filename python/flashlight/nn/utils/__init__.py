@@ -55,5 +55,12 @@ def vector_to_parameters(vec, parameters):
     _C.vector_to_parameters(vec, list(parameters))
 
 
+# The Python wrappers show the C++ function's docstring (python/src/docs/nn_utils.h) in help().
+for _f in (get_total_norm, clip_grads_with_norm_, clip_grad_norm_, clip_grad_value_, parameters_to_vector,
+           vector_to_parameters):
+    _f.__doc__ = getattr(_C, _f.__name__).__nb_signature__[0][1]
+del _f
+clip_grad_norm.__doc__ = f"Deprecated alias of clip_grad_norm_ (warns a FutureWarning).\n\n{clip_grad_norm_.__doc__}"
+
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
            "parameters_to_vector", "vector_to_parameters"]
