@@ -44,6 +44,7 @@ void init_reduction(nb::module_& m);
 void init_linalg(nb::module_& m);
 void init_shape(nb::module_& m);
 void init_indexing(nb::module_& m);
+void init_inplace(nb::module_& m);
 // flashlight._C._nn: torch.nn.functional's ops, one init per header of include/fl/nn/functional/.
 void init_nn_activation(nb::module_& m);
 void init_nn_linear(nb::module_& m);

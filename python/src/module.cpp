@@ -17,6 +17,7 @@ NB_MODULE(_C, m) {
   flpy::init_linalg(m);
   flpy::init_shape(m);
   flpy::init_indexing(m);
+  flpy::init_inplace(m);
   flpy::init_serialize(m);
   nb::module_ nn = m.def_submodule("_nn", "torch.nn.functional's ops (flashlight.nn.functional re-exports them)");
   flpy::init_nn_activation(nn);
