@@ -27,7 +27,11 @@ void init_inplace(nb::module_&) {
   for (const Form& f : forms) {
     nb::object outplace = nb::getattr(cls, f.outplace);
     method(f.inplace, [outplace](Tensor& self, nb::args args, nb::kwargs kwargs) -> Tensor& {
-      return fl::assign_result(self, nb::cast<Tensor>(outplace(self, *args, **kwargs)));
+      Tensor r = nb::cast<Tensor>(outplace(self, *args, **kwargs));
+      std::vector<Tensor> others;
+      for (nb::handle a : args)
+        if (nb::isinstance<Tensor>(a)) others.push_back(nb::cast<Tensor>(a));
+      return fl::assign_result(self, r, others);
     });
   }
   method("float_power_", [](Tensor& self, nb::handle e) -> Tensor& {

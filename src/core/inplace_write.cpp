@@ -47,16 +47,18 @@ void store(TensorImpl* impl, const mx::array& value, int value_depth) {
   maybe_eval(s);
 }
 
-// The op's own saved tensors refer to self as it is now: input 0 (self before the write, whose value the node
-// keeps) and the output (now self). Other saved aliases of self still trip the version check, as in PyTorch.
+// The op's own saved tensors: self before the write is input 0, whose value the node keeps (immutable arrays), so
+// it needs no version check (PyTorch saves a copy of the original self); the output is now self. Other saved
+// aliases of self still trip the version check, as in PyTorch.
 void adopt_saved(const Tensor& result, const std::shared_ptr<Storage>& storage, int64_t old_version) {
   auto* node = dynamic_cast<FunctionNode*>(result.impl()->has_meta() ? result.impl()->autograd->grad_fn.get() : nullptr);
   if (!node) return;
-  for (auto& s : node->saved) {
-    auto st = s.storage.lock();
-    if (!s.is_output && s.index == 0 && st == storage && s.version == old_version) {
-      s.version = storage->version;
-    } else if (s.is_output && st == result.impl()->storage) {
+  auto& saved = node->saved;
+  std::erase_if(saved, [&](const FunctionNode::Saved& s) {
+    return !s.is_output && s.index == 0 && s.storage.lock() == storage && s.version == old_version;
+  });
+  for (auto& s : saved) {
+    if (s.is_output && s.storage.lock() == result.impl()->storage) {
       s.storage = storage;
       s.version = storage->version;
     }
@@ -70,7 +72,7 @@ void take_history(TensorImpl* impl, const Tensor& from) {
 }
 }  // namespace
 
-Tensor& assign_result(Tensor& self, const Tensor& result) {
+Tensor& assign_result(Tensor& self, const Tensor& result, const std::vector<Tensor>& others) {
   TensorImpl* impl = self.impl();
   const Dtype dt = impl->dtype;
   FL_CHECK(result.sizes() == impl->shape, "output with shape ", shape_to_string(impl->shape),
@@ -90,10 +92,14 @@ Tensor& assign_result(Tensor& self, const Tensor& result) {
   Storage& storage = *impl->storage;
   const int64_t old_version = storage.version;
   const int depth = value.impl()->storage->depth;
+  if (records && !result_rg) {
+    // A result without a gradient (eq_, floor_divide_) keeps self and the op's tensor operands in the graph, with
+    // zero gradients, as PyTorch's nodes for these ops.
+    std::vector<Tensor> ins{value, self};
+    ins.insert(ins.end(), others.begin(), others.end());
+    value = apply1("CopyBackwards", fn1([](const Arrays& in) { return in[0]; }), ins);
+  }
   if (!impl->is_view()) {
-    // A result without a gradient (eq_, floor_divide_) still leaves self in the graph, with zero gradient.
-    if (self_rg && !result_rg)
-      value = apply1("CopyBackwards", fn1([](const Arrays& in) { return in[1]; }), {self, value});
     store(impl, value.mlx(), depth);
     if (records) take_history(impl, value);
   } else {

@@ -15,7 +15,7 @@ namespace fl {
 #define FL_DEFINE_INPLACE_UNARY(method, fn) \
   Tensor& Tensor::method##_() { return assign_result(*this, fl::fn(*this)); }
 #define FL_DEFINE_INPLACE_BINARY(method, fn)                                                                   \
-  Tensor& Tensor::method##_(const Tensor& other) { return assign_result(*this, fl::fn(*this, other)); }        \
+  Tensor& Tensor::method##_(const Tensor& other) { return assign_result(*this, fl::fn(*this, other), {other}); } \
   Tensor& Tensor::method##_(const Scalar& other) { return assign_result(*this, fl::fn(*this, scalar_tensor(other))); }
 FL_INPLACE_UNARY_OPS(FL_DEFINE_INPLACE_UNARY)
 FL_INPLACE_BINARY_OPS(FL_DEFINE_INPLACE_BINARY)
@@ -49,7 +49,7 @@ Tensor& Tensor::fill_diagonal_(const Scalar& fill_value, bool wrap) {
   const int64_t n = dim();
   FL_CHECK(n >= 2, "dimensions must larger than 1");
   const int64_t height = size(0), width = size(1);
-  for (int64_t i = 2; i < n; ++i) FL_CHECK(size(i) == height, "all dimensions of input must be of equal length");
+  for (int64_t i = 1; n > 2 && i < n; ++i) FL_CHECK(size(i) == height, "all dimensions of input must be of equal length");
   // The diagonal's row-major flat positions: (k, k, ..., k) for k < min(height, width); with wrap (2-d, tall
   // matrices) the 2-d diagonal continues every width + 1 elements, as PyTorch's strided fill.
   std::vector<uint8_t> mask(static_cast<size_t>(numel()), 0);
