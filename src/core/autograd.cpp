@@ -1,5 +1,6 @@
 // The recorder every op goes through, in-place rewriting of history, and the backward engine.
 #include <algorithm>
+#include <numeric>
 #include <unordered_map>
 
 #include <mlx/ops.h>
@@ -358,6 +359,16 @@ std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grad_outputs,
   for (size_t k = 0; k < out_dtypes.size(); ++k)
     if (differentiable(out_dtypes[k])) out_idx.push_back(static_cast<int>(k));
   std::vector<Tensor> result(input_needs_grad.size());
+  // With no output elements, or for an empty input, the gradient is zeros: MLX's scatter-based vjps (take,
+  // gather) fail or crash on empty arrays, so those inputs skip the vjp.
+  bool outputs_empty = true;
+  for (int k : out_idx)
+    outputs_empty &= std::accumulate(out_shapes[k].begin(), out_shapes[k].end(), int64_t{1}, std::multiplies<>()) == 0;
+  std::erase_if(diff_idx, [&](int i) {
+    if (!outputs_empty && primals[i].size() != 0) return false;
+    result[i] = make_tensor(mx::zeros_like(primals[i]));
+    return true;
+  });
   if (diff_idx.empty()) return result;
 
   auto cot_of = [&](int k) {
