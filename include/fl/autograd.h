@@ -54,6 +54,30 @@ class EnableGradGuard {
   bool prev_;
 };
 
+/// torch.inference_mode: while on, ops record nothing (even under EnableGradGuard) and the tensors they make are
+/// inference tensors, which a recorded op must not save for backward later.
+bool is_inference_mode_enabled();
+void set_inference_mode(bool enabled);
+
+/// RAII: inference mode in scope (torch.inference_mode()); it also turns grad mode off, as torch's does.
+class InferenceModeGuard {
+ public:
+  explicit InferenceModeGuard(bool enabled = true)
+      : prev_(is_inference_mode_enabled()), prev_grad_(is_grad_enabled()) {
+    set_inference_mode(enabled);
+    set_grad_enabled(!enabled);
+  }
+  ~InferenceModeGuard() {
+    set_inference_mode(prev_);
+    set_grad_enabled(prev_grad_);
+  }
+  InferenceModeGuard(const InferenceModeGuard&) = delete;
+  InferenceModeGuard& operator=(const InferenceModeGuard&) = delete;
+
+ private:
+  bool prev_, prev_grad_;
+};
+
 namespace autograd {
 /// torch.autograd.backward.
 void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grad_tensors = {},

@@ -9,6 +9,7 @@
 
 #include "fl/device.h"
 #include "fl/dtype.h"
+#include "fl/ops/inplace_list.h"
 
 namespace fl {
 
@@ -28,6 +29,7 @@ inline constexpr NoneIndex None{};
 inline constexpr EllipsisIndex Ellipsis{};
 
 class TensorIndex;
+class Generator;
 
 class Tensor {
  public:
@@ -64,6 +66,8 @@ class Tensor {
   Tensor _base() const;
   /// The version counter shared by a base and its views; bumped by every in-place write.
   int64_t _version() const;
+  /// Whether the tensor was made in inference mode (torch's inference tensors).
+  bool is_inference() const;
 
   // --- values -------------------------------------------------------------------------------------
   /// The current value as an MLX array (lazy; no copy).
@@ -168,6 +172,38 @@ class Tensor {
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
   Tensor& uniform_(double from = 0, double to = 1);
   Tensor& normal_(double mean = 0, double std = 1);
+  // The in-place forms of unary and binary ops listed in fl/ops/inplace_list.h (abs_, sin_, atan2_, eq_, ...).
+#define FL_DECLARE_INPLACE_UNARY(method, fn) Tensor& method##_();
+#define FL_DECLARE_INPLACE_BINARY(method, fn) \
+  Tensor& method##_(const Tensor& other);     \
+  Tensor& method##_(const Scalar& other);
+  FL_INPLACE_UNARY_OPS(FL_DECLARE_INPLACE_UNARY)
+  FL_INPLACE_BINARY_OPS(FL_DECLARE_INPLACE_BINARY)
+#undef FL_DECLARE_INPLACE_UNARY
+#undef FL_DECLARE_INPLACE_BINARY
+  Tensor& round_(int64_t decimals = 0);
+  Tensor& logit_(std::optional<double> eps = std::nullopt);
+  Tensor& nan_to_num_(std::optional<double> nan = std::nullopt, std::optional<double> posinf = std::nullopt,
+                      std::optional<double> neginf = std::nullopt);
+  Tensor& clamp_min_(const Scalar& min);
+  Tensor& clamp_max_(const Scalar& max);
+  Tensor& clip_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
+  /// Needs a float64 self, as PyTorch's (the op computes in double).
+  Tensor& float_power_(const Tensor& exponent);
+  Tensor& float_power_(const Scalar& exponent);
+  Tensor& fill_diagonal_(const Scalar& fill_value, bool wrap = false);
+  Tensor& exponential_(double lambd = 1, Generator* generator = nullptr);
+  Tensor& cauchy_(double median = 0, double sigma = 1, Generator* generator = nullptr);
+  Tensor& log_normal_(double mean = 1, double std = 2, Generator* generator = nullptr);
+  Tensor& geometric_(double p, Generator* generator = nullptr);
+  // In-place view ops: they change this tensor's own shape and strides (a view stays a view of its base).
+  Tensor& squeeze_();
+  Tensor& squeeze_(int64_t dim);
+  Tensor& unsqueeze_(int64_t dim);
+  Tensor& t_();
+  Tensor& transpose_(int64_t dim0, int64_t dim1);
+  Tensor& swapaxes_(int64_t dim0, int64_t dim1) { return transpose_(dim0, dim1); }
+  Tensor& swapdims_(int64_t dim0, int64_t dim1) { return transpose_(dim0, dim1); }
 
   // --- methods: each forwards to the function of the same name, defined beside it in src/ops/<family>.cpp ---
   // unary (src/ops/unary.cpp)

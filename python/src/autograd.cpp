@@ -94,6 +94,8 @@ struct PyCallable {
 void init_autograd(Module& m) {
   m.def("is_grad_enabled", &fl::is_grad_enabled);
   m.def("_set_grad_enabled", &fl::set_grad_enabled, "mode"_a);
+  m.def("_is_inference_mode_enabled", &fl::is_inference_mode_enabled);
+  m.def("_set_inference_mode", &fl::set_inference_mode, "mode"_a);
 
   // torch.autograd.backward; with `inputs`, gradients accumulate only into those tensors' .grad.
   m.def("_autograd_backward", [](nb::handle tensors, nb::handle grad_tensors, std::optional<bool> retain_graph,

@@ -48,6 +48,7 @@ void init_reduction(Module& m);
 void init_linalg(Module& m);
 void init_shape(Module& m);
 void init_indexing(Module& m);
+void init_inplace(Module& m);
 // flashlight._C._nn: torch.nn.functional's ops, one init per header of include/fl/nn/functional/.
 void init_nn_activation(Module& m);
 void init_nn_linear(Module& m);

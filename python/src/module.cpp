@@ -18,6 +18,7 @@ NB_MODULE(_C, c) {
   flpy::init_linalg(m);
   flpy::init_shape(m);
   flpy::init_indexing(m);
+  flpy::init_inplace(m);
   flpy::init_serialize(m);
   flpy::Module nn(m.def_submodule("_nn", "torch.nn.functional's ops (flashlight.nn.functional re-exports them)"), "nn");
   flpy::init_nn_activation(nn);

@@ -1,5 +1,6 @@
 // The recorder every op goes through, in-place rewriting of history, and the backward engine.
 #include <algorithm>
+#include <numeric>
 #include <unordered_map>
 
 #include <mlx/ops.h>
@@ -14,6 +15,7 @@ namespace mx = mlx::core;
 
 namespace {
 thread_local bool g_grad_enabled = true;
+thread_local bool g_inference_mode = false;
 int64_t g_sequence_nr = 0;
 
 bool differentiable(mx::Dtype d) { return mx::issubdtype(d, mx::floating); }
@@ -46,6 +48,8 @@ std::vector<mx::array> vjp_arrays(const ArrayFn& fn, const std::vector<mx::array
 
 bool is_grad_enabled() { return g_grad_enabled; }
 void set_grad_enabled(bool enabled) { g_grad_enabled = enabled; }
+bool is_inference_mode_enabled() { return g_inference_mode; }
+void set_inference_mode(bool enabled) { g_inference_mode = enabled; }
 
 std::string type_desc(const Tensor& t) {
   return std::string("torch.") + scalar_type_name(t.dtype()) + "Tensor " + shape_str(t.sizes());
@@ -60,9 +64,17 @@ bool meta_requires_grad(TensorImpl* impl);
 void refresh_view_grad_fn(TensorImpl* v) {
   auto& m = v->meta();
   if (m.view_version == v->storage->version) return;
-  m.view_version = v->storage->version;
   TensorImpl* base = v->base.get();
-  if (!meta_requires_grad(base)) return;
+  if (!meta_requires_grad(base)) {
+    m.view_version = v->storage->version;
+    return;
+  }
+  FL_CHECK(m.creation != AutogradMeta::Creation::MultipleOutputs || m.view_version < 0 || !g_grad_enabled, "Output ",
+           m.creation_index, " of ", m.creation_fn, " is a view and its base or another view of its base has been "
+           "modified inplace. This view is the output of a function that returns multiple views. Such functions do "
+           "not allow the output views to be modified inplace. You should replace the inplace operation by an "
+           "out-of-place one.");
+  m.view_version = v->storage->version;
   ViewChain sub(v->chain.begin() + base->chain.size(), v->chain.end());
   Tensor base_t(v->base);
   auto node = std::make_shared<FunctionNode>();
@@ -83,6 +95,8 @@ void refresh_view_grad_fn(TensorImpl* v) {
 bool meta_requires_grad(TensorImpl* impl) {
   if (impl->is_view()) {
     if (!impl->autograd && !meta_requires_grad(impl->base.get())) return false;
+    // Made under no_grad from a tensor that requires grad: requires grad, with no history (as PyTorch's).
+    if (impl->autograd && impl->autograd->creation == AutogradMeta::Creation::NoGradMode) return true;
     refresh_view_grad_fn(impl);
   }
   if (!impl->autograd) return false;
@@ -97,6 +111,7 @@ Node::Edge gradient_edge(const Tensor& t) {
   if (!meta_requires_grad(impl)) return {};
   auto& m = *impl->autograd;
   if (m.grad_fn) return {m.grad_fn, m.output_nr};
+  if (m.creation == AutogradMeta::Creation::NoGradMode) return {};  // its gradient goes nowhere
   auto acc = std::static_pointer_cast<AccumulateGrad>(m.grad_accumulator.lock());
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>();
@@ -111,9 +126,10 @@ OpInput to_input(const Tensor& t) {
   FL_CHECK(t.defined(), "expected a defined tensor, got an undefined one");
   auto* impl = t.impl();
   OpInput in{impl->value(), {}, false, impl->storage};
-  if (g_grad_enabled && (impl->autograd || impl->is_view())) {
+  if (g_grad_enabled && !g_inference_mode && (impl->autograd || impl->is_view())) {
     in.edge = gradient_edge(t);
-    in.requires_grad = in.edge.node != nullptr;
+    in.requires_grad = in.edge.node != nullptr || (impl->autograd && impl->autograd->creation ==
+                                                                      AutogradMeta::Creation::NoGradMode);
   }
   return in;
 }
@@ -139,6 +155,8 @@ std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<con
     node->input_needs_grad.push_back(in.requires_grad);
     node->next_functions.push_back(in.requires_grad ? in.edge : Node::Edge{});
     if (i < 31 && (saves & (1u << i)) && in.storage) {
+      FL_CHECK(!in.storage->inference, "Inference tensors cannot be saved for backward. To work around you can make "
+               "a clone to get a normal tensor and use it in autograd.");
       const mx::Shape& shape = in.value.shape();
       std::string desc = std::string("torch.") + scalar_type_name(from_mlx(in.value.dtype())) + "Tensor " +
                          shape_str(Shape(shape.begin(), shape.end()));
@@ -226,10 +244,6 @@ Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs
 Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vector<Tensor>& others,
                       SaveMask saves) {
   TensorImpl* impl = self.impl();
-  for (size_t i = 0; i < impl->shape.size(); ++i)
-    FL_CHECK(!(impl->strides[i] == 0 && impl->shape[i] > 1),
-             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-             "location. Please clone() the tensor before performing the operation.");
   const Dtype dt = impl->dtype;
   const mx::Shape self_shape(impl->shape.begin(), impl->shape.end());
   // The op's result, checked for shape and castability before anything is written.
@@ -263,17 +277,7 @@ Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vec
   mx::array out = checked(vals)[0];
 
   auto& storage = *impl->storage;
-  if (needs_grad) {
-    auto& m = impl->meta();
-    if (!impl->is_view()) {
-      FL_CHECK(!(m.requires_grad && !m.grad_fn),
-               "a leaf Variable that requires grad is being used in an in-place operation.");
-    } else {
-      auto* base = impl->base.get();
-      FL_CHECK(!(base->autograd && base->autograd->requires_grad && !base->autograd->grad_fn),
-               "a view of a leaf Variable that requires grad is being used in an in-place operation.");
-    }
-  }
+  check_inplace(impl, needs_grad);
 
   if (!impl->is_view()) {
     // self = f(self, ...): the storage takes the new value, self takes the new history.
@@ -355,6 +359,16 @@ std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grad_outputs,
   for (size_t k = 0; k < out_dtypes.size(); ++k)
     if (differentiable(out_dtypes[k])) out_idx.push_back(static_cast<int>(k));
   std::vector<Tensor> result(input_needs_grad.size());
+  // With no output elements, or for an empty input, the gradient is zeros: MLX's scatter-based vjps (take,
+  // gather) fail or crash on empty arrays, so those inputs skip the vjp.
+  bool outputs_empty = true;
+  for (int k : out_idx)
+    outputs_empty &= std::accumulate(out_shapes[k].begin(), out_shapes[k].end(), int64_t{1}, std::multiplies<>()) == 0;
+  std::erase_if(diff_idx, [&](int i) {
+    if (!outputs_empty && primals[i].size() != 0) return false;
+    result[i] = make_tensor(mx::zeros_like(primals[i]));
+    return true;
+  });
   if (diff_idx.empty()) return result;
 
   auto cot_of = [&](int k) {
@@ -582,7 +596,10 @@ void record_view(const Tensor& self, Tensor& view) {
   auto* v = view.impl();
   auto& m = v->meta();
   m.view_version = v->storage->version;
-  if (!g_grad_enabled) return;
+  if (!g_grad_enabled || g_inference_mode) {
+    if (!g_inference_mode && meta_requires_grad(self.impl())) m.creation = AutogradMeta::Creation::NoGradMode;
+    return;
+  }
   OpInput in = to_input(self);
   if (!in.requires_grad) return;
   const ViewOp op = v->chain.back();

@@ -113,6 +113,17 @@ Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs
 Tensor& apply_inplace(const char* name, Tensor& self, ArrayFn fn, const std::vector<Tensor>& others,
                       SaveMask saves = kSaveNone);
 
+/// PyTorch's checks before an in-place write to `impl` (overlap, inference tensors; when `records`: leaves that
+/// require grad, views made under no_grad or by multi-output ops).
+void check_inplace(TensorImpl* impl, bool records);
+/// In-place by write-back: self takes `result`, an op's out-of-place result computed from self (same shape, a dtype
+/// castable to self's): its values, through views into the base (CopySlices), and its history. `others` are the
+/// op's tensor operands, which get zero gradients when the result has none (eq_, ...).
+Tensor& assign_result(Tensor& self, const Tensor& result, const std::vector<Tensor>& others = {});
+/// In-place view op: self takes the metadata of `view` (a view of self), keeping its identity; the view's
+/// grad_fn is renamed `grad_name` (TBackward1, SqueezeBackward3, ...).
+Tensor& assign_view(Tensor& self, Tensor view, const char* grad_name);
+
 /// A description of a tensor's type as PyTorch prints it: "torch.FloatTensor [3, 4]".
 std::string type_desc(const Tensor& t);
 

@@ -37,6 +37,7 @@ int64_t Tensor::storage_offset() const { return checked(impl_).offset; }
 bool Tensor::is_view() const { return checked(impl_).is_view(); }
 Tensor Tensor::_base() const { return Tensor(checked(impl_).base); }
 int64_t Tensor::_version() const { return checked(impl_).storage->version; }
+bool Tensor::is_inference() const { return checked(impl_).storage->inference; }
 
 bool Tensor::is_contiguous() const {
   auto& s = sizes();

@@ -4,6 +4,7 @@
 #include <mlx/transforms.h>
 
 #include "core/thread_stream.h"
+#include "fl/autograd.h"
 
 namespace fl {
 namespace mx = mlx::core;
@@ -50,6 +51,7 @@ Tensor make_tensor(mx::array value, Device device) {
   impl->dtype = from_mlx(value.dtype());
   if (value.dtype() != to_mlx(impl->dtype)) value = mx::astype(value, to_mlx(impl->dtype));
   impl->storage = std::make_shared<Storage>(std::move(value), device);
+  impl->storage->inference = is_inference_mode_enabled();
   return Tensor(std::move(impl));
 }
 

@@ -16,6 +16,7 @@ struct Storage {
   int64_t version = 0;
   int depth = 0;  // ops since the value was last evaluated, to bound the lazy graph
   Device device;
+  bool inference = false;  // made in inference mode: its tensors are inference tensors
 };
 
 struct Edge {
@@ -32,6 +33,11 @@ struct AutogradMeta {
   std::weak_ptr<Node> grad_accumulator;
   bool retains_grad = false;
   int64_t view_version = -1;  // for views: storage version at which grad_fn was made
+  // How a view was made, for PyTorch's checks on in-place writes to it (torch's CreationMeta).
+  enum class Creation : uint8_t { Default, NoGradMode, MultipleOutputs };
+  Creation creation = Creation::Default;
+  const char* creation_fn = nullptr;  // MultipleOutputs: "Split", "Unbind", ...
+  int creation_index = 0;             // MultipleOutputs: which output of creation_fn
 };
 
 struct TensorImpl {

@@ -209,6 +209,7 @@ void check_index_vector(const char* op, const Tensor& index) {
 
 // Scatters source slices (along dim, one per index entry) into a; reduce None or Sum.
 mx::array index_scatter(const mx::array& a0, const mx::array& i, const mx::array& s0, int d, bool add) {
+  if (i.size() == 0) return mx::add(a0, mx::zeros_like(a0));  // nothing to write (MLX's scatter rejects empties)
   mx::array a = at_least_1d(a0);
   mx::array s = s0.ndim() == 0 ? mx::reshape(s0, mx::Shape(a.ndim(), 1)) : s0;
   mx::array upd = mx::expand_dims(mx::moveaxis(s, d, 0), d + 1);

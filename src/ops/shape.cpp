@@ -10,10 +10,17 @@
 namespace fl {
 
 namespace {
-// PyTorch names a split's outputs after the op that made them (SplitBackward0, UnbindBackward0, ...).
-Tensor renamed_view(Tensor v, const char* name) {
+// PyTorch names a split's outputs after the op that made them (SplitBackward0, UnbindBackward0, ...), and
+// forbids in-place writes to them when they require grad (creation_fn: "Split" for SplitBackward0).
+Tensor renamed_view(Tensor v, const char* name, const char* creation_fn, int64_t index) {
   v.impl()->chain.back().grad_name = name;
   if (auto fn = v.grad_fn()) static_cast<FunctionNode*>(fn.get())->op_name = name;
+  auto& m = v.impl()->meta();
+  if (m.creation == AutogradMeta::Creation::Default) {
+    m.creation = AutogradMeta::Creation::MultipleOutputs;
+    m.creation_fn = creation_fn;
+    m.creation_index = static_cast<int>(index);
+  }
   return v;
 }
 
@@ -189,7 +196,7 @@ std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
   out.reserve(num);
   for (int64_t i = 0; i < num; ++i) {
     int64_t start = i * split_size, len = i == num - 1 ? last : split_size;
-    out.push_back(renamed_view(x.slice(w, start, start + len), "SplitBackward0"));
+    out.push_back(renamed_view(x.slice(w, start, start + len), "SplitBackward0", "Split", i));
   }
   return out;
 }
@@ -209,7 +216,8 @@ std::vector<Tensor> split(const Tensor& x, const Shape& split_sizes, int64_t dim
   out.reserve(split_sizes.size());
   int64_t start = 0;
   for (auto s : split_sizes) {
-    out.push_back(renamed_view(x.slice(w, start, start + s), "SplitWithSizesBackward0"));
+    out.push_back(renamed_view(x.slice(w, start, start + s), "SplitWithSizesBackward0", "SplitWithSizes",
+                               static_cast<int64_t>(out.size())));
     start += s;
   }
   return out;
@@ -230,7 +238,7 @@ std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
   FL_CHECK_INDEX(x.dim() > 0, "Dimension specified as ", w, " but tensor has no dimensions");
   std::vector<Tensor> out;
   out.reserve(x.size(w));
-  for (int64_t i = 0; i < x.size(w); ++i) out.push_back(renamed_view(x.select(w, i), "UnbindBackward0"));
+  for (int64_t i = 0; i < x.size(w); ++i) out.push_back(renamed_view(x.select(w, i), "UnbindBackward0", "Unbind", i));
   return out;
 }
 

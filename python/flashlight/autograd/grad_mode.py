@@ -11,11 +11,7 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_g
            "is_inference_mode_enabled"]
 
 is_grad_enabled = _C.is_grad_enabled
-_inference_depth = 0
-
-
-def is_inference_mode_enabled():
-    return _inference_depth > 0
+is_inference_mode_enabled = _C._is_inference_mode_enabled
 
 
 def _wrap_generator(ctx_factory, func):
@@ -129,8 +125,9 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """torch.inference_mode: here no_grad (mode=True), or grad mode on (mode=False, as torch); tensors made inside
-    are ordinary tensors (there are no inference tensors)."""
+    """torch.inference_mode: ops record nothing, even under enable_grad(), and the tensors made inside are inference
+    tensors (`is_inference()`), which a recorded op cannot save for backward later. mode=False turns it off (with
+    grad mode on), as torch's."""
 
     def __new__(cls, mode=True):
         if isinstance(mode, bool):
@@ -141,16 +138,14 @@ class inference_mode(_DecoratorContextManager):
         self.mode = mode
 
     def __enter__(self):
-        global _inference_depth
         self.prev = _C.is_grad_enabled()
-        self.prev_depth = _inference_depth
+        self.prev_inference = _C._is_inference_mode_enabled()
         _C._set_grad_enabled(not self.mode)
-        _inference_depth = _inference_depth + 1 if self.mode else 0
+        _C._set_inference_mode(self.mode)
 
     def __exit__(self, exc_type, exc_value, traceback):
-        global _inference_depth
         _C._set_grad_enabled(self.prev)
-        _inference_depth = self.prev_depth
+        _C._set_inference_mode(self.prev_inference)
 
     def clone(self):
         return self.__class__(self.mode)

@@ -65,10 +65,6 @@ def test_second_derivatives(row):
             assert_same(f.grad, t.grad, 1e-9, f"{row.id} case {ci} second grad {k}", check_grad_flag=False)
 
 
-INFERENCE_ENABLE_GRAD = ("torch: enable_grad() inside inference_mode() re-enables grad mode but ops still record "
-                         "nothing; flashlight's inference_mode is grad mode off, so enable_grad() records again")
-
-
 @pytest.mark.parametrize("mode", ["no_grad", "inference_mode", "set_grad_enabled_false"])
 def test_grad_modes_strip_history(mode):
     def ctx(m):
@@ -86,31 +82,61 @@ def test_grad_modes_strip_history(mode):
         assert all(not o.requires_grad and o.grad_fn is None for o in outs), (lib.__name__, mode)
         assert all(v.grad_fn is None for v in views), (lib.__name__, mode)
         with ctx(lib):
-            with lib.enable_grad():  # re-enables recording under no_grad (inference_mode: the xfail below)
+            with lib.enable_grad():  # re-enables recording under no_grad; inference_mode still records nothing
                 nested[lib.__name__] = (x * 2).requires_grad
-    assert mode == "inference_mode" or nested["flashlight"] == nested["torch"], nested
-
-
-@pytest.mark.xfail(strict=True, reason=INFERENCE_ENABLE_GRAD)
-def test_enable_grad_inside_inference_mode():
-    nested = {}
-    for lib in (torch, fl):
-        x = lib.ones(2, requires_grad=True)
-        with lib.inference_mode(), lib.enable_grad():
-            nested[lib.__name__] = (x * 2).requires_grad
     assert nested["flashlight"] == nested["torch"], nested
 
 
-@pytest.mark.xfail(strict=True, reason="torch: a view made under no_grad of a tensor that requires grad reports "
-                                      "requires_grad=True (with no grad_fn); flashlight reports False")
+def test_enable_grad_inside_inference_mode():
+    """Inside inference_mode, enable_grad() turns grad mode on but ops still record nothing; tensors made there are
+    inference tensors, which a recorded op cannot save for backward; in-place writes to them outside inference mode
+    raise."""
+    seen = {}
+    for lib in (torch, fl):
+        x = lib.ones(2, requires_grad=True)
+        with lib.inference_mode():
+            inner = lib.is_inference_mode_enabled()
+            with lib.enable_grad():
+                y = x * 2
+                flags = (lib.is_grad_enabled(), y.requires_grad, y.grad_fn is None, y.is_inference())
+            t = lib.full((2,), 3.0)
+        normal = x.detach() * 1
+        errors = []
+        for f in (lambda: x * t, lambda: t.add_(1)):
+            try:
+                f()
+                errors.append(None)
+            except RuntimeError as e:
+                errors.append(str(e)[:40])
+        s = (x + t).sum()  # add saves neither input: allowed in both
+        s.backward()
+        seen[lib.__name__] = (inner, lib.is_inference_mode_enabled(), flags, t.is_inference(), x.is_inference(),
+                              normal.is_inference(), errors, x.grad.tolist())
+    assert seen["flashlight"] == seen["torch"], seen
+    assert seen["torch"][6][0].startswith("Inference tensors cannot be saved")
+
+
 def test_views_made_under_no_grad_require_grad():
-    flags = {}
+    """torch: a view made under no_grad of a tensor that requires grad requires grad, with no grad_fn; ops on it
+    record (requires_grad) but no gradient reaches the base; in-place writes to it under grad mode raise."""
+    seen = {}
     for lib in (torch, fl):
         x = lib.ones(2, 3, requires_grad=True)
+        b = x * 1
         with lib.no_grad():
-            views = [x[0], x.view(6), x.mT]
-        flags[lib.__name__] = [v.requires_grad for v in views]
-    assert flags["flashlight"] == flags["torch"], flags
+            views = [x[0], x.view(6), x.mT, b[1]]
+        flags = ([v.requires_grad for v in views], [v.grad_fn is None for v in views], [v.is_leaf for v in views])
+        y = views[3] * 2
+        y.sum().backward()
+        try:
+            views[3].mul_(2)
+            err = None
+        except RuntimeError as e:
+            err = str(e)[:60]
+        with lib.no_grad():
+            views[3].mul_(2)  # allowed under no_grad
+        seen[lib.__name__] = (flags, y.requires_grad, x.grad, err, b.tolist())
+    assert seen["flashlight"] == seen["torch"], seen
 
 
 def test_requires_grad_propagation_and_detach():

@@ -45,6 +45,7 @@ OTHER_COVERAGE = {
     "__repr__": "test_repr.py", "__str__": "test_repr.py",
     "backward": "every gradient row", "requires_grad_": "every gradient row",
     "detach": "test_autograd_parity.py", "to": "test_promotion.py and table_methods",
+    "is_inference": "test_autograd_parity.py (inference_mode)",
 }
 # Tensor methods with no value to compare.
 NON_OP_METHODS = {
