@@ -11,9 +11,18 @@ using fl::Tensor;
 
 void init_inplace(Module&) {
   nb::handle cls = nb::type<Tensor>();
+  // An alias's form (absolute_) takes the text of the op the alias names (abs_): both are one function object.
+  auto doc_of = [&](const char* name) -> const char* {
+    const char* d = doc("Tensor", name);
+    std::string_view n(name);
+    if (*d || n.back() != '_' || !nb::hasattr(cls, std::string(n.substr(0, n.size() - 1)).c_str())) return d;
+    nb::object target = nb::getattr(cls, std::string(n.substr(0, n.size() - 1)).c_str()).attr("__name__");
+    return doc("Tensor", nb::cast<std::string>(target) + "_");
+  };
   auto method = [&](const char* name, auto f, auto... extra) {
-    nb::setattr(cls, name, nb::cpp_function(f, nb::is_method(), nb::name(name), nb::scope(cls), doc("Tensor", name), extra...,
-                                            nb::rv_policy::reference_internal));
+    nb::setattr(cls, name,
+                nb::cpp_function(f, nb::is_method(), nb::name(name), nb::scope(cls), doc_of(name), extra...,
+                                 nb::rv_policy::reference_internal));
   };
   struct Form {
     const char* outplace;

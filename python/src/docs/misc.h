@@ -54,6 +54,9 @@ Returns:
 
 Returns:
     device: MLX's GPU where there is one, else the CPU, unless set_default_device chose another.)"},
+    {"_is_inference_mode_enabled",
+     "Tells whether inference mode is on in this thread (inside flashlight.inference_mode()).\n\nReturns:\n"
+     "    bool: True inside inference_mode(); ops then record nothing, even under enable_grad().\n"},
     {"is_grad_enabled", R"(Tells whether autograd records operations in this thread (False inside no_grad).
 
 Returns:

@@ -114,6 +114,22 @@ inline constexpr Doc kRandomMethods[] = {
      "Fills self with numbers drawn uniformly from [from_, to).\n\nArgs:\n"
      "    from_ (float): the lower bound. Default: 0.0.\n    to (float): the upper bound. Default: 1.0.\n" FL_GENERATOR
      "\nReturns:\n    Tensor: self.\n"},
+    {"exponential_",
+     "Fills self with exponential draws of rate lambd (density lambd * exp(-lambd * x)).\n\nArgs:\n"
+     "    lambd (float): the rate. Default: 1.0.\n" FL_GENERATOR "\nReturns:\n    Tensor: self.\n"},
+    {"cauchy_",
+     "Fills self with Cauchy draws: median + sigma * tan(pi * (u - 1/2)), u uniform in [0, 1).\n\nArgs:\n"
+     "    median (float): the location. Default: 0.0.\n    sigma (float): the scale. Default: 1.0.\n" FL_GENERATOR
+     "\nReturns:\n    Tensor: self.\n"},
+    {"log_normal_",
+     "Fills self with log-normal draws exp(N(mean, std^2)).\n\nArgs:\n"
+     "    mean (float): the mean of the underlying normal. Default: 1.0.\n"
+     "    std (float): the standard deviation of the underlying normal. Default: 2.0.\n" FL_GENERATOR
+     "\nReturns:\n    Tensor: self.\n"},
+    {"geometric_",
+     "Fills self with geometric draws: the number of Bernoulli(p) trials up to and including the first "
+     "success (1, 2, ...).\n\nArgs:\n    p (float): the success probability, in (0, 1].\n" FL_GENERATOR
+     "\nReturns:\n    Tensor: self.\n"},
     {"bernoulli_",
      "Fills self with 0/1 draws with probability p of 1.\n\nArgs:\n"
      "    p (float or Tensor): the probability, or one per element (broadcast). Default: 0.5.\n" FL_GENERATOR

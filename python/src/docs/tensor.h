@@ -74,6 +74,14 @@ Note:
      "Returns self's value as an mlx.core.array, without a copy.\n\nReturns:\n    mlx.core.array: the value "
      "(not connected to autograd).\n"},
     // autograd
+    {"is_inference",
+     "Tells whether self is an inference tensor (made inside inference_mode()).\n\nReturns:\n    bool: True "
+     "for a tensor created in inference mode; such a tensor cannot be saved for backward outside it.\n"},
+    {"fill_diagonal_",
+     "Fills the main diagonal of self (2-D, or n-D with all sizes equal) with fill_value.\n\nArgs:\n"
+     "    fill_value (Number): the value written on the diagonal.\n"
+     "    wrap (bool): for a tall matrix, restart the diagonal every (columns + 1) rows, as numpy and torch do. "
+     "Default: False.\n" FL_RETURNS_SELF},
     {"requires_grad_",
      "Sets whether autograd records operations on self.\n\nArgs:\n    requires_grad (bool): the "
      "new flag. Default: True.\n" FL_RETURNS_SELF},
