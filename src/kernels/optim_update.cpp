@@ -90,6 +90,12 @@ class FusedUpdate : public mx::Primitive {
       }
       ins.push_back(std::move(op));
     }
+    // Every output of a multi-output primitive holds its own copy of the inputs until MLX detaches them after
+    // this eval, so each input would look shared and never be donated. Only `inputs` (the evaluated output's) is
+    // read from here on: drop the other outputs' copies now, so an input nothing else holds can be updated in place.
+    if (!outputs[0].is_tracer())
+      for (auto& o : outputs)
+        if (&o.inputs() != &inputs) o.inputs().clear();
     std::vector<void*> outs;
     std::vector<bool> donated(inputs.size(), false);
     for (size_t i = 0; i < outputs.size(); ++i) {
