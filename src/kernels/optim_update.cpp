@@ -102,7 +102,8 @@ class FusedUpdate : public mx::Primitive {
     std::vector<Job> jobs;
     size_t in0 = 0, out0 = 0;
     for (const Part& part : parts_) {
-      Job job{part.kernel.get(), static_cast<int64_t>(outputs[out0].size()), outputs[out0].dtype() == mx::float64, {}, {}};
+      Job job{
+          part.kernel.get(), static_cast<int64_t>(outputs[out0].size()), outputs[out0].dtype() == mx::float64, {}, {}};
       for (int i = 0; i < part.num_inputs; ++i) {
         const mx::array& a = inputs[in0 + i];
         enc.set_input_array(a);
@@ -207,7 +208,8 @@ std::vector<std::vector<mx::array>> fused_chunk(std::vector<Update> updates) {
   size_t k = 0;
   for (const auto& part : parts) {
     std::vector<mx::array> r;
-    for (int i = 0; i < part.num_outputs; ++i, ++k) r.push_back(given[k] != dtypes[k] ? mx::astype(outs[k], given[k]) : outs[k]);
+    for (int i = 0; i < part.num_outputs; ++i, ++k)
+      r.push_back(given[k] != dtypes[k] ? mx::astype(outs[k], given[k]) : outs[k]);
     result.push_back(std::move(r));
   }
   return result;
@@ -217,8 +219,9 @@ std::vector<std::vector<mx::array>> fused_chunk(std::vector<Update> updates) {
 std::vector<std::vector<mx::array>> fused_updates(std::vector<Update> updates) {
   std::vector<std::vector<mx::array>> result;
   for (size_t i = 0; i < updates.size(); i += kMaxPartsPerPrimitive) {
-    std::vector<Update> chunk(std::make_move_iterator(updates.begin() + i),
-                              std::make_move_iterator(updates.begin() + std::min(updates.size(), i + kMaxPartsPerPrimitive)));
+    std::vector<Update> chunk(
+        std::make_move_iterator(updates.begin() + i),
+        std::make_move_iterator(updates.begin() + std::min(updates.size(), i + kMaxPartsPerPrimitive)));
     for (auto& r : fused_chunk(std::move(chunk))) result.push_back(std::move(r));
   }
   return result;

@@ -78,8 +78,8 @@ void Adam::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
     if (amsgrad && !st.contains("max_exp_avg_sq")) st.set("max_exp_avg_sq", zeros_state(p));
     const double step = increment_step(st);
     const double bc1 = 1 - std::pow(beta1, step), bc2 = 1 - std::pow(beta2, step);
-    AdamKernel k{{lr, beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"),
-                  decoupled}};
+    AdamKernel k{
+        {lr, beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"), decoupled}};
     std::vector<Tensor*> s{&st.at("exp_avg").tensor(), &st.at("exp_avg_sq").tensor()};
     if (amsgrad) s.push_back(&st.at("max_exp_avg_sq").tensor());
     run_update(kernels::make_kernel("AdamUpdate", k), p, grads[i], s, decoupled && wd != 0 ? 2 : 1);

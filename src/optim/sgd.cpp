@@ -4,7 +4,6 @@
 #include <type_traits>
 
 #include "fl/error.h"
-
 #include "kernels/optim_update_simd.h"
 #include "optim/optim_impl.h"
 

@@ -70,8 +70,8 @@ void sgd_reference(const simd::SgdArgs& a, std::vector<V>& s) {
 // Runs `kernel` on T copies of `start` (inputs p, g, state...; outputs p, state... written over the inputs, as a
 // donated update does) and compares with `expected`.
 template <class T, class K, class Args>
-void expect_kernel(K kernel, const Args& args, const std::vector<V>& start, const std::vector<V>& expected,
-                   double rtol, const char* what) {
+void expect_kernel(K kernel, const Args& args, const std::vector<V>& start, const std::vector<V>& expected, double rtol,
+                   const char* what) {
   const size_t n = start[0].size();
   std::vector<std::vector<T>> buf(start.size());
   for (size_t k = 0; k < start.size(); ++k) buf[k].assign(start[k].begin(), start[k].end());
@@ -98,8 +98,16 @@ TEST(OptimKernels, AdamMatchesTheRuleOnEveryIsaAndLength) {
         for (int decay : {0, 1, 2})
           for (double beta1 : {0.9, 0.3})  // torch's lerp takes its other branch from a weight of 0.5
             for (size_t n : kLengths) {
-              simd::AdamArgs a{0.01, beta1, 0.95, 1e-6, decay ? 0.1 : 0.0, 0.01 / (1 - std::pow(beta1, 3)),
-                               std::sqrt(1 - std::pow(0.95, 3)), amsgrad, maximize, decay == 2};
+              simd::AdamArgs a{0.01,
+                               beta1,
+                               0.95,
+                               1e-6,
+                               decay ? 0.1 : 0.0,
+                               0.01 / (1 - std::pow(beta1, 3)),
+                               std::sqrt(1 - std::pow(0.95, 3)),
+                               amsgrad,
+                               maximize,
+                               decay == 2};
               std::vector<V> s = random_arrays(amsgrad ? 5 : 4, n, static_cast<unsigned>(n));
               for (size_t k = 3; k < s.size(); ++k)
                 for (auto& x : s[k]) x = std::abs(x);  // second moments are nonnegative

@@ -24,7 +24,7 @@ TEST(TrainStep, FreshLeafGradsStayLazyAndHoldTheirValues) {
   Tensor w = tensor(std::vector<double>{1.0, -2.0, 3.0}, std::nullopt, kFloat64).requires_grad_();
   (w * w).sum().backward();
   EXPECT_FALSE(w.grad().mlx().is_available());  // evaluated by whoever reads it, the optimizer step included
-  w.detach().mul_(10.0);                         // the parameter changes; the gradient was taken before
+  w.detach().mul_(10.0);                        // the parameter changes; the gradient was taken before
   expect_values(w.grad(), {2, -4, 6}, {3}, 1e-15);
 }
 
@@ -54,7 +54,8 @@ TEST(TrainStep, StepEvaluatesLazyGradsWithTheUpdate) {
 
 TEST(TrainStep, LinearWeightGradIsRowMajor) {
   Tensor x = tensor(std::vector<double>{1.0, 2.0, 3.0, 4.0, 5.0, 6.0}, std::nullopt, kFloat64).view({2, 3});
-  Tensor w = tensor(std::vector<double>{0.5, -1.0, 2.0, 1.5, 0.0, -0.5}, std::nullopt, kFloat64).view({2, 3}).requires_grad_();
+  Tensor w =
+      tensor(std::vector<double>{0.5, -1.0, 2.0, 1.5, 0.0, -0.5}, std::nullopt, kFloat64).view({2, 3}).requires_grad_();
   Tensor b = zeros({2}, kFloat64).requires_grad_();
   Tensor g = tensor(std::vector<double>{1.0, -1.0, 2.0, 0.5}, std::nullopt, kFloat64).view({2, 2});
   (F::linear(x, w, b) * g).sum().backward();

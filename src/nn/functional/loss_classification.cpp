@@ -50,7 +50,8 @@ void check_target_bounds(const Tensor& target, int64_t C, int64_t ignore_index) 
     auto scan = [&](const auto* p) {
       for (size_t i = 0; i < values.size(); ++i) {
         const int64_t v = static_cast<int64_t>(p[i]);
-        if (v != ignore_index && (v < 0 || v >= C)) throw IndexError("Target " + std::to_string(v) + " is out of bounds.");
+        if (v != ignore_index && (v < 0 || v >= C))
+          throw IndexError("Target " + std::to_string(v) + " is out of bounds.");
       }
     };
     if (values.dtype() == mx::uint8)
