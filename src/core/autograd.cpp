@@ -481,10 +481,13 @@ std::vector<Tensor> run_backward(const std::vector<Node::Edge>& roots, const std
         m.grad = g;
         // A fresh gradient must not alias a tensor the user can mutate (as PyTorch, which clones it).
         if (!create_graph && g.impl()->storage.use_count() > 1) m.grad = g.clone();
+        // A fresh leaf gradient stays lazy: the optimizer step (or whatever reads it) evaluates it together with
+        // its own work, one MLX evaluation per training step instead of two. Its graph is this backward's only.
+        if (!create_graph) continue;
       } else if (create_graph) {
         m.grad = m.grad + g;
       } else {
-        m.grad.add_(g);
+        m.grad.add_(g);  // accumulated: evaluated below, so repeated backwards never grow one graph
       }
       touched.push_back(m.grad);
       continue;

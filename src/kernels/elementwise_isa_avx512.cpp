@@ -2,6 +2,7 @@
 // Headers come before the target switch, so only this file's own (internal) functions get the ISA.
 #include <immintrin.h>
 
+#include "kernels/optim_update_simd.h"
 #include "kernels/simd.h"
 
 #pragma GCC push_options
@@ -10,6 +11,8 @@
 #define FL_ISA_NAME "avx512"
 #define FL_ISA_BYTES 64
 #include "kernels/simd_kernels.inc"
+#include "kernels/optim_update_kernels.inc"
 #pragma GCC pop_options
 
 const fl::kernels::simd::Isa& fl::kernels::simd::isa_avx512() { return avx512::table; }
+const fl::kernels::simd::OptimIsa& fl::kernels::simd::optim_isa_avx512() { return avx512::optim_table; }

@@ -10,6 +10,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
 #include "kernels/precise_unary.h"
+#include "kernels/relu_grad.h"
 
 namespace fl::kernels {
 namespace mx = mlx::core;
@@ -104,14 +105,14 @@ class Unary : public mx::UnaryPrimitive {
     const mx::array& g = cotangents[0];
     if (op_ == UnaryOp::Neg) return {kernels::unary(UnaryOp::Neg, g)};
     // PyTorch's threshold_backward: the gradient passes where the result is not <= 0 (nan included).
-    if (op_ == UnaryOp::Relu) return {mx::where(mx::less_equal(outputs[0], c(0.0, g)), mx::zeros_like(g), g)};
+    if (op_ == UnaryOp::Relu) return {relu_grad(g, outputs[0])};
     return {kernels::multiply(g, derivative(primals[0], outputs[0]))};
   }
   std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
                              const std::vector<int>&) override {
     mx::array y = make(op_, primals[0]);
     if (op_ == UnaryOp::Neg) return {kernels::unary(UnaryOp::Neg, tangents[0])};
-    if (op_ == UnaryOp::Relu) return {mx::where(mx::less_equal(y, c(0.0, y)), mx::zeros_like(y), tangents[0])};
+    if (op_ == UnaryOp::Relu) return {relu_grad(tangents[0], y)};
     return {kernels::multiply(tangents[0], derivative(primals[0], y))};
   }
   std::pair<std::vector<mx::array>, std::vector<int>> vmap(const std::vector<mx::array>& inputs,

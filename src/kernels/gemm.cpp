@@ -213,6 +213,17 @@ void int_gemm(const Geometry& g, const T* A, const T* B, T* C) {
 mx::array make(const mx::array& a, const mx::array& b);
 void run(const Geometry& g, mx::Dtype dt, const void* pa, const void* pb, void* pc, size_t bytes);
 
+// A matrix laid out column-major: the transpose of a row-major one, evaluated or still to be (a lazy Transpose).
+// mx::vjp hands primitives their primals wrapped in a Copy (a tracer sharing the array): look through it.
+bool transposed(const mx::array& x) {
+  if (x.ndim() != 2) return false;
+  if (x.is_available()) return x.flags().col_contiguous && !x.flags().row_contiguous;
+  if (!x.has_primitive()) return false;
+  const char* name = x.primitive().name();
+  if (std::strcmp(name, "Copy") == 0 && x.inputs().size() == 1) return transposed(x.inputs()[0]);
+  return std::strcmp(name, "Transpose") == 0;
+}
+
 // out[..., M, N] = a[..., M, K] @ b[..., K, N]; a and b have the same batch shape (broadcast views are fine).
 class Gemm : public mx::UnaryPrimitive {
  public:
@@ -242,13 +253,19 @@ class Gemm : public mx::UnaryPrimitive {
     throw std::runtime_error("Gemm has no GPU kernel: on a GPU, fl::kernels::matmul uses mx::matmul");
   }
 
-  // Backward through the same primitive: dA = G @ B^T, dB = A^T @ G (transposes are free stride swaps).
+  // Backward through the same primitive: dA = G @ B^T, dB = A^T @ G (transposes are free stride swaps). A
+  // transposed matrix B (x @ W.t(), Linear's weight) gets dB in its own layout, (G^T @ A)^T, so that W's gradient
+  // comes out row-major, as PyTorch's does, rather than as a transposed view every consumer has to gather.
   std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
                              const std::vector<int>& argnums, const std::vector<mx::array>&) override {
     std::vector<mx::array> grads;
     for (int arg : argnums) {
-      if (arg == 0) grads.push_back(make(cotangents[0], mx::swapaxes(primals[1], -1, -2)));
-      else grads.push_back(make(mx::swapaxes(primals[0], -1, -2), cotangents[0]));
+      if (arg == 0)
+        grads.push_back(make(cotangents[0], mx::swapaxes(primals[1], -1, -2)));
+      else if (transposed(primals[1]))
+        grads.push_back(mx::swapaxes(make(mx::swapaxes(cotangents[0], -1, -2), primals[0]), -1, -2));
+      else
+        grads.push_back(make(mx::swapaxes(primals[0], -1, -2), cotangents[0]));
     }
     return grads;
   }

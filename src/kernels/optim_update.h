@@ -45,4 +45,15 @@ std::vector<mlx::core::array> fused_update(std::shared_ptr<const UpdateKernel> k
                                            std::vector<mlx::core::array> inputs, int num_outputs,
                                            std::vector<int> donors = {});
 
+/// One fused_update's arguments.
+struct Update {
+  std::shared_ptr<const UpdateKernel> kernel;
+  std::vector<mlx::core::array> inputs;
+  int num_outputs;
+  std::vector<int> donors;
+};
+/// Several fused_updates as one primitive (one task on MLX's stream for a whole optimizer step): each update's
+/// outputs, in order.
+std::vector<std::vector<mlx::core::array>> fused_updates(std::vector<Update> updates);
+
 }  // namespace fl::kernels

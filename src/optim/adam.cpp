@@ -2,7 +2,9 @@
 #include "fl/optim/adam.h"
 
 #include <cmath>
+#include <type_traits>
 
+#include "kernels/optim_update_simd.h"
 #include "optim/optim_impl.h"
 
 namespace fl::optim {
@@ -33,32 +35,16 @@ Dict checked(const Dict& base, const Dict& given) {
   return d;
 }
 
+// The vectorised kernel of the CPU's instruction set (kernels/optim_update_simd.h).
 struct AdamKernel {
-  double lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt;
-  bool amsgrad, maximize, decoupled;
+  kernels::simd::AdamArgs args;
   template <class T>
   void operator()(int64_t n, const T* const* in, T* const* out) const {
-    const T *p = in[0], *g = in[1], *m = in[2], *v = in[3], *vmax = amsgrad ? in[4] : nullptr;
-    T *po = out[0], *mo = out[1], *vo = out[2], *vmo = amsgrad ? out[3] : nullptr;
-    const T wd = T(weight_decay), decay = T(1 - lr * weight_decay), w1 = T(1 - beta1), b2 = T(beta2), w2 = T(1 - beta2),
-            bc2 = T(bias_correction2_sqrt), e = T(eps), neg_step = T(-step_size);
-    for (int64_t i = 0; i < n; ++i) {
-      T pi = p[i], d = maximize ? -g[i] : g[i];
-      if (weight_decay != 0) {
-        if (decoupled)
-          pi = pi * decay;
-        else
-          d = d + wd * pi;
-      }
-      T mi = lerp(m[i], d, w1);
-      T vi = v[i] * b2 + w2 * d * d;
-      T denom_sq = vi;
-      if (amsgrad) denom_sq = vmo[i] = nan_max(vmax[i], vi);
-      T denom = std::sqrt(denom_sq) / bc2 + e;
-      po[i] = pi + neg_step * mi / denom;
-      mo[i] = mi;
-      vo[i] = vi;
-    }
+    const auto& k = kernels::simd::optim_isa();
+    if constexpr (std::is_same_v<T, float>)
+      k.adam_f32(args, static_cast<size_t>(n), in, out);
+    else
+      k.adam_f64(args, static_cast<size_t>(n), in, out);
   }
 };
 }  // namespace
@@ -92,8 +78,8 @@ void Adam::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
     if (amsgrad && !st.contains("max_exp_avg_sq")) st.set("max_exp_avg_sq", zeros_state(p));
     const double step = increment_step(st);
     const double bc1 = 1 - std::pow(beta1, step), bc2 = 1 - std::pow(beta2, step);
-    AdamKernel k{lr,       beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"),
-                 decoupled};
+    AdamKernel k{
+        {lr, beta1, beta2, o.number("eps"), wd, lr / bc1, std::pow(bc2, 0.5), amsgrad, o.flag("maximize"), decoupled}};
     std::vector<Tensor*> s{&st.at("exp_avg").tensor(), &st.at("exp_avg_sq").tensor()};
     if (amsgrad) s.push_back(&st.at("max_exp_avg_sq").tensor());
     run_update(kernels::make_kernel("AdamUpdate", k), p, grads[i], s, decoupled && wd != 0 ? 2 : 1);

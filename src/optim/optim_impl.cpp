@@ -74,17 +74,58 @@ void write(Tensor& t, const mx::array& value, int bumps) {
   t.impl()->storage->version += bumps - 1;
 }
 
+namespace {
+thread_local UpdateBatch* active_batch = nullptr;
+
+kernels::Update update_of(const std::shared_ptr<const kernels::UpdateKernel>& kernel, const Tensor& param,
+                          const Tensor& grad, const std::vector<Tensor*>& state) {
+  kernels::Update u{kernel, {param.mlx(), grad.mlx()}, static_cast<int>(state.size()) + 1, {0}};
+  for (Tensor* s : state) {  // the new param may reuse the old one's buffer, each state likewise
+    u.donors.push_back(static_cast<int>(u.inputs.size()));
+    u.inputs.push_back(s->mlx());
+  }
+  return u;
+}
+
+void write_back(const std::vector<mx::array>& outs, Tensor& param, const std::vector<Tensor*>& state, int bumps) {
+  write(param, outs[0], bumps);
+  for (size_t i = 0; i < state.size(); ++i) write(*state[i], outs[i + 1]);
+}
+}  // namespace
+
 void run_update(const std::shared_ptr<const kernels::UpdateKernel>& kernel, Tensor& param, const Tensor& grad,
                 const std::vector<Tensor*>& state, int param_bumps) {
-  std::vector<mx::array> inputs{param.mlx(), grad.mlx()};
-  std::vector<int> donors{0};  // the new param may reuse the old one's buffer, each state likewise
-  for (Tensor* s : state) {
-    donors.push_back(static_cast<int>(inputs.size()));
-    inputs.push_back(s->mlx());
+  if (UpdateBatch* b = active_batch) {
+    // A parameter listed twice (torch warns, then updates it twice) sees its first update.
+    for (const auto& p : b->pending_)
+      if (p.param.impl() == param.impl()) {
+        b->run();
+        break;
+      }
+    std::vector<Tensor> st;
+    for (Tensor* s : state) st.push_back(*s);
+    b->pending_.push_back({kernel, param, grad, std::move(st), param_bumps});
+    return;
   }
-  auto outs = kernels::fused_update(kernel, std::move(inputs), static_cast<int>(state.size()) + 1, std::move(donors));
-  write(param, outs[0], param_bumps);
-  for (size_t i = 0; i < state.size(); ++i) write(*state[i], outs[i + 1]);
+  std::vector<kernels::Update> one;
+  one.push_back(update_of(kernel, param, grad, state));
+  write_back(kernels::fused_updates(std::move(one))[0], param, state, param_bumps);
+}
+
+UpdateBatch::UpdateBatch() : outer_(active_batch) { active_batch = this; }
+UpdateBatch::~UpdateBatch() { active_batch = outer_; }
+
+void UpdateBatch::run() {
+  std::vector<Pending> pending = std::move(pending_);
+  pending_.clear();
+  std::vector<kernels::Update> updates;
+  std::vector<std::vector<Tensor*>> states(pending.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    for (Tensor& s : pending[i].state) states[i].push_back(&s);
+    updates.push_back(update_of(pending[i].kernel, pending[i].param, pending[i].grad, states[i]));
+  }
+  auto outs = kernels::fused_updates(std::move(updates));
+  for (size_t i = 0; i < pending.size(); ++i) write_back(outs[i], pending[i].param, states[i], pending[i].param_bumps);
 }
 
 }  // namespace fl::optim::detail

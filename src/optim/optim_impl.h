@@ -42,8 +42,34 @@ void write(Tensor& t, const mlx::core::array& value, int bumps = 1);
 
 /// One fused pass: kernel inputs are (param, grad, state...), outputs (param, state...) in the same order; each
 /// output is written back into its tensor. `param_bumps` is the number of in-place ops torch applies to the param.
+/// While an UpdateBatch is alive on this thread the pass joins it, and the tensors take their values at its run().
 void run_update(const std::shared_ptr<const kernels::UpdateKernel>& kernel, Tensor& param, const Tensor& grad,
                 const std::vector<Tensor*>& state, int param_bumps = 1);
+
+/// Collects the run_update calls made while it is alive on this thread and runs them as one primitive at run(): one
+/// task on MLX's stream for a whole step instead of one per parameter. Optimizer::step and apply_gradients hold
+/// one around update_group; updates that read what an earlier one wrote must not run inside one (LBFGS's).
+class UpdateBatch {
+ public:
+  UpdateBatch();
+  ~UpdateBatch();
+  UpdateBatch(const UpdateBatch&) = delete;
+  UpdateBatch& operator=(const UpdateBatch&) = delete;
+  /// Builds the pending updates and writes their outputs into their tensors.
+  void run();
+
+ private:
+  struct Pending {
+    std::shared_ptr<const kernels::UpdateKernel> kernel;
+    Tensor param, grad;
+    std::vector<Tensor> state;
+    int param_bumps;
+  };
+  friend void run_update(const std::shared_ptr<const kernels::UpdateKernel>&, Tensor&, const Tensor&,
+                         const std::vector<Tensor*>&, int);
+  std::vector<Pending> pending_;
+  UpdateBatch* outer_;
+};
 
 /// torch.maximum: NaN when either is NaN.
 template <typename T>

@@ -7,6 +7,7 @@
 
 #include "fl/autograd.h"
 #include "fl/error.h"
+#include "optim/optim_impl.h"
 
 namespace fl::optim {
 namespace mx = mlx::core;
@@ -63,12 +64,14 @@ Tensor Optimizer::step(const Closure& closure) {
   }
   {
     NoGradGuard no_grad;
+    detail::UpdateBatch batch;  // every parameter's update in one primitive
     for (auto& g : groups_) {
       std::vector<Tensor> grads;
       grads.reserve(g.params.size());
       for (auto& p : g.params) grads.push_back(p.grad());
       update_group(g, grads);
     }
+    batch.run();
   }
   evaluate();
   return loss;
@@ -88,7 +91,9 @@ void Optimizer::apply_gradients(const std::vector<std::vector<Tensor>>& grads) {
   }
   {
     NoGradGuard no_grad;
+    detail::UpdateBatch batch;
     for (size_t i = 0; i < grads.size(); ++i) update_group(groups_[i], grads[i]);
+    batch.run();
   }
   evaluate();
 }

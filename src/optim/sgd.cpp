@@ -1,7 +1,10 @@
 // torch.optim.SGD as one fused pass per parameter over (param, grad, momentum_buffer).
 #include "fl/optim/sgd.h"
 
+#include <type_traits>
+
 #include "fl/error.h"
+#include "kernels/optim_update_simd.h"
 #include "optim/optim_impl.h"
 
 namespace fl::optim {
@@ -31,25 +34,17 @@ Dict checked(const Dict& given) {
   return d;
 }
 
-// grad (+ weight decay) -> momentum buffer (the gradient itself on the first step) -> param -= lr * direction.
+// grad (+ weight decay) -> momentum buffer (the gradient itself on the first step) -> param -= lr * direction, in
+// the vectorised kernel of the CPU's instruction set (kernels/optim_update_simd.h).
 struct SgdKernel {
-  double lr, momentum, dampening, weight_decay;
-  bool nesterov, maximize, first;
+  kernels::simd::SgdArgs args;
   template <class T>
   void operator()(int64_t n, const T* const* in, T* const* out) const {
-    const T *p = in[0], *g = in[1], *buf = momentum != 0 ? in[2] : nullptr;
-    T *po = out[0], *bo = momentum != 0 ? out[1] : nullptr;
-    const T wd = T(weight_decay), mom = T(momentum), keep = T(1 - dampening), neg_lr = T(-lr);
-    for (int64_t i = 0; i < n; ++i) {
-      T d = maximize ? -g[i] : g[i];
-      if (weight_decay != 0) d = d + wd * p[i];
-      if (momentum != 0) {
-        T b = first ? d : buf[i] * mom + keep * d;
-        bo[i] = b;
-        d = nesterov ? d + mom * b : b;
-      }
-      po[i] = p[i] + neg_lr * d;
-    }
+    const auto& k = kernels::simd::optim_isa();
+    if constexpr (std::is_same_v<T, float>)
+      k.sgd_f32(args, static_cast<size_t>(n), in, out);
+    else
+      k.sgd_f64(args, static_cast<size_t>(n), in, out);
   }
 };
 }  // namespace
@@ -59,23 +54,18 @@ SGD::SGD(Params params, const Dict& defaults) : Optimizer("SGD", std::move(param
 
 void SGD::update_group(ParamGroup& group, const std::vector<Tensor>& grads) {
   const Dict& o = group.options;
-  SgdKernel k{o.number("lr"),
-              o.number("momentum"),
-              o.number("dampening"),
-              o.number("weight_decay"),
-              o.flag("nesterov"),
-              o.flag("maximize"),
-              false};
+  SgdKernel k{{o.number("lr"), o.number("momentum"), o.number("dampening"), o.number("weight_decay"),
+               o.flag("nesterov"), o.flag("maximize"), false}};
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) continue;
     Tensor& p = group.params[i];
-    if (k.momentum == 0) {
+    if (k.args.momentum == 0) {
       run_update(kernels::make_kernel("SGDUpdate", k), p, grads[i], {});
       continue;
     }
     Dict& st = state(p);
-    k.first = !st.contains("momentum_buffer") || st.at("momentum_buffer").is_none();
-    if (k.first) st.set("momentum_buffer", zeros_state(p));
+    k.args.first = !st.contains("momentum_buffer") || st.at("momentum_buffer").is_none();
+    if (k.args.first) st.set("momentum_buffer", zeros_state(p));
     run_update(kernels::make_kernel("SGDUpdate", k), p, grads[i], {&st.at("momentum_buffer").tensor()});
   }
 }

@@ -43,7 +43,24 @@ int64_t check_nll(const Tensor& input, const Tensor& target, const std::optional
 // IndexError "Target 5 is out of bounds." for the first target outside [0, C) that is not ignore_index.
 void check_target_bounds(const Tensor& target, int64_t C, int64_t ignore_index) {
   if (target.numel() == 0) return;
-  auto t = mx::reshape(mx::astype(target.mlx(), mx::int64), {-1});
+  mx::array values = target.mlx();
+  if (!values.is_available()) mx::eval(values);  // torch reads the targets here too
+  if (values.flags().row_contiguous) {
+    // Scanned here: an MLX reduction and item() would cost an evaluation on MLX's stream thread every call.
+    auto scan = [&](const auto* p) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        const int64_t v = static_cast<int64_t>(p[i]);
+        if (v != ignore_index && (v < 0 || v >= C))
+          throw IndexError("Target " + std::to_string(v) + " is out of bounds.");
+      }
+    };
+    if (values.dtype() == mx::uint8)
+      scan(values.data<uint8_t>());
+    else
+      scan(values.data<int64_t>());
+    return;
+  }
+  auto t = mx::reshape(mx::astype(values, mx::int64), {-1});
   auto bad = mx::logical_and(
       mx::not_equal(t, mx::array(ignore_index, mx::int64)),
       mx::logical_or(mx::less(t, mx::array(0, mx::int64)), mx::greater_equal(t, mx::array(C, mx::int64))));

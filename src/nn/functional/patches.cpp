@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "kernels/elementwise_impl.h"
+
 namespace fl::nn::detail {
 namespace mx = mlx::core;
 
@@ -78,13 +80,24 @@ struct TapRanges {
 
 // The loops below keep per-row work to a few instructions: the rows are short (the output width), and there are
 // N * C * kh * kw * oh of them.
+// f(lo, hi) over the N * C image planes, split between the kernels' OpenMP threads (kernels/elementwise_impl.h) in
+// chunks of at least ~16K elements of `per_plane` each: every plane's output is its own block.
+template <class F>
+void for_planes(int64_t planes, int64_t per_plane, F&& f) {
+  const size_t grain = static_cast<size_t>(std::max<int64_t>(1, (int64_t(1) << 14) / std::max<int64_t>(per_plane, 1)));
+  kernels::detail::parallel_for(
+      static_cast<size_t>(planes), grain,
+      [&](size_t lo, size_t hi) { f(static_cast<int64_t>(lo), static_cast<int64_t>(hi)); }, 1);
+}
+
 template <typename T>
 void im2col_kernel(const T* x, Strides4 s, T* out, const PatchGeometry& g, int64_t N, int64_t C) {
   const TapRanges r(g);
   const int64_t L = g.oh * g.ow, OW = g.ow, step = g.sw * s.w;
-  T* dst = out;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t c = 0; c < C; ++c) {
+  for_planes(N * C, g.kh * g.kw * L, [&](int64_t lo, int64_t hi) {
+    T* dst = out + lo * g.kh * g.kw * L;
+    for (int64_t p = lo; p < hi; ++p) {
+      const int64_t n = p / C, c = p % C;
       const T* plane = x + n * s.n + c * s.c;
       for (int64_t kh = 0; kh < g.kh; ++kh) {
         const auto [hlo, hhi] = r.h[kh];
@@ -105,6 +118,7 @@ void im2col_kernel(const T* x, Strides4 s, T* out, const PatchGeometry& g, int64
         }
       }
     }
+  });
 }
 
 template <typename T>
@@ -112,10 +126,11 @@ void col2im_kernel(const T* cols, int64_t s_n, int64_t s_r, int64_t s_l, T* out,
                    int64_t C) {
   const TapRanges r(g);
   const int64_t OW = g.ow, W = g.w, KK = g.kh * g.kw;
-  std::fill(out, out + N * C * g.h * W, T(0));
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t c = 0; c < C; ++c) {
-      T* plane = out + (n * C + c) * g.h * W;
+  for_planes(N * C, KK * g.oh * OW, [&](int64_t lo, int64_t hi) {
+    std::fill(out + lo * g.h * W, out + hi * g.h * W, T(0));
+    for (int64_t p = lo; p < hi; ++p) {
+      const int64_t n = p / C, c = p % C;
+      T* plane = out + p * g.h * W;
       for (int64_t kh = 0; kh < g.kh; ++kh) {
         const auto [hlo, hhi] = r.h[kh];
         for (int64_t kw = 0; kw < g.kw; ++kw) {
@@ -132,6 +147,7 @@ void col2im_kernel(const T* cols, int64_t s_n, int64_t s_r, int64_t s_l, T* out,
         }
       }
     }
+  });
 }
 
 mx::Shape cols_shape(int64_t N, int64_t C, const PatchGeometry& g) {
@@ -308,14 +324,17 @@ void argmax_columns_simd(const T* plane, Strides4 s, int64_t W, const Window& r,
 }
 
 template <typename T>
-void argmax_kernel(const T* x, Strides4 s, int64_t* out, int64_t N, int64_t C, int64_t H, int64_t W,
+void argmax_kernel(const T* x, Strides4 s, int64_t* out_all, int64_t N, int64_t C, int64_t H, int64_t W,
                    const std::vector<Window>& rows, const std::vector<Window>& cols) {
   const ColumnTaps ct(cols);
   const int64_t OW = static_cast<int64_t>(cols.size());
   constexpr bool simd_type = std::is_same_v<T, float> || std::is_same_v<T, double>;
   const bool simd = simd_type && H * W < std::numeric_limits<int32_t>::max();
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t c = 0; c < C; ++c) {
+  const int64_t per_plane = static_cast<int64_t>(rows.size()) * OW;
+  for_planes(N * C, H * W, [&](int64_t lo, int64_t hi) {
+    int64_t* out = out_all + lo * per_plane;
+    for (int64_t p = lo; p < hi; ++p) {
+      const int64_t n = p / C, c = p % C;
       const T* plane = x + n * s.n + c * s.c;
       for (const Window& r : rows) {
         if constexpr (simd_type) {
@@ -329,6 +348,7 @@ void argmax_kernel(const T* x, Strides4 s, int64_t* out, int64_t N, int64_t C, i
         out += OW;
       }
     }
+  });
 }
 
 class WindowArgmax : public mx::UnaryPrimitive {
