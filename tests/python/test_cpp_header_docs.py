@@ -293,8 +293,11 @@ def parse_header(text):
                         i = j + 1
                 continue
             if is_function_body:
+                n_decls = len(decls)
                 classify(head, head_start, i, has_body=True)
                 i = _skip_balanced(code, i, "{", "}")
+                if len(decls) > n_decls:  # an overload may follow on the line after the body
+                    decls[-1].end_line = line_of(i - 1)
                 head_start = None
                 continue
             i = _skip_balanced(code, i, "{", "}")  # an initializer or a requires-expression: part of the head
@@ -362,6 +365,12 @@ T bad_template();
 /// torch.add, overloads for a Tensor or a Scalar other.
 Tensor add(const Tensor& a, const Tensor& b);
 Tensor add(const Tensor& a, Scalar b);
+inline Tensor add(const Tensor& a, double b) {
+  return add(a, Scalar(b));
+}
+Tensor add(const Tensor& a, int b);
+
+Tensor add(const Tensor& a, bool b);
 
 /// No mention of the group.
 Tensor sub(const Tensor& a, const Tensor& b);
@@ -433,6 +442,7 @@ def test_checker_flags_exactly_the_undocumented_sample_declarations():
         ("function", "bad_free"),
         ("function", "plain_comment"),
         ("function", "bad_template"),
+        ("function", "add"),  # a blank line ends the overload group
         ("function", "sub"),  # the second overload: its group comment does not say it covers overloads
         ("function", "bad_returns_function"),
         ("function", "bad_decltype"),
