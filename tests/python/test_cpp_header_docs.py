@@ -3,10 +3,10 @@
 A pure-Python heuristic parser (no build, no libclang): it walks each header's braces and statements, and checks
 classes, structs, enums and functions declared at namespace scope or in a public section of a class. It skips
 preprocessor lines (macro definitions), macro invocations, `namespace detail`, `private:`/`protected:` sections,
-function bodies, forward declarations, using/friend/static_assert lines, constructors, destructors, `= default` /
-`= delete` members, and the trivial overrides `forward`, `extra_repr` and `reset_parameters` of a class that has
-its own doc comment. Overloads may share one comment placed above the group when each follows the previous one on
-the next line and the comment says so (it contains the word "overload").
+function bodies, forward declarations, using/friend/static_assert lines, constructors, destructors, copy and move
+assignments, `= default` / `= delete` members, and the trivial overrides `forward`, `extra_repr` and
+`reset_parameters` of a class that has its own doc comment. Overloads may share one comment placed above the group
+when each follows the previous one on the next line and the comment says so (it contains the word "overload").
 """
 
 import pathlib
@@ -223,6 +223,8 @@ def parse_header(text):
                 return None  # constructors and destructors
             if name in TRIVIAL_OVERRIDES and class_documented:
                 return None
+            if name == "operator=" and re.search(r"\b%s\s*(&&|&)" % re.escape(class_name), h.split("operator=", 1)[1]):
+                return None  # copy and move assignment
         if re.search(r"=\s*(default|delete)\s*$", h):
             return None
         record("function", name, start, end)
@@ -411,6 +413,8 @@ class BadClass : public Base {
     int x;
   };
   BadClass& operator=(const BadClass&) = delete;
+  BadClass& operator=(BadClass&&) noexcept;
+  BadClass& operator=(const Tensor& t);
 
  protected:
   void hidden();
@@ -452,6 +456,7 @@ def test_checker_flags_exactly_the_undocumented_sample_declarations():
         ("class", "BadClass"),
         ("function", "forward"),  # BadClass has no class comment, so its forward is not exempt
         ("class", "BadNested"),
+        ("function", "operator="),  # an assignment from another type is no copy or move
         ("function", "bad_other"),
         ("function", "bad_nested_namespace"),
         ("function", "bad_after_macro"),
