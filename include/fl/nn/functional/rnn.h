@@ -27,7 +27,8 @@ std::tuple<Tensor, Tensor> rnn_relu(const Tensor& input, const Tensor& hx, const
 std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& hx, const std::vector<Tensor>& params,
                                bool has_biases, int64_t num_layers, double dropout, bool train, bool bidirectional,
                                bool batch_first);
-/// torch.lstm: hx = {h0, c0}; returns (output, h_n, c_n). Projections (params with w_hr) when h0's last dim differs from c0's, as torch decides.
+/// torch.lstm: hx = {h0, c0}; returns (output, h_n, c_n). Projections (params with w_hr) when h0's last dim
+/// differs from c0's, as torch decides.
 std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, const std::vector<Tensor>& hx,
                                         const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
                                         double dropout, bool train, bool bidirectional, bool batch_first);
