@@ -31,14 +31,10 @@ class Decl:
     doc: str
 
 
-def _blank(text, start, end):
-    """Replaces text[start:end] by spaces, keeping newlines so line numbers stay put."""
-    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
-
-
 def _strip(text):
-    """Returns (code, doc_lines): code with comments, string/char literals and preprocessor lines blanked out, and
-    the set of 1-based line numbers that hold a `///` comment and nothing else."""
+    """Returns (code, doc_lines): the text with comments, string/char literals and preprocessor lines blanked out
+    (newlines kept, so line numbers stay put), and the 1-based numbers of the lines that hold a `///` comment and
+    nothing else."""
     lines = text.split("\n")
     doc_lines = {i + 1 for i, l in enumerate(lines) if re.match(r"\s*///(?!/)", l)}
     out, i, n = list(text), 0, len(text)
@@ -158,12 +154,14 @@ def parse_header(text):
                 hi = mid - 1
         return lo + 1
 
+    text_lines = text.split("\n")
+
     def doc_above(line):
-        k, doc = line - 1, []
+        """The `///` lines directly above a 1-based line ("" when there are none)."""
+        k = line - 1
         while k in doc_lines:
-            doc.insert(0, text.split("\n")[k - 1])
             k -= 1
-        return "\n".join(doc)
+        return "\n".join(text_lines[k : line - 1])
 
     decls = []
     # Scope stack entries: ("namespace", None) or ("class", [class_name, access, documented]).
