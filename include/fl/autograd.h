@@ -78,7 +78,8 @@ std::vector<Tensor> custom_function(const std::string& name, const std::vector<T
 /// A function of tensors returning one (scalar) tensor, as value_and_grad and grad take.
 using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
 /// MLX-style (mx.value_and_grad): a function returning the detached value of fn and its gradients with respect to
-/// all arguments (zeros for arguments fn does not use). Arguments are detached copies, so inputs are untouched.
+/// all arguments (zeros for arguments fn does not use). fn gets detached aliases of the arguments, so their .grad
+/// and history are untouched.
 std::function<std::pair<Tensor, std::vector<Tensor>>(const std::vector<Tensor>&)> value_and_grad(TensorFn fn);
 /// MLX-style: a function returning the gradients of fn with respect to all arguments.
 std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad(TensorFn fn);
