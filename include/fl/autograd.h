@@ -16,18 +16,22 @@ struct AutogradMeta;
 
 /// A node of the backward graph, the `grad_fn` of a tensor.
 struct Node : std::enable_shared_from_this<Node> {
+  /// Where one input's gradient flows: the producing node and which of its outputs the input was.
   struct Edge {
     std::shared_ptr<Node> node;
     int input_nr = 0;
   };
   virtual ~Node() = default;
+  /// The node's PyTorch-style class name, such as "AddmmBackward0" or "AccumulateGrad".
   virtual std::string name() const = 0;
   /// One edge per input of the op: where that input's gradient goes (node is null if none).
   std::vector<Edge> next_functions;
   int64_t sequence_nr = 0;
 };
 
+/// torch.is_grad_enabled: whether ops record the backward graph (per thread, on by default).
 bool is_grad_enabled();
+/// torch.set_grad_enabled: turns recording on or off for the calling thread.
 void set_grad_enabled(bool enabled);
 
 /// RAII: disables gradient recording in scope (torch.no_grad()).
@@ -95,8 +99,11 @@ std::vector<Tensor> custom_function(const std::string& name, const std::vector<T
                                     const TensorsFn& forward, TensorsFn backward);
 }  // namespace autograd
 
-/// MLX-style: a function returning the value of fn and its gradients with respect to all arguments.
+/// A function of tensors returning one (scalar) tensor, as value_and_grad and grad take.
 using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
+/// MLX-style (mx.value_and_grad): a function returning the detached value of fn and its gradients with respect to
+/// all arguments (zeros for arguments fn does not use). fn gets detached aliases of the arguments, so their .grad
+/// and history are untouched.
 std::function<std::pair<Tensor, std::vector<Tensor>>(const std::vector<Tensor>&)> value_and_grad(TensorFn fn);
 /// MLX-style: a function returning the gradients of fn with respect to all arguments.
 std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad(TensorFn fn);

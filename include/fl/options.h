@@ -7,28 +7,37 @@
 
 namespace fl {
 
+/// torch::TensorOptions: an optional dtype and device and a requires_grad flag, built by chaining
+/// `TensorOptions().dtype(kFloat64).requires_grad()`; a Dtype or Device converts to it implicitly.
 struct TensorOptions {
   TensorOptions() = default;
   TensorOptions(Dtype d) : dtype_(d) {}
   TensorOptions(const Device& d) : device_(d) {}
+  /// A copy with the dtype set.
   TensorOptions dtype(Dtype d) const {
     auto o = *this;
     o.dtype_ = d;
     return o;
   }
+  /// A copy with the device set.
   TensorOptions device(const Device& d) const {
     auto o = *this;
     o.device_ = d;
     return o;
   }
+  /// A copy with requires_grad set.
   TensorOptions requires_grad(bool r = true) const {
     auto o = *this;
     o.requires_grad_ = r;
     return o;
   }
+  /// The dtype if one was set.
   std::optional<Dtype> dtype_opt() const { return dtype_; }
+  /// The dtype, else get_default_dtype().
   Dtype dtype_or_default() const { return dtype_.value_or(get_default_dtype()); }
+  /// The device, else default_device().
   Device device_or_default() const { return device_.value_or(default_device()); }
+  /// The requires_grad flag (false unless set).
   bool requires_grad_flag() const { return requires_grad_; }
 
  private:

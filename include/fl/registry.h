@@ -6,12 +6,14 @@
 
 namespace fl {
 
+/// One registered op: its public name, its family ("unary", "nn.activation", ...) and whether it is differentiable.
 struct OpInfo {
   const char* name;
   const char* family;
   bool differentiable;
 };
 
+/// Every registered op.
 const std::vector<OpInfo>& op_registry();
 
 /// Each family's source file registers its ops with one static OpRegistrar.

@@ -9,7 +9,9 @@
 
 namespace fl {
 
+/// Named tensors, as a safetensors file holds them.
 using TensorDict = std::map<std::string, Tensor>;
+/// A safetensors file's "__metadata__": string keys to string values.
 using Metadata = std::map<std::string, std::string>;
 
 /// The tensors of a safetensors file and its "__metadata__" string map.
@@ -35,6 +37,7 @@ void save(const std::string& path, const Dict& dict, const Metadata& metadata = 
 
 /// The tensors of a safetensors file. A malformed file raises fl::Error naming the file and the problem.
 TensorDict load(const std::string& path);
+/// The tensors of a safetensors file and its metadata.
 Checkpoint load_with_metadata(const std::string& path);
 /// The only tensor of a file that holds exactly one (as written by save(path, tensor)).
 Tensor load_tensor(const std::string& path);

@@ -15,6 +15,7 @@ class TensorDataset {
   explicit TensorDataset(std::vector<Tensor> tensors);
   /// Number of rows.
   int64_t size() const { return size_; }
+  /// The tensors, as given.
   const std::vector<Tensor>& tensors() const { return tensors_; }
   /// Row i of every tensor (negative i counts from the end, as in Python).
   std::vector<Tensor> operator[](int64_t i) const;
@@ -26,9 +27,11 @@ class TensorDataset {
   int64_t size_;
 };
 
+/// DataLoader's arguments, as torch.utils.data.DataLoader's (in-process only: no workers).
 struct DataLoaderOptions {
   int64_t batch_size = 1;
   bool shuffle = false;
+  /// Drops the last batch when it is smaller than batch_size.
   bool drop_last = false;
   /// Draws each epoch's permutation when shuffling; nullptr means the default generator (fl::manual_seed).
   Generator* generator = nullptr;
@@ -44,17 +47,24 @@ class DataLoader {
 
   /// Number of batches per epoch.
   int64_t size() const;
+  /// The dataset batches are drawn from.
   const TensorDataset& dataset() const { return dataset_; }
+  /// The options it was built with.
   const DataLoaderOptions& options() const { return options_; }
 
+  /// An input iterator over one epoch's batches.
   class Iterator {
    public:
+    /// The current batch: its rows of every dataset tensor; IndexError past the end.
     std::vector<Tensor> operator*() const;
+    /// Moves to the next batch.
     Iterator& operator++() {
       ++batch_;
       return *this;
     }
+    /// Whether both point at the same batch number.
     bool operator==(const Iterator& other) const { return batch_ == other.batch_; }
+    /// Whether they point at different batch numbers.
     bool operator!=(const Iterator& other) const { return batch_ != other.batch_; }
 
    private:
@@ -65,7 +75,9 @@ class DataLoader {
     int64_t batch_;
   };
 
+  /// Starts an epoch: draws the row order (a new permutation when shuffling).
   Iterator begin() const;
+  /// Past the epoch's last batch.
   Iterator end() const;
 
  private:

@@ -20,7 +20,9 @@
 
 namespace fl::ncps {
 
+/// ncps's CfC mode: "default" (gated), "pure" (the closed form alone) or "no_gate".
 enum class CfCMode { Default, Pure, NoGate };
+/// The backbone's activation, ncps's backbone_activation.
 enum class CfCActivation { LeCunTanh, SiLU, ReLU, Tanh, GELU };
 
 /// "default" | "pure" | "no_gate"; ValueError otherwise (as ncps).
@@ -41,6 +43,7 @@ struct CfCCellWeights {
   Tensor sparsity_mask;
 };
 
+/// The parameters of a whole CfC: its cells and optional mixed-memory LSTM.
 struct CfCWeights {
   /// One cell for a CfC with int units; one per wiring layer for a wired CfC, in layer order.
   std::vector<CfCCellWeights> layers;
@@ -52,6 +55,7 @@ struct CfCWeights {
   /// the projection, is skipped). ValueError for any other name.
   static CfCWeights from_state_dict(const std::map<std::string, Tensor>& state_dict);
 
+  /// Features of the input x (the first layer's input size).
   int64_t input_size() const;
   /// Units of all layers (the state size).
   int64_t state_size() const;
@@ -59,6 +63,7 @@ struct CfCWeights {
   int64_t output_size() const;
 };
 
+/// How the cells run: ncps's mode and backbone activation, backbone dropout and the training flag.
 struct CfCConfig {
   CfCMode mode = CfCMode::Default;
   CfCActivation activation = CfCActivation::LeCunTanh;
@@ -68,6 +73,7 @@ struct CfCConfig {
   bool training = false;
 };
 
+/// A CfC sequence's outputs.
 struct CfCOutputs {
   Tensor y;  ///< (B, L, output_size): the last layer's new state at every step
   Tensor h;  ///< (B, state_size): the final state
@@ -112,10 +118,15 @@ class CfCStepper {
   CfCStepper(CfCStepper&&) noexcept;
   CfCStepper& operator=(CfCStepper&&) noexcept;
 
+  /// The weights' dtype, which raw steps take.
   Dtype dtype() const;
+  /// Features of each input x.
   int64_t input_size() const;
+  /// Units of all layers.
   int64_t state_size() const;
+  /// Units of the last layer.
   int64_t output_size() const;
+  /// Whether the CfC has a mixed-memory LSTM.
   bool mixed_memory() const;
   /// Elements of the raw state buffer: h (state_size), then c (state_size) with mixed memory.
   int64_t state_buffer_size() const;

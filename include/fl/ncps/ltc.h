@@ -19,10 +19,13 @@ enum class LTCMapping { Affine, Linear, None };
 /// "affine" and "linear" as named; anything else, None included, is the identity (as in ncps).
 LTCMapping ltc_mapping_from_string(const std::optional<std::string>& name);
 
+/// How the LTC runs: ncps's mappings, ODE unfolds and epsilon, the parameter constraints and the fused kernel.
 struct LTCConfig {
   LTCMapping input_mapping = LTCMapping::Affine;
   LTCMapping output_mapping = LTCMapping::Affine;
+  /// Semi-implicit Euler sub-steps per time step, each of elapsed_time / ode_unfolds.
   int64_t ode_unfolds = 6;
+  /// Added to the denominator of each sub-step's update.
   double epsilon = 1e-8;
   /// softplus on gleak, cm, w and sensory_w (the LTC wrapper's default; the cell's is false). When false the
   /// raw values are used and the caller keeps them non-negative (ltc_apply_weight_constraints).
@@ -49,7 +52,9 @@ struct LTCWeights {
   Tensor* find(const std::string& name);
   /// (name, tensor) pairs of the defined entries, in ncps's registration order.
   std::vector<std::pair<std::string, Tensor>> named() const;
+  /// N, the number of neurons.
   int64_t units() const { return gleak.numel(); }
+  /// D, the input features (0 when the sensory weights are undefined).
   int64_t input_size() const { return sensory_mu.defined() ? sensory_mu.size(0) : 0; }
 };
 
@@ -63,6 +68,7 @@ void ltc_apply_weight_constraints(LTCWeights& weights);
 std::pair<Tensor, Tensor> ltc_cell_step(const Tensor& input, const Tensor& state, const LTCWeights& weights,
                                         const LTCConfig& config, const Tensor& elapsed_time = Tensor());
 
+/// An LTC sequence's outputs.
 struct LTCSequenceOutput {
   Tensor output;  // (B, L, M): the mapped motor output of every step
   Tensor h;       // (B, N): the final state
@@ -91,13 +97,15 @@ class LTCStepper {
   LTCStepper(LTCStepper&&) noexcept;
   LTCStepper& operator=(LTCStepper&&) noexcept;
 
-  /// Re-reads the weights (same shapes) after training steps.
+  /// Re-reads the weights (same shapes) after training steps; two overloads, without and with the mixed-memory
+  /// LSTM's weights (as the stepper was built).
   void refresh(const LTCWeights& weights);
   void refresh(const LTCWeights& weights, const LSTMMemoryWeights& memory);
 
+  /// Advances state in place by dt (float32 and float64 overloads; without mixed memory).
   void step(const float* x, float* state, float dt = 1.0f, float* y = nullptr);
   void step(const double* x, double* state, double dt = 1.0, double* y = nullptr);
-  /// Mixed memory: h and c both advance.
+  /// Mixed memory: h and c both advance (float32 and float64 overloads).
   void step(const float* x, float* h, float* c, float dt = 1.0f, float* y = nullptr);
   void step(const double* x, double* h, double* c, double dt = 1.0, double* y = nullptr);
 
@@ -106,11 +114,17 @@ class LTCStepper {
   /// Mixed memory: returns (y, h, c).
   std::tuple<Tensor, Tensor, Tensor> step(const Tensor& x, const Tensor& h, const Tensor& c, double dt = 1.0);
 
+  /// The batch size of the raw steps.
   int64_t batch() const;
+  /// D, the input features.
   int64_t input_size() const;
+  /// N, the number of neurons.
   int64_t state_size() const;
+  /// M, the motor neurons (the output size).
   int64_t output_size() const;
+  /// Whether it was built with the mixed-memory LSTM.
   bool mixed_memory() const;
+  /// The weights' dtype, which raw steps take.
   Dtype dtype() const;
 
  private:

@@ -47,9 +47,11 @@ struct CellRun {
 class LSTMCell : public nn::Module {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size);
+  /// Re-draws the parameters as the constructor does (xavier_uniform_, U(-0.1, 0.1), orthogonal_).
   void init_weights();
   /// (h', c') from x (B, I), h and c (B, H).
   std::pair<Tensor, Tensor> forward(const Tensor& x, const Tensor& h, const Tensor& c) const;
+  /// Handles of its parameters, as the fused ops take them.
   LSTMMemoryWeights weights() const;
   int64_t input_size, hidden_size;
   std::shared_ptr<nn::Linear> input_map, recurrent_map;
@@ -61,6 +63,7 @@ class LiquidCell : public nn::Module {
   using nn::Module::Module;
   /// The raw input features.
   virtual int64_t input_size() const = 0;
+  /// Units of the state h.
   virtual int64_t state_size() const = 0;
   /// Units of the output (the motor neurons of a wiring).
   virtual int64_t output_size() const = 0;
@@ -81,11 +84,13 @@ class LiquidCell : public nn::Module {
   std::pair<Tensor, Tensor> forward(const Tensor& x, const Tensor& hx = Tensor(), const Tensor& ts = Tensor());
 };
 
+/// CfCCell's constructor arguments (ncps's, with the backbone as a list of widths).
 struct CfCCellOptions {
   int64_t input_size = 0;
   /// Units (ignored with a wiring: its units).
   int64_t hidden_size = 0;
   std::string mode = "default";  ///< "default" | "pure" | "no_gate"
+  /// The backbone's activation: "lecun_tanh" | "silu" | "relu" | "tanh" | "gelu".
   std::string activation = "lecun_tanh";
   /// Widths of the backbone's Linear layers (ncps: backbone_layers copies of backbone_units); empty for none.
   std::vector<int64_t> backbone = {128};
@@ -105,17 +110,27 @@ class CfCCell : public LiquidCell {
   explicit CfCCell(const CfCCellOptions& options);
   /// ncps's CfCCell(input_size, hidden_size) with its defaults.
   CfCCell(int64_t input_size, int64_t hidden_size);
+  /// xavier_uniform_ on every trainable 2-D parameter, as the constructor does.
   void init_weights();
+  /// options.input_size.
   int64_t input_size() const override { return options.input_size; }
+  /// options.hidden_size.
   int64_t state_size() const override { return options.hidden_size; }
+  /// The wiring's output_dim, else hidden_size.
   int64_t output_size() const override;
+  /// The sequence through cfc_sequence_full.
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
+  /// The same options for input_size features (a fresh copy of the wiring, built for them); ValueError with a
+  /// sparsity_mask and another input size.
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
+  /// A CfC unit of this cell's weights and config.
   PolicyUnit policy_unit(const LSTMCell* lstm) const override;
+  /// Training with backbone_dropout > 0 and at least two backbone layers.
   bool applies_dropout() const override;
-  /// The fused op's weights and config (without the LSTM).
+  /// The fused op's weights (without the LSTM).
   CfCCellWeights weights() const;
+  /// The fused op's config: mode, activation, backbone_dropout and the training flag.
   CfCConfig config() const;
 
   CfCCellOptions options;
@@ -130,14 +145,22 @@ class WiredCfCCell : public LiquidCell {
  public:
   /// Builds the wiring with input_size (0: it must be built already).
   WiredCfCCell(int64_t input_size, std::shared_ptr<Wiring> wiring, const std::string& mode = "default");
+  /// The wiring's input_dim.
   int64_t input_size() const override { return *wiring->input_dim(); }
+  /// The wiring's units.
   int64_t state_size() const override { return wiring->units(); }
+  /// The wiring's output_dim (at most the last layer's size), else the last layer's size.
   int64_t output_size() const override;
+  /// Units of each layer, in order.
   std::vector<int64_t> layer_sizes() const;
+  /// The sequence through cfc_sequence_full.
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
+  /// A new WiredCfCCell over a fresh copy of the wiring built for input_size.
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
+  /// A CfC unit of these layers' weights.
   PolicyUnit policy_unit(const LSTMCell* lstm) const override;
+  /// Every layer's weights, with lstm's when given.
   CfCWeights weights(const LSTMCell* lstm = nullptr) const;
 
   std::shared_ptr<Wiring> wiring;
@@ -145,6 +168,7 @@ class WiredCfCCell : public LiquidCell {
   std::vector<std::shared_ptr<CfCCell>> layers;
 };
 
+/// LTCCell's constructor arguments (ncps's, plus the MLX seeds' backbone).
 struct LTCCellOptions {
   std::shared_ptr<Wiring> wiring;
   /// Raw input features; 0: the wiring's input_dim (it must be built then), or required with a backbone.
@@ -166,18 +190,28 @@ class LTCCell : public LiquidCell {
   explicit LTCCell(const LTCCellOptions& options);
   /// ncps's LTCCell(wiring, in_features) with its defaults.
   LTCCell(std::shared_ptr<Wiring> wiring, int64_t in_features);
+  /// options.in_features.
   int64_t input_size() const override { return options.in_features; }
+  /// The wiring's units.
   int64_t state_size() const override { return options.wiring->units(); }
+  /// The wiring's output_dim, else its units.
   int64_t output_size() const override;
+  /// The backbone's last width, else in_features.
   int64_t lstm_input_size() const override;
+  /// The sequence through ltc_sequence (or ltc_sequence_mixed_memory with lstm).
   CellRun sequence(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& ts,
                    const LSTMCell* lstm) override;
+  /// The same options for input_size features (a fresh copy of the wiring, built for them).
   std::shared_ptr<LiquidCell> spawn(int64_t input_size) const override;
+  /// An LTC unit of this cell's weights, config, backbone and lstm.
   PolicyUnit policy_unit(const LSTMCell* lstm) const override;
+  /// Training with backbone_dropout > 0 and at least two backbone layers.
   bool applies_dropout() const override;
   /// ncps: with implicit_param_constraints=false, clamps w, sensory_w, cm, gleak to >= 0 in place.
   void apply_weight_constraints();
+  /// Handles of the registered parameters and buffers.
   LTCWeights weights() const;
+  /// The fused op's config from the options.
   LTCConfig config() const;
   /// The backbone's features (x itself without a backbone).
   Tensor features(const Tensor& x) const;
@@ -187,6 +221,7 @@ class LTCCell : public LiquidCell {
   std::shared_ptr<nn::Sequential> backbone;
 };
 
+/// The options CfC and LTC layers share (ncps's, plus the MLX seeds' layers and directions).
 struct LiquidRNNOptions {
   bool return_sequences = true;
   bool batch_first = true;
@@ -212,19 +247,23 @@ class LiquidRNN : public nn::Module {
   /// fresh evaluated tensors) or per sample, (B) or (B, 1) (one fused step, as is any step of a layer whose
   /// backbone drops out in training mode or whose fc is neither Identity nor Linear). Unidirectional only. Not
   /// thread-safe: the cached Policy owns scratch buffers (give each thread its own policy()).
+  /// Two overloads: dt a number or a tensor.
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state = {}, double dt = 1.0);
   RNNOutput step(const Tensor& x_t, const std::vector<CellState>& state, const Tensor& dt);
   /// The same step on raw buffers (never with dropout), batch 1, nothing allocated: x (input features), state
   /// (policy().state_size() values laid out as policy().state_layout(), updated in place), out (the output, may be
   /// null). Runs the cached Policy (checked against the parameters' versions at each call). TypeError if the
-  /// buffers' type is not the weights' dtype.
+  /// buffers' type is not the weights' dtype. Float32 and float64 overloads.
   void step_into(const float* x, float* state, float dt, float* out);
   void step_into(const double* x, double* state, double dt, double* out);
   /// A snapshot of the layer as a Policy (no dropout; fc must be Identity or Linear; unidirectional only).
   Policy policy() const;
 
+  /// Cells in all: num_layers, times 2 when bidirectional.
   size_t num_units() const { return units_.size(); }
+  /// The cell of a unit (layer-major, forward before reverse); std::out_of_range past the end.
   std::shared_ptr<LiquidCell> cell(size_t unit) const { return units_.at(unit).cell; }
+  /// The LSTM of a unit (null without mixed memory); std::out_of_range past the end.
   std::shared_ptr<LSTMCell> lstm_of(size_t unit) const { return units_.at(unit).lstm; }
 
   LiquidRNNOptions options;
@@ -254,6 +293,7 @@ class LiquidRNN : public nn::Module {
   std::shared_ptr<nn::UnaryModule> step_fc_;  // the fc it was built with (held: no other fc takes its address)
 };
 
+/// CfC's options: LiquidRNNOptions' plus ncps's CfC cell arguments.
 struct CfCOptions : LiquidRNNOptions {
   std::string mode = "default";
   std::string activation = "lecun_tanh";
@@ -268,10 +308,13 @@ class CfC : public LiquidRNN {
   CfC(int64_t input_size, int64_t units, const CfCOptions& options = {});
   CfC(int64_t input_size, std::shared_ptr<Wiring> wiring, const CfCOptions& options = {});
   explicit CfC(std::shared_ptr<LiquidCell> cell, const LiquidRNNOptions& options = {});
+  /// The first cell's state size.
   int64_t state_size() const { return rnn_cell->state_size(); }
+  /// The first cell's output size (before any projection).
   int64_t output_size() const { return rnn_cell->output_size(); }
 };
 
+/// LTC's options: LiquidRNNOptions' plus ncps's LTC cell arguments.
 struct LTCOptions : LiquidRNNOptions {
   std::optional<std::string> input_mapping = "affine", output_mapping = "affine";
   int64_t ode_unfolds = 6;
@@ -286,7 +329,9 @@ class LTC : public LiquidRNN {
   LTC(int64_t input_size, int64_t units, const LTCOptions& options = {});
   LTC(int64_t input_size, std::shared_ptr<Wiring> wiring, const LTCOptions& options = {});
   explicit LTC(std::shared_ptr<LTCCell> cell, const LiquidRNNOptions& options = {});
+  /// The first cell's state size.
   int64_t state_size() const { return rnn_cell->state_size(); }
+  /// The first cell's output size (before any projection).
   int64_t output_size() const { return rnn_cell->output_size(); }
   /// LTCCell::apply_weight_constraints on every cell.
   void apply_weight_constraints();

@@ -29,7 +29,8 @@ class RandomState {
   double random_sample();
   /// uniform(low, high) = low + (high - low) * random_sample().
   double uniform(double low = 0.0, double high = 1.0);
-  /// randint(low, high): an int64 in [low, high) by masked rejection; ValueError if low >= high.
+  /// randint(low, high[, size]): int64s in [low, high) by masked rejection; ValueError if low >= high (overloads
+  /// for one value or `size` values).
   int64_t randint(int64_t low, int64_t high);
   std::vector<int64_t> randint(int64_t low, int64_t high, int64_t size);
   /// A uniform value in [0, max]: numpy's random_interval (masked rejection; 0 draws nothing).
@@ -41,10 +42,11 @@ class RandomState {
   void shuffle(std::vector<T>& x) {
     for (size_t i = x.size(); i-- > 1;) std::swap(x[i], x[interval(i)]);
   }
-  /// choice(n): randint(0, n). choice(n, size, replace): randint(0, n, size), or permutation(n)[:size].
+  /// choice(n): randint(0, n). choice(n, size, replace): randint(0, n, size), or permutation(n)[:size] (two
+  /// overloads).
   int64_t choice(int64_t n);
   std::vector<int64_t> choice(int64_t n, int64_t size, bool replace = true);
-  /// choice(a) and choice(a, size, replace) over the elements of a.
+  /// choice(a) and choice(a, size, replace) over the elements of a (two overloads).
   template <typename T>
   T choice(const std::vector<T>& a) {
     return a[choice(static_cast<int64_t>(a.size()))];
@@ -72,9 +74,11 @@ class SeedSequence {
   explicit SeedSequence(std::vector<uint32_t> entropy);
   /// A non-negative integer seed; ValueError for a negative one, as numpy.
   static SeedSequence from_int(int64_t seed);
-  /// generate_state(n, np.uint32) and generate_state(n, np.uint64).
+  /// generate_state(n, np.uint32).
   std::vector<uint32_t> generate_state32(size_t n_words) const;
+  /// generate_state(n, np.uint64).
   std::vector<uint64_t> generate_state64(size_t n_words) const;
+  /// The 4-word entropy pool.
   const std::vector<uint32_t>& pool() const { return pool_; }
 
  private:
@@ -85,6 +89,7 @@ class SeedSequence {
 class PCG64 {
  public:
   explicit PCG64(const SeedSequence& seq);
+  /// One 64-bit output (advances the state).
   uint64_t next_uint64();
   /// The low half of a 64-bit output, then its high half on the next call.
   uint32_t next_uint32();
@@ -101,28 +106,33 @@ class PCG64 {
 class Generator {
  public:
   explicit Generator(PCG64 bit_generator) : bitgen_(bit_generator) {}
+  /// The bit generator's next 64-bit output.
   uint64_t next_uint64() { return bitgen_.next_uint64(); }
+  /// The bit generator's next buffered 32-bit output.
   uint32_t next_uint32() { return bitgen_.next_uint32(); }
   /// random(): a double in [0, 1).
   double random() { return bitgen_.next_double(); }
   /// uniform(low, high) = low + (high - low) * random().
   double uniform(double low = 0.0, double high = 1.0);
-  /// integers(low, high) in [low, high), endpoint=False, by Lemire's method; ValueError if low >= high.
+  /// integers(low, high[, size]) in [low, high), endpoint=False, by Lemire's method; ValueError if low >= high
+  /// (overloads for one value or `size` values).
   int64_t integers(int64_t low, int64_t high);
   std::vector<int64_t> integers(int64_t low, int64_t high, int64_t size);
   /// A uniform value in [0, max] by Lemire's method (numpy's random_bounded_uint64, unmasked).
   uint64_t bounded(uint64_t max);
   /// A uniform value in [0, max] by masked rejection (numpy's random_interval, used by shuffle).
   uint64_t interval(uint64_t max);
-  /// permutation(n) and shuffle(x): Fisher-Yates from the end with interval(i).
+  /// permutation(n): arange(n) shuffled.
   std::vector<int64_t> permutation(int64_t n);
+  /// shuffle(x): Fisher-Yates from the end with interval(i).
   template <typename T>
   void shuffle(std::vector<T>& x) {
     for (size_t i = x.size(); i-- > 1;) std::swap(x[i], x[interval(i)]);
   }
   /// choice(n) = integers(0, n). choice(n, size, replace, shuffle): with replacement, integers(0, n, size);
   /// without, Floyd's algorithm (then a Lemire shuffle of the picks if `shuffle`), or a tail shuffle when
-  /// n > 10000 and size > n // 50 (n // 20 without `shuffle`), as numpy.
+  /// n > 10000 and size > n // 50 (n // 20 without `shuffle`), as numpy. Four overloads: these two over
+  /// range(n), and the same two over the elements of a vector.
   int64_t choice(int64_t n);
   std::vector<int64_t> choice(int64_t n, int64_t size, bool replace = true, bool shuffle = true);
   template <typename T>

@@ -33,6 +33,7 @@ struct RNNOutput {
 
 /// One unit (one layer's cell) of a Policy, as its weights. The tensors are read when the Policy is built.
 struct PolicyUnit {
+  /// Which cell the unit is.
   enum class Kind { CfC, LTC };
   Kind kind = Kind::CfC;
   /// CfC: a CfCCell or a WiredCfCCell (several layers), with mixed memory when cfc.lstm is set. The unit's output
@@ -48,7 +49,9 @@ struct PolicyUnit {
   std::vector<Tensor> backbone_weight, backbone_bias;
   CfCActivation activation = CfCActivation::LeCunTanh;
 
+  /// A CfC unit whose output is the first output_size units of its last layer.
   static PolicyUnit make_cfc(const CfCWeights& weights, const CfCConfig& config, int64_t output_size);
+  /// An LTC unit, with optional mixed memory and backbone.
   static PolicyUnit make_ltc(const LTCWeights& weights, const LTCConfig& config,
                              const std::optional<LSTMMemoryWeights>& memory = std::nullopt,
                              const std::vector<Tensor>& backbone_weight = {},
@@ -77,18 +80,24 @@ class Policy {
 
   /// The layer's name, for messages ("CfC", "LTC").
   const std::string& name() const;
+  /// The dtype the raw steps take (the first unit's weights').
   Dtype dtype() const;
+  /// Features of each input x.
   int64_t input_size() const;
+  /// Features of the output (after the projection, if any).
   int64_t output_size() const;
   /// Elements of the raw state buffer (all units).
   int64_t state_size() const;
+  /// Each unit's slot in the raw state buffer, in unit order.
   const std::vector<StateSlot>& state_layout() const;
+  /// The number of stacked units.
   size_t num_units() const;
+  /// Whether the first unit has mixed memory (an LSTM c in its state slot).
   bool mixed_memory() const;
 
   /// state (state_size values) <- the state after input x (input_size values) and elapsed time dt; out
   /// (output_size values, may be null) <- the output. Batch 1, nothing allocated. TypeError if the buffers' type
-  /// is not the policy's dtype. Sizes are the caller's responsibility.
+  /// is not the policy's dtype. Sizes are the caller's responsibility. Float32 and float64 overloads.
   void step(const float* x, float* state, float dt, float* out);
   void step(const double* x, double* state, double dt, double* out);
 

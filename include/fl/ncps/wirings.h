@@ -32,6 +32,7 @@ struct IntMatrix {
   IntMatrix() = default;
   /// A rows x cols matrix of zeros.
   IntMatrix(int64_t rows, int64_t cols);
+  /// The entry at row r, column c, unchecked (non-const and const overloads).
   int32_t& operator()(int64_t r, int64_t c) { return data[r * cols + c]; }
   int32_t operator()(int64_t r, int64_t c) const { return data[r * cols + c]; }
   /// Sum of absolute values: the number of synapses.
@@ -48,14 +49,19 @@ using ConfigValue = std::variant<std::monostate, bool, int64_t, double, IntMatri
 /// ncps's get_config() dict: constructor arguments by name, in insertion order.
 class WiringConfig {
  public:
+  /// config[key] = value: replaces in place or appends.
   void set(const std::string& key, ConfigValue value);
+  /// Whether key is present.
   bool contains(const std::string& key) const;
   /// The value of key; ValueError naming the key if it is missing.
   const ConfigValue& at(const std::string& key) const;
   /// Typed reads: ValueError if the key is missing or holds another kind (an int is accepted as a double).
   int64_t get_int(const std::string& key) const;
+  /// An int, or nullopt when the key is missing or None.
   std::optional<int64_t> get_optional_int(const std::string& key) const;
+  /// A float (an int is accepted); ValueError if missing or of another kind.
   double get_double(const std::string& key) const;
+  /// A bool; ValueError if missing or of another kind.
   bool get_bool(const std::string& key) const;
   /// The entries in insertion order.
   const std::vector<std::pair<std::string, ConfigValue>>& items() const { return items_; }
@@ -74,11 +80,13 @@ class Wiring {
   Wiring(const Wiring&) = delete;
   Wiring& operator=(const Wiring&) = delete;
 
+  /// The number of neurons.
   int64_t units() const { return units_; }
   /// Number of sensory inputs; unset until built.
   std::optional<int64_t> input_dim() const { return input_dim_; }
   /// Number of motor (output) neurons; unset until a subclass or the user sets it.
   std::optional<int64_t> output_dim() const { return output_dim_; }
+  /// Whether input_dim is set.
   bool is_built() const { return input_dim_.has_value(); }
 
   /// Sets the input dimension (allocating an all-zero sensory matrix) if unset; ValueError if it was set to a
@@ -86,10 +94,12 @@ class Wiring {
   virtual void build(int64_t input_dim);
   /// Stores input_dim and a fresh input_dim x units zero sensory matrix.
   void set_input_dim(int64_t input_dim);
+  /// Sets the number of motor neurons; ValueError unless 1 <= output_dim <= units.
   void set_output_dim(int64_t output_dim);
 
   /// Layers for wired cells: 1 here, all neurons in layer 0.
   virtual int64_t num_layers() const { return 1; }
+  /// The neuron ids of a layer (every neuron for layer 0 here); ValueError for an unknown layer.
   virtual std::vector<int64_t> get_neurons_of_layer(int64_t layer_id) const;
   /// "motor" for ids below output_dim, else "inter" (subclasses add "command").
   virtual std::string get_type_of_neuron(int64_t neuron_id) const;
@@ -103,21 +113,26 @@ class Wiring {
   const IntMatrix& adjacency_matrix() const { return *adjacency_; }
   /// input_dim x units; Error if the wiring is not built.
   const IntMatrix& sensory_adjacency_matrix() const;
+  /// Whether a sensory matrix exists (after build, or once set).
   bool has_sensory_adjacency_matrix() const { return sensory_ != nullptr; }
-  /// Replace a matrix (shapes and values checked). A sensory matrix may be set before input_dim, as in ncps's
-  /// from_config; nullopt removes it.
+  /// Replaces the units x units matrix (shape and values checked).
   void set_adjacency_matrix(IntMatrix m);
+  /// Replaces the sensory matrix (shape and values checked). It may be set before input_dim, as in ncps's
+  /// from_config; nullopt removes it.
   void set_sensory_adjacency_matrix(std::optional<IntMatrix> m);
   /// The shared buffers behind the matrices, for zero-copy views (the Python binding's numpy arrays): writes
   /// go straight into the wiring. A setter installs a new buffer; old views keep the old one alive.
   std::shared_ptr<IntMatrix> adjacency_storage() const { return adjacency_; }
+  /// The sensory matrix's shared buffer (null when there is none), as adjacency_storage.
   std::shared_ptr<IntMatrix> sensory_storage() const { return sensory_; }
 
-  /// Copies of the matrices as tensors: the cells' initial erev and sensory_erev.
+  /// A copy of the adjacency matrix as a tensor: the cells' initial erev.
   Tensor erev_initializer(Dtype dtype = kInt32) const;
+  /// A copy of the sensory matrix as a tensor: the cells' initial sensory_erev.
   Tensor sensory_erev_initializer(Dtype dtype = kInt32) const;
-  /// Number of internal synapses (sum of |adjacency|) and of sensory synapses (0 before build).
+  /// Number of internal synapses (sum of |adjacency|).
   int64_t synapse_count() const { return adjacency_->abs_sum(); }
+  /// Number of sensory synapses (0 before build).
   int64_t sensory_synapse_count() const { return sensory_ ? sensory_->abs_sum() : 0; }
 
   /// {units, adjacency_matrix, sensory_adjacency_matrix, input_dim, output_dim} here; subclasses report their
@@ -141,10 +156,15 @@ class FullyConnected : public Wiring {
  public:
   explicit FullyConnected(int64_t units, std::optional<int64_t> output_dim = std::nullopt,
                           int64_t erev_init_seed = 1111, bool self_connections = true);
+  /// Wiring::build, then every sensory synapse (drawn once, continuing the constructor's generator).
   void build(int64_t input_dim) override;
+  /// units, output_dim, erev_init_seed, self_connections.
   WiringConfig get_config() const override;
+  /// A FullyConnected from get_config()'s keys (missing optional ones take the defaults).
   static std::shared_ptr<FullyConnected> from_config(const WiringConfig& config);
+  /// The seed of the polarity draws.
   int64_t erev_init_seed() const { return erev_init_seed_; }
+  /// Whether neurons connect to themselves.
   bool self_connections() const { return self_connections_; }
 
  private:
@@ -160,10 +180,15 @@ class Random : public Wiring {
  public:
   explicit Random(int64_t units, std::optional<int64_t> output_dim = std::nullopt, double sparsity_level = 0.0,
                   int64_t random_seed = 1111);
+  /// Wiring::build, then the sensory synapses (drawn once).
   void build(int64_t input_dim) override;
+  /// units, output_dim, sparsity_level, random_seed.
   WiringConfig get_config() const override;
+  /// A Random from get_config()'s keys (missing optional ones take the defaults).
   static std::shared_ptr<Random> from_config(const WiringConfig& config);
+  /// The fraction of absent synapses.
   double sparsity_level() const { return sparsity_level_; }
+  /// The seed of the draws.
   int64_t random_seed() const { return random_seed_; }
 
  private:
@@ -179,21 +204,34 @@ class NCP : public Wiring {
  public:
   NCP(int64_t inter_neurons, int64_t command_neurons, int64_t motor_neurons, int64_t sensory_fanout,
       int64_t inter_fanout, int64_t recurrent_command_synapses, int64_t motor_fanin, int64_t seed = 22222);
+  /// Wiring::build, then every synapse, layer by layer (drawn once).
   void build(int64_t input_dim) override;
   /// 3 layers: 0 inter, 1 command, 2 motor.
   int64_t num_layers() const override { return 3; }
+  /// The neuron ids of layer 0 (inter), 1 (command) or 2 (motor); ValueError otherwise.
   std::vector<int64_t> get_neurons_of_layer(int64_t layer_id) const override;
+  /// "motor", "command" or "inter" by id range.
   std::string get_type_of_neuron(int64_t neuron_id) const override;
+  /// The seven constructor sizes and the seed (so from_config round-trips).
   WiringConfig get_config() const override;
+  /// An NCP from get_config()'s keys (seed defaults to 22222).
   static std::shared_ptr<NCP> from_config(const WiringConfig& config);
 
+  /// Number of inter neurons.
   int64_t num_inter_neurons() const { return num_inter_; }
+  /// Number of command neurons.
   int64_t num_command_neurons() const { return num_command_; }
+  /// Number of motor neurons (output_dim).
   int64_t num_motor_neurons() const { return num_motor_; }
+  /// Inter neurons each sensory input connects to.
   int64_t sensory_fanout() const { return sensory_fanout_; }
+  /// Command neurons each inter neuron connects to.
   int64_t inter_fanout() const { return inter_fanout_; }
+  /// Number of command -> command synapse draws.
   int64_t recurrent_command_synapses() const { return recurrent_command_synapses_; }
+  /// Command neurons each motor neuron receives from.
   int64_t motor_fanin() const { return motor_fanin_; }
+  /// The seed of RandomState's draws.
   int64_t seed() const { return seed_; }
 
  private:
@@ -217,9 +255,13 @@ class NCP : public Wiring {
 class AutoNCP : public NCP {
  public:
   AutoNCP(int64_t units, int64_t output_size, double sparsity_level = 0.5, int64_t seed = 22222);
+  /// units, output_size, sparsity_level, seed.
   WiringConfig get_config() const override;
+  /// An AutoNCP from get_config()'s keys (missing optional ones take the defaults).
   static std::shared_ptr<AutoNCP> from_config(const WiringConfig& config);
+  /// The number of motor neurons asked for.
   int64_t output_size() const { return output_size_; }
+  /// The sparsity the sizes were derived from.
   double sparsity_level() const { return sparsity_level_; }
 
  private:

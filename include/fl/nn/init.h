@@ -18,23 +18,34 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor);
 /// fan_in or fan_out by mode (case-insensitive); ValueError for other modes.
 int64_t calculate_correct_fan(const Tensor& tensor, const std::string& mode);
 
+/// torch.nn.init.uniform_: fills with U(a, b) draws.
 Tensor uniform_(Tensor tensor, double a = 0.0, double b = 1.0, Generator* gen = nullptr);
+/// torch.nn.init.normal_: fills with N(mean, std^2) draws.
 Tensor normal_(Tensor tensor, double mean = 0.0, double std = 1.0, Generator* gen = nullptr);
 /// Normal draws redrawn until they fall in [a, b] (torch 2.13's two samplers: redraw when the interval holds
 /// most of the mass, uniform proposals with rejection otherwise).
 Tensor trunc_normal_(Tensor tensor, double mean = 0.0, double std = 1.0, double a = -2.0, double b = 2.0,
                      Generator* gen = nullptr);
+/// torch.nn.init.constant_: fills with value.
 Tensor constant_(Tensor tensor, const Scalar& value);
+/// torch.nn.init.zeros_: fills with 0.
 Tensor zeros_(Tensor tensor);
+/// torch.nn.init.ones_: fills with 1.
 Tensor ones_(Tensor tensor);
 /// The identity matrix (2-d tensors only).
 Tensor eye_(Tensor tensor);
 /// The Dirac delta for convolution weights (3, 4 or 5 dims), per group.
 Tensor dirac_(Tensor tensor, int64_t groups = 1);
+/// torch.nn.init.xavier_uniform_: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
 Tensor xavier_uniform_(Tensor tensor, double gain = 1.0, Generator* gen = nullptr);
+/// torch.nn.init.xavier_normal_: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)).
 Tensor xavier_normal_(Tensor tensor, double gain = 1.0, Generator* gen = nullptr);
+/// torch.nn.init.kaiming_uniform_: U(-b, b) with b = sqrt(3) * gain(nonlinearity, a) / sqrt(fan); a tensor with a
+/// zero-size dim is left as is.
 Tensor kaiming_uniform_(Tensor tensor, double a = 0.0, const std::string& mode = "fan_in",
                         const std::string& nonlinearity = "leaky_relu", Generator* gen = nullptr);
+/// torch.nn.init.kaiming_normal_: N(0, std^2) with std = gain(nonlinearity, a) / sqrt(fan); a tensor with a
+/// zero-size dim is left as is.
 Tensor kaiming_normal_(Tensor tensor, double a = 0.0, const std::string& mode = "fan_in",
                        const std::string& nonlinearity = "leaky_relu", Generator* gen = nullptr);
 /// A (semi-)orthogonal matrix from the QR decomposition of a normal draw, signs fixed by diag(R); dims past

@@ -70,6 +70,7 @@ class HookHandle {
  public:
   HookHandle() = default;
   HookHandle(std::weak_ptr<detail::Hooks> hooks, int64_t id) : hooks_(std::move(hooks)), id_(id) {}
+  /// Unregisters the hook.
   void remove();
 
  private:
@@ -77,6 +78,7 @@ class HookHandle {
   int64_t id_ = -1;
 };
 
+/// torch.nn.Module: the base of every module (see the design notes at the top of this file).
 class Module : public std::enable_shared_from_this<Module> {
  public:
   using ForwardFn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
@@ -96,6 +98,7 @@ class Module : public std::enable_shared_from_this<Module> {
   Tensor register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
   /// Registers a buffer; non-persistent buffers stay out of state_dict().
   Tensor register_buffer(const std::string& name, Tensor tensor, bool persistent = true);
+  /// Registers a child module (null is torch's None) and returns it.
   template <typename M>
   requires std::derived_from<M, Module> std::shared_ptr<M> register_module(const std::string& name,
                                                                            std::shared_ptr<M> module) {
@@ -108,39 +111,51 @@ class Module : public std::enable_shared_from_this<Module> {
       std::shared_ptr<std::remove_cvref_t<M>> register_module(const std::string& name, M&& module) {
     return register_module(name, std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
   }
+  /// torch's add_module: the same as register_module.
   template <typename M>
   auto add_module(const std::string& name, M&& module) {
     return register_module(name, std::forward<M>(module));
   }
 
   // --- traversal (torch's order: own entries first, then each child's, depth first) ----------------------
+  /// The parameters (with recurse, the descendants' too), each once.
   std::vector<Tensor> parameters(bool recurse = true) const;
   /// Dotted names ("layers.0.weight"); a tensor shared under two names is listed once unless remove_duplicate
   /// is false.
   OrderedDict<Tensor> named_parameters(bool recurse = true, const std::string& prefix = "",
                                        bool remove_duplicate = true) const;
+  /// The buffers (with recurse, the descendants' too), each once.
   std::vector<Tensor> buffers(bool recurse = true) const;
+  /// Buffers under dotted names, as named_parameters.
   OrderedDict<Tensor> named_buffers(bool recurse = true, const std::string& prefix = "",
                                     bool remove_duplicate = true) const;
+  /// The direct submodules, each once.
   std::vector<std::shared_ptr<Module>> children() const;
+  /// The direct submodules by name, each once.
   OrderedDict<std::shared_ptr<Module>> named_children() const;
   /// This module and every descendant, pre-order. A module not owned by a shared_ptr appears as a non-owning
   /// pointer to itself.
   std::vector<std::shared_ptr<Module>> modules() const;
+  /// modules() under dotted names ("" for this module, or prefix).
   OrderedDict<std::shared_ptr<Module>> named_modules(const std::string& prefix = "",
                                                      bool remove_duplicate = true) const;
   /// Dotted-path lookups with torch's AttributeError messages (as fl::IndexError).
   std::shared_ptr<Module> get_submodule(const std::string& target) const;
+  /// The parameter at a dotted path ("layers.0.weight").
   Tensor get_parameter(const std::string& target) const;
+  /// The buffer at a dotted path ("bn.running_mean").
   Tensor get_buffer(const std::string& target) const;
 
   // --- modes and gradients -------------------------------------------------------------------------------
   /// Sets training mode here and in every descendant.
   virtual Module& train(bool mode = true);
+  /// train(false).
   Module& eval() { return train(false); }
+  /// torch's `training` attribute.
   bool is_training() const { return training_; }
   /// Clears each parameter's .grad (set_to_none), or zeroes it in place.
   void zero_grad(bool set_to_none = true);
+  /// Sets requires_grad on every parameter, the descendants' included.
   Module& requires_grad_(bool requires_grad = true);
   /// Calls fn on every descendant (children first), then on this module.
   Module& apply(const std::function<void(Module&)>& fn);
@@ -149,6 +164,7 @@ class Module : public std::enable_shared_from_this<Module> {
   Module& to(Dtype dtype);
   /// Moves every parameter, grad and buffer.
   Module& to(const Device& device);
+  /// Moves and converts, as to(device) then to(dtype).
   Module& to(const Device& device, Dtype dtype);
 
   // --- state ---------------------------------------------------------------------------------------------
@@ -167,8 +183,11 @@ class Module : public std::enable_shared_from_this<Module> {
   }
 
   // --- hooks ---------------------------------------------------------------------------------------------
+  /// Adds a hook run before forward (see ForwardPreHook), in registration order.
   HookHandle register_forward_pre_hook(ForwardPreHook hook);
+  /// Adds a hook run after forward (see ForwardHook), in registration order.
   HookHandle register_forward_hook(ForwardHook hook);
+  /// Whether any forward hook or pre-hook is registered.
   bool has_forward_hooks() const { return hooks_ && (!hooks_->pre.empty() || !hooks_->post.empty()); }
   /// Runs the pre-hooks on inputs, forward, then the hooks on its outputs (torch's __call__).
   std::vector<Tensor> call_with_hooks(std::vector<Tensor> inputs, const ForwardFn& forward);
@@ -230,6 +249,7 @@ class UnaryModule : public Module {
 
 /// Indents every line after the first by n spaces (torch's _addindent).
 std::string add_indent(const std::string& s, int n);
+/// Prints m.repr().
 std::ostream& operator<<(std::ostream& os, const Module& m);
 
 }  // namespace fl::nn

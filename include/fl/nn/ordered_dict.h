@@ -11,6 +11,7 @@
 
 namespace fl::nn {
 
+/// Values of type V under string keys, iterated in insertion order.
 template <typename V>
 class OrderedDict {
  public:
@@ -23,23 +24,27 @@ class OrderedDict {
     for (auto& item : items) insert(item.first, item.second);
   }
 
+  /// The number of items.
   size_t size() const { return items_.size(); }
+  /// Whether there are no items.
   bool empty() const { return items_.empty(); }
+  /// Whether key is present.
   bool contains(const std::string& key) const { return index_.count(key) > 0; }
 
-  /// The value for key, or nullptr.
+  /// The value for key, or nullptr (non-const and const overloads).
   V* find(const std::string& key) {
     auto it = index_.find(key);
     return it == index_.end() ? nullptr : &items_[it->second].second;
   }
   const V* find(const std::string& key) const { return const_cast<OrderedDict*>(this)->find(key); }
-  /// The value for key; IndexError (Python's KeyError) when absent.
+  /// The value for key; IndexError (Python's KeyError) when absent (non-const and const overloads).
   V& at(const std::string& key) {
     V* v = find(key);
     FL_CHECK_AS(IndexError, v, "'", key, "'");
     return *v;
   }
   const V& at(const std::string& key) const { return const_cast<OrderedDict*>(this)->at(key); }
+  /// at(key): no insertion, unlike std::map (non-const and const overloads).
   V& operator[](const std::string& key) { return at(key); }
   const V& operator[](const std::string& key) const { return at(key); }
 
@@ -60,20 +65,25 @@ class OrderedDict {
     reindex();
     return v;
   }
+  /// Removes every item.
   void clear() {
     items_.clear();
     index_.clear();
   }
 
+  /// The i-th (key, value) pair in insertion order; std::out_of_range past the end (const and non-const overloads).
   const Item& item(size_t i) const { return items_.at(i); }
   Item& item(size_t i) { return items_.at(i); }
+  /// Every (key, value) pair in insertion order.
   const std::vector<Item>& items() const { return items_; }
+  /// The keys in insertion order.
   std::vector<std::string> keys() const {
     std::vector<std::string> out;
     out.reserve(items_.size());
     for (auto& it : items_) out.push_back(it.first);
     return out;
   }
+  /// The values in insertion order (copies; for Tensors and shared_ptrs, handles to the same objects).
   std::vector<V> values() const {
     std::vector<V> out;
     out.reserve(items_.size());
@@ -81,9 +91,11 @@ class OrderedDict {
     return out;
   }
 
+  /// Iterator to the first (key, value) pair, in insertion order (non-const and const overloads).
   iterator begin() { return items_.begin(); }
-  iterator end() { return items_.end(); }
   const_iterator begin() const { return items_.begin(); }
+  /// Iterator past the last pair (non-const and const overloads).
+  iterator end() { return items_.end(); }
   const_iterator end() const { return items_.end(); }
 
   /// Replaces all items at once (renumbering a ModuleList after an insert or erase).

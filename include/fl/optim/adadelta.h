@@ -4,6 +4,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.Adadelta's hyperparameters, with torch's defaults.
 struct AdadeltaOptions {
   double lr = 1.0;
   double rho = 0.9;
@@ -14,6 +15,7 @@ struct AdadeltaOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.Adadelta: steps of sqrt(acc_delta + eps) / sqrt(square_avg + eps) * grad, scaled by lr.
 class Adadelta : public Optimizer {
  public:
   explicit Adadelta(Params params = {}, const AdadeltaOptions& options = {});

@@ -4,6 +4,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.Adagrad's hyperparameters, with torch's defaults.
 struct AdagradOptions {
   double lr = 1e-2;
   double lr_decay = 0;

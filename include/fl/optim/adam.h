@@ -6,6 +6,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.Adam's hyperparameters, with torch's defaults.
 struct AdamOptions {
   double lr = 1e-3;
   std::pair<double, double> betas{0.9, 0.999};
@@ -23,6 +24,7 @@ struct AdamWOptions : AdamOptions {
   AdamWOptions() { weight_decay = 1e-2; }
 };
 
+/// torch.optim.Adam (amsgrad, maximize and decoupled_weight_decay as torch's).
 class Adam : public Optimizer {
  public:
   explicit Adam(Params params = {}, const AdamOptions& options = {});
@@ -34,6 +36,7 @@ class Adam : public Optimizer {
   void update_group(ParamGroup& group, const std::vector<Tensor>& grads) override;
 };
 
+/// torch.optim.AdamW: Adam with decoupled weight decay (weight_decay 1e-2 by default).
 class AdamW : public Adam {
  public:
   explicit AdamW(Params params = {}, const AdamWOptions& options = {});

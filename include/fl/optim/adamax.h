@@ -6,6 +6,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.Adamax's hyperparameters, with torch's defaults.
 struct AdamaxOptions {
   double lr = 2e-3;
   std::pair<double, double> betas{0.9, 0.999};
@@ -16,6 +17,7 @@ struct AdamaxOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.Adamax: Adam with the infinity norm in place of the second moment.
 class Adamax : public Optimizer {
  public:
   explicit Adamax(Params params = {}, const AdamaxOptions& options = {});

@@ -8,6 +8,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.LBFGS's hyperparameters, with torch's defaults.
 struct LBFGSOptions {
   double lr = 1;
   int64_t max_iter = 20;

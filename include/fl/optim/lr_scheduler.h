@@ -11,6 +11,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.lr_scheduler.LRScheduler: the base of the epoch-based schedulers; the constructor takes a first step.
 class LRScheduler {
  public:
   virtual ~LRScheduler() = default;
@@ -20,12 +21,16 @@ class LRScheduler {
   void step(int64_t epoch);
   /// The learning rates the last step set.
   const std::vector<double>& get_last_lr() const { return last_lr_; }
+  /// Each group's initial_lr, the rates the schedule scales.
   const std::vector<double>& base_lrs() const { return base_lrs_; }
+  /// torch's last_epoch: the epoch of the last step (the constructor's step makes -1 into 0).
   int64_t last_epoch() const { return last_epoch_; }
+  /// The optimizer whose groups it writes.
   Optimizer& optimizer() { return opt_; }
   /// torch's state_dict: the scheduler's own fields, then base_lrs, last_epoch, _step_count, _is_initial,
   /// _get_lr_called_within_step and _last_lr.
   Dict state_dict() const;
+  /// Restores the fields state_dict() saved (keys it lacks are left as they are).
   void load_state_dict(const Dict& state);
 
  protected:
@@ -176,9 +181,11 @@ class LambdaLR : public LRScheduler {
   std::vector<Fn> lr_lambdas_;
 };
 
-/// Reduces each group's lr by `factor` once the metric given to step(metric) stops improving for `patience` epochs.
+/// torch.optim.lr_scheduler.ReduceLROnPlateau: multiplies each group's lr by `factor` (not below its min_lr) once
+/// the metric given to step(metric) has not improved for more than `patience` epochs.
 class ReduceLROnPlateau {
  public:
+  /// The constructor's arguments, with torch's defaults.
   struct Options {
     std::string mode = "min";  // or "max"
     double factor = 0.1;
@@ -192,12 +199,17 @@ class ReduceLROnPlateau {
   };
   explicit ReduceLROnPlateau(Optimizer& optimizer, Options options);
   explicit ReduceLROnPlateau(Optimizer& optimizer) : ReduceLROnPlateau(optimizer, Options()) {}
+  /// One epoch with its metric: counts bad epochs, reduces the rates and starts a cooldown past patience.
   void step(double metric);
+  /// The learning rates after the last step.
   const std::vector<double>& get_last_lr() const { return last_lr_; }
+  /// Epochs without improvement since the best one or the last reduction (cooldown epochs do not count).
   int64_t num_bad_epochs() const { return num_bad_epochs_; }
+  /// The best metric seen (by mode and threshold).
   double best() const { return best_; }
   /// torch's fields (factor, min_lrs, patience, cooldown, eps, last_epoch, _last_lr, mode, threshold, ...).
   Dict state_dict() const;
+  /// Restores the fields state_dict() saved.
   void load_state_dict(const Dict& state);
 
  private:

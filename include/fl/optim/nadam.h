@@ -6,6 +6,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.NAdam's hyperparameters, with torch's defaults.
 struct NAdamOptions {
   double lr = 2e-3;
   std::pair<double, double> betas{0.9, 0.999};
@@ -18,6 +19,7 @@ struct NAdamOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.NAdam: Adam with Nesterov momentum and torch's momentum_decay schedule.
 class NAdam : public Optimizer {
  public:
   explicit NAdam(Params params = {}, const NAdamOptions& options = {});

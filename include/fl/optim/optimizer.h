@@ -39,6 +39,7 @@ struct StateDict {
 /// torch's zero_grad over tensors: grads set to undefined (set_to_none), or detached and zeroed in place.
 void zero_grad(const std::vector<Tensor>& params, bool set_to_none = true);
 
+/// torch.optim.Optimizer: the base of every optimizer; subclasses implement update_group.
 class Optimizer {
  public:
   using Closure = std::function<Tensor()>;
@@ -48,7 +49,9 @@ class Optimizer {
 
   /// The class name, as torch's ("Adam").
   const std::string& name() const { return name_; }
+  /// torch's `defaults`: the options a new group takes for the keys it lacks.
   const Dict& defaults() const { return defaults_; }
+  /// The parameter groups, editable in place (non-const and const overloads).
   std::vector<ParamGroup>& param_groups() { return groups_; }
   const std::vector<ParamGroup>& param_groups() const { return groups_; }
 
@@ -71,7 +74,9 @@ class Optimizer {
 
   /// The state of a parameter (created empty when absent, as torch's defaultdict).
   Dict& state(const Tensor& param);
+  /// Whether param has state (without creating it).
   bool has_state(const Tensor& param) const;
+  /// torch's state_dict(): parameters numbered across groups in order; state only for parameters that have some.
   StateDict state_dict() const;
   /// Loads a state_dict: group options are replaced by the saved ones (tensors kept), state is matched to the
   /// current parameters by position and its tensors cast to each parameter's dtype (except "step").

@@ -6,6 +6,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.RAdam's hyperparameters, with torch's defaults.
 struct RAdamOptions {
   double lr = 1e-3;
   std::pair<double, double> betas{0.9, 0.999};
@@ -17,6 +18,7 @@ struct RAdamOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.RAdam: Adam with the variance rectification term (bias-corrected momentum alone while rho_t <= 5).
 class RAdam : public Optimizer {
  public:
   explicit RAdam(Params params = {}, const RAdamOptions& options = {});

@@ -4,6 +4,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.RMSprop's hyperparameters, with torch's defaults.
 struct RMSpropOptions {
   double lr = 1e-2;
   double alpha = 0.99;
@@ -16,6 +17,7 @@ struct RMSpropOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.RMSprop (centered and momentum as torch's).
 class RMSprop : public Optimizer {
  public:
   explicit RMSprop(Params params = {}, const RMSpropOptions& options = {});

@@ -4,6 +4,7 @@
 
 namespace fl::optim {
 
+/// torch.optim.SGD's hyperparameters, with torch's defaults.
 struct SGDOptions {
   double lr = 1e-3;
   double momentum = 0;
@@ -15,6 +16,7 @@ struct SGDOptions {
   Dict to_dict() const;
 };
 
+/// torch.optim.SGD with momentum, dampening, Nesterov momentum and weight decay as torch's.
 class SGD : public Optimizer {
  public:
   explicit SGD(Params params = {}, const SGDOptions& options = {});

@@ -19,6 +19,7 @@ class ExpandingArray {
   ExpandingArray(int v) : values_{v} {}
   ExpandingArray(std::initializer_list<int64_t> v) : values_(v) {}
   ExpandingArray(Shape v) : values_(std::move(v)) {}
+  /// The values as given: one, one per dim, or none (None).
   const Shape& values() const { return values_; }
   /// Whether it gives `dims` values (one value, or exactly dims).
   bool fits(int64_t dims) const { return values_.size() == 1 || static_cast<int64_t>(values_.size()) == dims; }
@@ -36,6 +37,7 @@ class ScaleFactors {
   ScaleFactors(double v) : values_{v} {}
   ScaleFactors(std::initializer_list<double> v) : values_(v) {}
   ScaleFactors(std::vector<double> v) : values_(std::move(v)) {}
+  /// The factors as given: one, one per spatial dim, or none (None).
   const std::vector<double>& values() const { return values_; }
 
  private:
@@ -51,7 +53,9 @@ class ConvPadding {
   ConvPadding(Shape v) : values_(std::move(v)) {}
   ConvPadding(const char* mode) : values_(0), mode_(mode) {}
   ConvPadding(std::string mode) : values_(0), mode_(std::move(mode)) {}
+  /// The padding ints (0 when a mode string was given).
   const ExpandingArray& values() const { return values_; }
+  /// "valid" or "same" when given as a string (checked by the conv op), else nullopt.
   const std::optional<std::string>& mode() const { return mode_; }
 
  private:
@@ -66,6 +70,7 @@ class OutputSize {
   OutputSize(int v) : values_{v} {}
   OutputSize(std::initializer_list<std::optional<int64_t>> v) : values_(v) {}
   OutputSize(std::vector<std::optional<int64_t>> v) : values_(std::move(v)) {}
+  /// The sizes as given: one, or one per spatial dim (nullopt = keep the input's).
   const std::vector<std::optional<int64_t>>& values() const { return values_; }
 
  private:

@@ -30,6 +30,7 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& redu
 Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input = true, bool full = false,
                         double eps = 1e-8, const std::string& reduction = "mean");
 /// 0.5 (log var + (input - target)^2 / var), var clamped at eps (the clamp passes gradients through, as torch).
+/// Two overloads: var a tensor, or a non-negative number.
 Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor& var, bool full = false,
                          double eps = 1e-6, const std::string& reduction = "mean");
 Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, double var, bool full = false, double eps = 1e-6,

@@ -53,23 +53,36 @@ class Activation : public UnaryModule {
     Fn function() const override;                                                     \
   };
 
+/// torch.nn.ReLU: max(0, x).
 FL_NN_ACTIVATION_INPLACE(ReLU, "ReluBackward0", true)
+/// torch.nn.ReLU6: min(max(0, x), 6).
 FL_NN_ACTIVATION_INPLACE(ReLU6, "HardtanhBackward0", true)
+/// torch.nn.SELU: scale * elu(x, alpha) with torch's self-normalising constants.
 FL_NN_ACTIVATION_INPLACE(SELU, "EluBackward1", true)
+/// torch.nn.SiLU: x * sigmoid(x).
 FL_NN_ACTIVATION_INPLACE(SiLU, "SiluBackward0", true)
+/// torch.nn.Mish: x * tanh(softplus(x)).
 FL_NN_ACTIVATION_INPLACE(Mish, "MishBackward0", true)
+/// torch.nn.Hardsigmoid: min(max(x / 6 + 1 / 2, 0), 1).
 FL_NN_ACTIVATION_INPLACE(Hardsigmoid, "HardsigmoidBackward0", false)
+/// torch.nn.Hardswish: x * hardsigmoid(x).
 FL_NN_ACTIVATION_INPLACE(Hardswish, "HardswishBackward0", false)
+/// torch.nn.Tanh.
 FL_NN_ACTIVATION(Tanh)
+/// torch.nn.Sigmoid.
 FL_NN_ACTIVATION(Sigmoid)
+/// torch.nn.Softsign: x / (1 + |x|).
 FL_NN_ACTIVATION(Softsign)
+/// torch.nn.LogSigmoid: log(sigmoid(x)).
 FL_NN_ACTIVATION(LogSigmoid)
+/// torch.nn.Tanhshrink: x - tanh(x).
 FL_NN_ACTIVATION(Tanhshrink)
 /// Softmax over the channel dim (-3) of a (C, H, W) or (N, C, H, W) input.
 FL_NN_ACTIVATION(Softmax2d)
 #undef FL_NN_ACTIVATION
 #undef FL_NN_ACTIVATION_INPLACE
 
+/// torch.nn.LeakyReLU: x if x >= 0 else negative_slope * x.
 class LeakyReLU : public Activation {
  public:
   explicit LeakyReLU(double negative_slope = 0.01, bool inplace = false)
@@ -81,6 +94,7 @@ class LeakyReLU : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.ELU: x if x > 0 else alpha * (exp(x) - 1).
 class ELU : public Activation {
  public:
   explicit ELU(double alpha = 1.0, bool inplace = false) : Activation(inplace, "EluBackward1"), alpha(alpha) {}
@@ -91,6 +105,7 @@ class ELU : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.CELU: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
 class CELU : public Activation {
  public:
   explicit CELU(double alpha = 1.0, bool inplace = false) : Activation(inplace, "CeluBackward1"), alpha(alpha) {}
@@ -101,7 +116,7 @@ class CELU : public Activation {
   std::string args_repr() const override;
 };
 
-/// approximate: "none" (erf) or "tanh".
+/// torch.nn.GELU; approximate: "none" (erf) or "tanh".
 class GELU : public Activation {
  public:
   explicit GELU(std::string approximate = "none") : Activation(), approximate(std::move(approximate)) {}
@@ -112,6 +127,7 @@ class GELU : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.Softplus: log(1 + exp(beta * x)) / beta, x itself where beta * x > threshold.
 class Softplus : public Activation {
  public:
   explicit Softplus(double beta = 1.0, double threshold = 20.0) : Activation(), beta(beta), threshold(threshold) {}
@@ -122,6 +138,7 @@ class Softplus : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.Hardtanh: x clamped to [min_val, max_val].
 class Hardtanh : public Activation {
  public:
   /// ValueError unless max_val > min_val.
@@ -133,7 +150,7 @@ class Hardtanh : public Activation {
   std::string args_repr() const override;
 };
 
-/// Softshrink and Hardshrink print only lambd, as torch does.
+/// torch.nn.Softshrink: x - lambd if x > lambd, x + lambd if x < -lambd, else 0; prints only lambd, as torch.
 class Softshrink : public Activation {
  public:
   explicit Softshrink(double lambd = 0.5) : Activation(), lambd(lambd) {}
@@ -144,6 +161,7 @@ class Softshrink : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.Hardshrink: x where |x| > lambd, else 0; prints only lambd, as torch.
 class Hardshrink : public Activation {
  public:
   explicit Hardshrink(double lambd = 0.5) : Activation(), lambd(lambd) {}
@@ -190,6 +208,7 @@ class Softmax : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.LogSoftmax: log(softmax(x)) along dim, with Softmax's choice of dim when none is given.
 class LogSoftmax : public Activation {
  public:
   explicit LogSoftmax(std::optional<int64_t> dim = std::nullopt) : Activation(), dim(dim) {}
@@ -200,6 +219,7 @@ class LogSoftmax : public Activation {
   std::string args_repr() const override;
 };
 
+/// torch.nn.Softmin: softmax(-x) along dim, with Softmax's choice of dim when none is given.
 class Softmin : public Activation {
  public:
   explicit Softmin(std::optional<int64_t> dim = std::nullopt) : Activation(), dim(dim) {}

@@ -16,8 +16,10 @@ class NonDynamicallyQuantizableLinear : public Linear {
   using Linear::Linear;
 };
 
+/// MultiheadAttention's constructor arguments, as torch.nn.MultiheadAttention's.
 struct MultiheadAttentionOptions {
   int64_t embed_dim = 0;
+  /// embed_dim must be divisible by it.
   int64_t num_heads = 0;
   /// Dropout on the attention weights (training only).
   double dropout = 0.0;
@@ -31,6 +33,7 @@ struct MultiheadAttentionOptions {
   std::optional<int64_t> kdim = std::nullopt, vdim = std::nullopt;
   /// (N, L, E) inputs and outputs instead of (L, N, E).
   bool batch_first = false;
+  /// dtype and device of the parameters (default dtype and device when unset).
   TensorOptions tensor_options = {};
 };
 

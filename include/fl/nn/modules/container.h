@@ -91,11 +91,13 @@ class Sequential : public UnaryModule {
   /// Named children, as torch's Sequential(OrderedDict([...])).
   explicit Sequential(std::vector<std::pair<std::string, std::shared_ptr<UnaryModule>>> named);
 
+  /// Appends a module named by its position (torch's append); a value is moved into a shared_ptr.
   template <typename M>
   requires detail::ModuleArg<M, UnaryModule>
   void push_back(M&& module) {
     push_back(std::to_string(size()), detail::to_module_ptr<UnaryModule>(std::forward<M>(module)));
   }
+  /// Appends a module under name (replacing in place a child of that name).
   void push_back(const std::string& name, std::shared_ptr<UnaryModule> module);
   /// Inserts before index (torch's insert), renumbering the children.
   void insert(int64_t index, std::shared_ptr<UnaryModule> module);
@@ -104,17 +106,22 @@ class Sequential : public UnaryModule {
   /// seq[start:stop] as a new Sequential sharing the modules (Python's slice clamping).
   std::shared_ptr<Sequential> slice(int64_t start, int64_t stop) const;
 
+  /// The number of modules.
   size_t size() const { return own_children().size(); }
+  /// Whether there are no modules.
   bool empty() const { return size() == 0; }
   /// The module at a position (negative counts from the end); IndexError when out of range.
   std::shared_ptr<UnaryModule> operator[](int64_t index) const;
+  /// (*this)[index] as a T; TypeError when it is not one.
   template <typename T>
   std::shared_ptr<T> at(int64_t index) const {
     return detail::module_as<T>((*this)[index]);
   }
+  /// Iterates the modules in order.
   detail::ValueIterator<std::shared_ptr<Module>> begin() const {
     return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin());
   }
+  /// The end of the iteration.
   detail::ValueIterator<std::shared_ptr<Module>> end() const {
     return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end());
   }
@@ -136,30 +143,41 @@ class ModuleList : public Module {
   }
   explicit ModuleList(const std::vector<std::shared_ptr<Module>>& modules);
 
+  /// Appends a module (torch's append), named by its position; a value is moved into a shared_ptr.
   template <typename M>
   requires detail::ModuleArg<M, Module>
   void push_back(M&& module) {
     register_module(std::to_string(size()), detail::to_module_ptr<Module>(std::forward<M>(module)));
   }
+  /// Appends each module in order.
   void extend(const std::vector<std::shared_ptr<Module>>& modules);
+  /// Inserts before index, clamped as Python's list.insert (negative counts from the end), renumbering.
   void insert(int64_t index, std::shared_ptr<Module> module);
-  /// Removes and returns the module at index.
+  /// Removes and returns the module at index (negative counts from the end), renumbering; IndexError when out of
+  /// range.
   std::shared_ptr<Module> pop(int64_t index);
 
+  /// The number of modules.
   size_t size() const { return own_children().size(); }
+  /// Whether there are no modules.
   bool empty() const { return size() == 0; }
+  /// The module at a position (negative counts from the end); IndexError when out of range.
   std::shared_ptr<Module> operator[](int64_t index) const;
+  /// (*this)[index] as a T; TypeError when it is not one.
   template <typename T>
   std::shared_ptr<T> at(int64_t index) const {
     return detail::module_as<T>((*this)[index]);
   }
+  /// Iterates the modules in order.
   detail::ValueIterator<std::shared_ptr<Module>> begin() const {
     return detail::ValueIterator<std::shared_ptr<Module>>(own_children().begin());
   }
+  /// The end of the iteration.
   detail::ValueIterator<std::shared_ptr<Module>> end() const {
     return detail::ValueIterator<std::shared_ptr<Module>>(own_children().end());
   }
 
+  /// torch's ModuleList.__repr__: runs of identical child reprs fold into "(0-2): 3 x Linear(...)".
   std::string repr() const override;
 
  private:
@@ -178,23 +196,35 @@ class ModuleDict : public Module {
   void insert(const std::string& key, M&& module) {
     register_module(key, detail::to_module_ptr<Module>(std::forward<M>(module)));
   }
+  /// Inserts each (key, module) in order.
   void update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& items);
+  /// Removes and returns the module under key; IndexError (torch's KeyError) when absent.
   std::shared_ptr<Module> pop(const std::string& key);
+  /// Removes every module.
   void clear();
 
+  /// The number of modules.
   size_t size() const { return own_children().size(); }
+  /// Whether there are no modules.
   bool empty() const { return size() == 0; }
+  /// Whether key is present.
   bool contains(const std::string& key) const { return own_children().contains(key); }
   /// IndexError (torch's KeyError) for a missing key.
   std::shared_ptr<Module> operator[](const std::string& key) const { return own_children().at(key); }
+  /// (*this)[key] as a T; TypeError when it is not one.
   template <typename T>
   std::shared_ptr<T> at(const std::string& key) const {
     return detail::module_as<T>((*this)[key]);
   }
+  /// The keys in insertion order.
   std::vector<std::string> keys() const { return own_children().keys(); }
+  /// The modules in insertion order.
   std::vector<std::shared_ptr<Module>> values() const { return own_children().values(); }
+  /// The (key, module) pairs in insertion order.
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& items() const { return own_children().items(); }
+  /// Iterates the (key, module) pairs in insertion order.
   auto begin() const { return own_children().begin(); }
+  /// The end of the iteration.
   auto end() const { return own_children().end(); }
 };
 
@@ -203,10 +233,15 @@ class ParameterList : public Module {
  public:
   ParameterList() = default;
   explicit ParameterList(const std::vector<Tensor>& parameters);
+  /// Registers parameter (made to require grad) under the next position.
   void push_back(const Tensor& parameter);
+  /// The number of parameters.
   size_t size() const { return own_parameters().size(); }
+  /// The parameter at a position (negative counts from the end); IndexError when out of range.
   Tensor operator[](int64_t index) const;
+  /// Iterates the parameters in order.
   detail::ValueIterator<Tensor> begin() const { return detail::ValueIterator<Tensor>(own_parameters().begin()); }
+  /// The end of the iteration.
   detail::ValueIterator<Tensor> end() const { return detail::ValueIterator<Tensor>(own_parameters().end()); }
   std::string extra_repr() const override;
 };
@@ -216,13 +251,21 @@ class ParameterDict : public Module {
  public:
   ParameterDict() = default;
   explicit ParameterDict(const std::vector<std::pair<std::string, Tensor>>& items);
+  /// dict[key] = parameter (made to require grad), replacing in place.
   void insert(const std::string& key, const Tensor& parameter);
+  /// Removes and returns the parameter under key; IndexError (torch's KeyError) when absent.
   Tensor pop(const std::string& key);
+  /// The number of parameters.
   size_t size() const { return own_parameters().size(); }
+  /// Whether key is present.
   bool contains(const std::string& key) const { return own_parameters().contains(key); }
+  /// The parameter under key; IndexError (torch's KeyError) when absent.
   Tensor operator[](const std::string& key) const { return own_parameters().at(key); }
+  /// The keys in insertion order.
   std::vector<std::string> keys() const { return own_parameters().keys(); }
+  /// Iterates the (key, parameter) pairs in insertion order.
   auto begin() const { return own_parameters().begin(); }
+  /// The end of the iteration.
   auto end() const { return own_parameters().end(); }
   std::string extra_repr() const override;
 };

@@ -12,6 +12,7 @@ namespace fl::nn {
 using functional::ConvPadding;
 using functional::ExpandingArray;
 
+/// Conv1d/Conv2d/Conv3d's constructor arguments, in torch's order; ints stand for one value per spatial dim.
 struct ConvOptions {
   int64_t in_channels = 0;
   int64_t out_channels = 0;

@@ -14,6 +14,7 @@ class Identity : public UnaryModule {
   Tensor forward(const Tensor& input) override { return input; }
 };
 
+/// Linear's constructor arguments, as torch.nn.Linear's.
 struct LinearOptions {
   int64_t in_features = 0;
   int64_t out_features = 0;
@@ -38,11 +39,13 @@ class Linear : public UnaryModule {
   Tensor bias;  // undefined without bias
 };
 
+/// Bilinear's constructor arguments, as torch.nn.Bilinear's.
 struct BilinearOptions {
   int64_t in1_features = 0;
   int64_t in2_features = 0;
   int64_t out_features = 0;
   bool bias = true;
+  /// dtype and device of the parameters (default dtype and device when unset).
   TensorOptions tensor_options = {};
 };
 

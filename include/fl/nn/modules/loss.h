@@ -27,6 +27,7 @@ class Loss : public Module {
 class InputTargetLoss : public Loss {
  public:
   virtual Tensor forward(const Tensor& input, const Tensor& target) = 0;
+  /// forward() with the forward hooks around it (torch's __call__).
   Tensor operator()(const Tensor& input, const Tensor& target);
 
  protected:
@@ -127,6 +128,7 @@ class CosineEmbeddingLoss : public Loss {
   explicit CosineEmbeddingLoss(double margin = 0.0, std::string reduction = "mean")
       : Loss(std::move(reduction)), margin(margin) {}
   Tensor forward(const Tensor& input1, const Tensor& input2, const Tensor& target);
+  /// forward() with the forward hooks around it (torch's __call__).
   Tensor operator()(const Tensor& input1, const Tensor& input2, const Tensor& target);
   double margin;
 };

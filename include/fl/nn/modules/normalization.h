@@ -8,6 +8,7 @@
 
 namespace fl::nn {
 
+/// BatchNorm1d/BatchNorm2d's constructor arguments, as torch's (bias is torch's keyword-only argument).
 struct BatchNormOptions {
   int64_t num_features = 0;
   double eps = 1e-5;
@@ -71,6 +72,7 @@ class BatchNorm2d : public BatchNormBase {
   void check_input_dim(const Tensor& input) const override;
 };
 
+/// LayerNorm's constructor arguments, as torch.nn.LayerNorm's.
 struct LayerNormOptions {
   /// The trailing dims normalised over.
   Shape normalized_shape;
@@ -99,6 +101,7 @@ class LayerNorm : public UnaryModule {
   Tensor weight, bias;
 };
 
+/// GroupNorm's constructor arguments, as torch.nn.GroupNorm's.
 struct GroupNormOptions {
   int64_t num_groups = 0;
   int64_t num_channels = 0;

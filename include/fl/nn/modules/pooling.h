@@ -105,6 +105,7 @@ class AdaptiveAvgPool2d : public AdaptivePoolBase {
 class AdaptiveMaxPoolBase : public AdaptivePoolBase {
  public:
   Tensor forward(const Tensor& input) override;
+  /// (values, int64 indices flattened over each input plane), whatever return_indices says.
   std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
   bool return_indices;
 

@@ -24,22 +24,27 @@ struct RNNOptionsBase {
   bool batch_first = false;
   /// Dropout on the output of every layer but the last, in training.
   double dropout = 0.0;
+  /// A second, reversed direction per layer; the output concatenates both directions' features.
   bool bidirectional = false;
+  /// dtype and device of the parameters (default dtype and device when unset).
   TensorOptions tensor_options = {};
 };
 
+/// RNN's options: RNNOptionsBase's plus the nonlinearity.
 struct RNNOptions : RNNOptionsBase {
   using RNNOptionsBase::RNNOptionsBase;
   /// "tanh" or "relu".
   std::string nonlinearity = "tanh";
 };
 
+/// LSTM's options: RNNOptionsBase's plus proj_size.
 struct LSTMOptions : RNNOptionsBase {
   using RNNOptionsBase::RNNOptionsBase;
   /// Projects each layer's hidden state to this size (weight_hr_l{k}); 0 disables projections.
   int64_t proj_size = 0;
 };
 
+/// GRU's options: RNNOptionsBase's.
 struct GRUOptions : RNNOptionsBase {
   using RNNOptionsBase::RNNOptionsBase;
 };
@@ -52,6 +57,7 @@ class RNNBase : public Module {
   void reset_parameters();
   /// torch's _flat_weights: the parameters in the order the functional ops take them.
   std::vector<Tensor> flat_weights() const;
+  /// torch's _flat_weights_names: the parameter names in flat_weights() order.
   const std::vector<std::string>& flat_weights_names() const { return flat_weights_names_; }
   std::string extra_repr() const override;
 
@@ -85,6 +91,7 @@ class RNN : public RNNBase {
 /// (h_n, c_n): the LSTM state.
 using LSTMState = std::tuple<Tensor, Tensor>;
 
+/// torch.nn.LSTM: gates i, f, g, o; c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t) (projected with proj_size).
 class LSTM : public RNNBase {
  public:
   explicit LSTM(const LSTMOptions& options);
@@ -95,6 +102,7 @@ class LSTM : public RNNBase {
   LSTMOptions options;
 };
 
+/// torch.nn.GRU: gates r, z, n with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h_t = (1 - z) * n + z * h_{t-1}.
 class GRU : public RNNBase {
  public:
   explicit GRU(const GRUOptions& options);
@@ -107,6 +115,7 @@ class GRU : public RNNBase {
 
 // --- cells ---------------------------------------------------------------------------------------------------------
 
+/// RNNCell/LSTMCell/GRUCell's constructor arguments, as torch's.
 struct RNNCellOptions {
   RNNCellOptions(int64_t input_size, int64_t hidden_size) : input_size(input_size), hidden_size(hidden_size) {}
   int64_t input_size;
@@ -136,6 +145,7 @@ class RNNCellBase : public Module {
   Tensor zero_state(const Tensor& input) const;
 };
 
+/// torch.nn.RNNCell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu).
 class RNNCell : public RNNCellBase {
  public:
   explicit RNNCell(const RNNCellOptions& options);
@@ -144,6 +154,7 @@ class RNNCell : public RNNCellBase {
   Tensor forward(const Tensor& input, const Tensor& hx = {});
 };
 
+/// torch.nn.LSTMCell: one LSTM step (gates i, f, g, o).
 class LSTMCell : public RNNCellBase {
  public:
   explicit LSTMCell(const LSTMCellOptions& options);
@@ -152,10 +163,12 @@ class LSTMCell : public RNNCellBase {
   LSTMState forward(const Tensor& input, const std::optional<LSTMState>& hx = std::nullopt);
 };
 
+/// torch.nn.GRUCell: one GRU step (gates r, z, n).
 class GRUCell : public RNNCellBase {
  public:
   explicit GRUCell(const GRUCellOptions& options);
   GRUCell(int64_t input_size, int64_t hidden_size, bool bias = true);
+  /// h' for input (N, H_in) or (H_in); hx defaults to zeros.
   Tensor forward(const Tensor& input, const Tensor& hx = {});
 };
 

@@ -7,6 +7,7 @@
 
 namespace fl::nn {
 
+/// Embedding's constructor arguments, as torch.nn.Embedding's.
 struct EmbeddingOptions {
   int64_t num_embeddings = 0;
   int64_t embedding_dim = 0;

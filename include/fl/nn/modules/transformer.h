@@ -20,9 +20,11 @@ namespace fl::nn {
 using TransformerActivation =
     std::variant<std::string, std::function<Tensor(const Tensor&)>, std::shared_ptr<UnaryModule>>;
 
+/// TransformerEncoderLayer's constructor arguments, as torch.nn.TransformerEncoderLayer's.
 struct TransformerEncoderLayerOptions {
   int64_t d_model = 0;
   int64_t nhead = 0;
+  /// Hidden size of the feed-forward block (linear1's output).
   int64_t dim_feedforward = 2048;
   double dropout = 0.1;
   TransformerActivation activation = std::string("relu");
