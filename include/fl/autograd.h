@@ -61,6 +61,7 @@ class EnableGradGuard {
 /// torch.inference_mode: while on, ops record nothing (even under EnableGradGuard) and the tensors they make are
 /// inference tensors, which a recorded op must not save for backward later.
 bool is_inference_mode_enabled();
+/// Turns inference mode on or off for this thread (prefer InferenceModeGuard).
 void set_inference_mode(bool enabled);
 
 /// RAII: inference mode in scope (torch.inference_mode()); it also turns grad mode off, as torch's does.

@@ -272,28 +272,46 @@ class Tensor {
   FL_INPLACE_BINARY_OPS(FL_DECLARE_INPLACE_BINARY)
 #undef FL_DECLARE_INPLACE_UNARY
 #undef FL_DECLARE_INPLACE_BINARY
+  /// torch.Tensor.round_: round half to even, at `decimals` decimal places.
   Tensor& round_(int64_t decimals = 0);
+  /// torch.Tensor.logit_: log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given.
   Tensor& logit_(std::optional<double> eps = std::nullopt);
+  /// torch.Tensor.nan_to_num_: NaN, +inf and -inf replaced (defaults: 0 and the dtype's largest/lowest).
   Tensor& nan_to_num_(std::optional<double> nan = std::nullopt, std::optional<double> posinf = std::nullopt,
                       std::optional<double> neginf = std::nullopt);
+  /// torch.Tensor.clamp_min_: max(*this, min).
   Tensor& clamp_min_(const Scalar& min);
+  /// torch.Tensor.clamp_max_: min(*this, max).
   Tensor& clamp_max_(const Scalar& max);
+  /// torch.Tensor.clip_: alias of clamp_.
   Tensor& clip_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
-  /// Needs a float64 self, as PyTorch's (the op computes in double).
+  /// torch.Tensor.float_power_ (overloads: tensor or scalar exponent); needs a float64 self, as PyTorch's (the
+  /// op computes in double).
   Tensor& float_power_(const Tensor& exponent);
   Tensor& float_power_(const Scalar& exponent);
+  /// torch.Tensor.fill_diagonal_: the main diagonal set to fill_value; `wrap` restarts it down a tall matrix.
   Tensor& fill_diagonal_(const Scalar& fill_value, bool wrap = false);
+  /// torch.Tensor.exponential_: Exp(lambd) draws.
   Tensor& exponential_(double lambd = 1, Generator* generator = nullptr);
+  /// torch.Tensor.cauchy_: Cauchy(median, sigma) draws.
   Tensor& cauchy_(double median = 0, double sigma = 1, Generator* generator = nullptr);
+  /// torch.Tensor.log_normal_: exp(N(mean, std^2)) draws.
   Tensor& log_normal_(double mean = 1, double std = 2, Generator* generator = nullptr);
+  /// torch.Tensor.geometric_: the number of Bernoulli(p) trials to the first success (1, 2, ...).
   Tensor& geometric_(double p, Generator* generator = nullptr);
   // In-place view ops: they change this tensor's own shape and strides (a view stays a view of its base).
+  /// torch.Tensor.squeeze_ (overloads: every size-1 dim, or one dim).
   Tensor& squeeze_();
   Tensor& squeeze_(int64_t dim);
+  /// torch.Tensor.unsqueeze_: a size-1 dim inserted at dim.
   Tensor& unsqueeze_(int64_t dim);
+  /// torch.Tensor.t_: transpose of a tensor of at most 2 dims.
   Tensor& t_();
+  /// torch.Tensor.transpose_: dims dim0 and dim1 swapped.
   Tensor& transpose_(int64_t dim0, int64_t dim1);
+  /// torch.Tensor.swapaxes_: alias of transpose_.
   Tensor& swapaxes_(int64_t dim0, int64_t dim1) { return transpose_(dim0, dim1); }
+  /// torch.Tensor.swapdims_: alias of transpose_.
   Tensor& swapdims_(int64_t dim0, int64_t dim1) { return transpose_(dim0, dim1); }
 
   // --- methods: each forwards to the function of the same name, defined beside it in src/ops/<family>.cpp ---
