@@ -120,6 +120,33 @@ OpInput to_input(const Tensor& t) {
 
 // --- recording ----------------------------------------------------------------------------------------
 
+namespace detail {
+bool records(std::initializer_list<const Tensor*> inputs) {
+  for (const Tensor* t : inputs) {
+    FL_CHECK(t->defined(), "expected a defined tensor, got an undefined one");
+    TensorImpl* impl = t->impl();
+    if (g_grad_enabled && (impl->autograd || impl->is_view()) && meta_requires_grad(impl)) return true;
+  }
+  return false;
+}
+
+Tensor unrecorded_result(mx::array out, std::initializer_list<const Tensor*> inputs) {
+  int depth = 0;
+  const Storage* first = nullptr;
+  for (const Tensor* t : inputs) {
+    const Storage* s = t->impl()->storage.get();
+    if (!s) continue;
+    if (!first) first = s;
+    depth = std::max(depth, s->depth);
+  }
+  Tensor r = make_tensor(std::move(out), first ? first->device : default_device());
+  auto& s = *r.impl()->storage;
+  s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
+  maybe_eval(s);
+  return r;
+}
+}  // namespace detail
+
 ArrayFn fn_view(const ViewOp& op) {
   return [op](const std::vector<mx::array>& in) { return std::vector<mx::array>{op.apply(in[0])}; };
 }

@@ -2,6 +2,8 @@
 #pragma once
 #include <functional>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <mlx/array.h>
@@ -107,6 +109,30 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<cons
 /// Single-output convenience.
 Tensor apply1(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves = kSaveNone);
 Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs, SaveMask saves = kSaveNone);
+
+namespace detail {
+/// Whether an op on these inputs is recorded: grad mode is on and one of them requires grad. Undefined inputs
+/// raise, as to_input does.
+bool records(std::initializer_list<const Tensor*> inputs);
+/// The result of an op that is not recorded: a fresh tensor on the first input's device, with the lazy-depth
+/// bookkeeping apply_op does.
+Tensor unrecorded_result(mlx::core::array out, std::initializer_list<const Tensor*> inputs);
+template <typename F, size_t... I>
+ArrayFn array_fn(F f, std::index_sequence<I...>) {
+  return [f](const std::vector<mlx::core::array>& in) { return std::vector<mlx::core::array>{f(in[I]...)}; };
+}
+}  // namespace detail
+
+/// apply1 for a single-output forward written as `f(const array&...) -> array`, one array per input. When the
+/// op is not recorded (no grad mode, or no input requires grad: the usual case), f runs on the inputs' values
+/// directly: no ArrayFn, OpInputs or vectors are built. Otherwise f becomes the ArrayFn that apply1 records.
+template <typename F, typename... Ts>
+  requires(std::is_same_v<Ts, Tensor> && ...)
+Tensor apply_direct(const char* name, const F& f, SaveMask saves, const Ts&... inputs) {
+  if (!detail::records({&inputs...}))
+    return detail::unrecorded_result(f(inputs.impl()->value_ref()...), {&inputs...});
+  return apply1(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), {inputs...}, saves);
+}
 
 /// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with
 /// history rewritten as PyTorch does (CopySlices on the base for views).

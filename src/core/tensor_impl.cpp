@@ -11,7 +11,7 @@ namespace {
 constexpr int kMaxLazyDepth = 256;
 }
 
-mx::array TensorImpl::value() const {
+const mx::array& TensorImpl::value_ref() const {
   if (chain.empty()) return storage->value;
   if (cache && cache_version == storage->version) return *cache;
   cache = apply_chain(chain, storage->value);

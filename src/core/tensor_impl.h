@@ -48,7 +48,9 @@ struct TensorImpl {
   mutable int64_t cache_version = -1;
 
   bool is_view() const { return base != nullptr; }
-  mlx::core::array value() const;
+  mlx::core::array value() const { return value_ref(); }
+  /// The current value without copying the array handle; valid until the storage or this view changes.
+  const mlx::core::array& value_ref() const;
   AutogradMeta& meta();
   bool has_meta() const { return autograd != nullptr; }
 };
