@@ -99,12 +99,12 @@ Node::Edge gradient_edge(const Tensor& t) {
   if (m.grad_fn) return {m.grad_fn, m.output_nr};
   auto acc = std::static_pointer_cast<AccumulateGrad>(m.grad_accumulator.lock());
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>();
+    acc = pool::make_shared<AccumulateGrad>();
     acc->leaf = t.impl_ptr();
     acc->sequence_nr = g_sequence_nr++;
     m.grad_accumulator = acc;
   }
-  return {acc, 0};
+  return {std::move(acc), 0};
 }
 
 OpInput to_input(const Tensor& t) {
@@ -152,26 +152,34 @@ ArrayFn fn_view(const ViewOp& op) {
 }
 
 namespace {
-std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<const OpInput> inputs,
-                                     const std::vector<mx::array>& outs, SaveMask saves) {
-  auto node = std::make_shared<FunctionNode>();
+// The node of a recorded op. `primals` are the inputs' values (moved in). Edges are moved out of inputs the
+// caller owns (In = OpInput) and copied from the others (In = const OpInput).
+template <typename In>
+std::shared_ptr<FunctionNode> make_node(const char* name, ArrayFn fn, std::span<In> inputs,
+                                        std::vector<mx::array>&& primals, const std::vector<mx::array>& outs,
+                                        SaveMask saves) {
+  auto node = pool::make_shared<FunctionNode>();
   node->op_name = name;
   node->fn = std::move(fn);
   node->sequence_nr = g_sequence_nr++;
-  node->primals.reserve(inputs.size());
+  node->primals = std::move(primals);
+  node->input_needs_grad.reserve(inputs.size());
   node->next_functions.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const auto& in = inputs[i];
-    node->primals.push_back(in.value);
+    auto& in = inputs[i];
     node->input_needs_grad.push_back(in.requires_grad);
-    node->next_functions.push_back(in.requires_grad ? in.edge : Node::Edge{});
+    if (!in.requires_grad) node->next_functions.emplace_back();
+    else if constexpr (std::is_const_v<In>) node->next_functions.push_back(in.edge);
+    else node->next_functions.push_back(std::move(in.edge));
     if (i < 31 && (saves & (1u << i)) && in.storage) {
-      const mx::Shape& shape = in.value.shape();
-      std::string desc = std::string("torch.") + scalar_type_name(from_mlx(in.value.dtype())) + "Tensor " +
-                         shape_str(Shape(shape.begin(), shape.end()));
+      const mx::array& v = node->primals[i];
+      std::string desc = std::string("torch.") + scalar_type_name(from_mlx(v.dtype())) + "Tensor " +
+                         shape_str(Shape(v.shape().begin(), v.shape().end()));
       node->saved.push_back({in.storage, in.storage->version, desc, false, static_cast<int>(i)});
     }
   }
+  node->out_shapes.reserve(outs.size());
+  node->out_dtypes.reserve(outs.size());
   for (auto& o : outs) {
     node->out_shapes.push_back(o.shape());
     node->out_dtypes.push_back(o.dtype());
@@ -180,31 +188,38 @@ std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<con
   return node;
 }
 
+std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<const OpInput> inputs,
+                                     const std::vector<mx::array>& outs, SaveMask saves) {
+  std::vector<mx::array> primals;
+  primals.reserve(inputs.size());
+  for (auto& in : inputs) primals.push_back(in.value);
+  return make_node(name, std::move(fn), inputs, std::move(primals), outs, saves);
+}
 
 void save_output(FunctionNode& node, const Tensor& out, int index) {
   auto* impl = out.impl();
   node.saved.push_back({impl->storage, impl->storage->version, type_desc(out), true, index});
 }
 
-Device device_of(std::span<const OpInput> inputs) {
-  for (auto& in : inputs)
-    if (in.storage) return in.storage->device;
-  return default_device();
-}
-}  // namespace
-
-std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<const OpInput> inputs, SaveMask saves) {
+// apply_op_inputs; values and edges are moved out of inputs the caller owns (In = OpInput).
+template <typename In>
+std::vector<Tensor> run_op(const char* name, ArrayFn&& fn, std::span<In> inputs, SaveMask saves) {
   std::vector<mx::array> vals;
   vals.reserve(inputs.size());
   int depth = 0;
   bool needs_grad = false;
+  const Storage* first = nullptr;  // the outputs' device is the first input's
   for (auto& in : inputs) {
-    vals.push_back(in.value);
-    if (in.storage) depth = std::max(depth, in.storage->depth);
+    if constexpr (std::is_const_v<In>) vals.push_back(in.value);
+    else vals.push_back(std::move(in.value));
+    if (in.storage) {
+      if (!first) first = in.storage.get();
+      depth = std::max(depth, in.storage->depth);
+    }
     needs_grad |= in.requires_grad;
   }
   auto outs = fn(vals);
-  Device dev = device_of(inputs);
+  Device dev = first ? first->device : default_device();
   std::vector<Tensor> result;
   result.reserve(outs.size());
   const bool record_node = needs_grad && g_grad_enabled;
@@ -215,7 +230,7 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<cons
     maybe_eval(s);
   }
   if (record_node) {
-    auto node = record(name, std::move(fn), inputs, outs, saves);
+    auto node = make_node(name, std::move(fn), inputs, std::move(vals), outs, saves);
     for (size_t k = 0; k < result.size(); ++k) {
       if (!differentiable(outs[k].dtype())) continue;
       auto& m = result[k].impl()->meta();
@@ -226,14 +241,28 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<cons
   }
   return result;
 }
+}  // namespace
+
+std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<const OpInput> inputs, SaveMask saves) {
+  return run_op(name, std::move(fn), inputs, saves);
+}
 
 namespace {
+using OpInputs = mx::SmallVector<OpInput, 4>;  // no allocation for the usual one to four inputs
+
 std::vector<Tensor> apply_op_range(const char* name, ArrayFn&& fn, const Tensor* first, size_t n, SaveMask saves) {
-  mx::SmallVector<OpInput, 4> ins;  // no allocation for the usual one to four inputs
+  OpInputs ins;
   for (size_t i = 0; i < n; ++i) ins.emplace_back(to_input(first[i]));
-  return apply_op_inputs(name, std::move(fn), std::span<const OpInput>(ins.data(), ins.size()), saves);
+  return run_op(name, std::move(fn), std::span<OpInput>(ins.data(), ins.size()), saves);
 }
 }  // namespace
+
+Tensor detail::apply_recorded(const char* name, ArrayFn&& fn, std::initializer_list<const Tensor*> inputs,
+                              SaveMask saves) {
+  OpInputs ins;
+  for (const Tensor* t : inputs) ins.emplace_back(to_input(*t));
+  return std::move(run_op(name, std::move(fn), std::span<OpInput>(ins.data(), ins.size()), saves)[0]);
+}
 
 std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {
   return apply_op_range(name, std::move(fn), inputs.data(), inputs.size(), saves);

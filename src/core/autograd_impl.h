@@ -117,6 +117,8 @@ bool records(std::initializer_list<const Tensor*> inputs);
 /// The result of an op that is not recorded: a fresh tensor on the first input's device, with the lazy-depth
 /// bookkeeping apply_op does.
 Tensor unrecorded_result(mlx::core::array out, std::initializer_list<const Tensor*> inputs);
+/// apply1 on tensors given by address (no copies of them).
+Tensor apply_recorded(const char* name, ArrayFn&& fn, std::initializer_list<const Tensor*> inputs, SaveMask saves);
 template <typename F, size_t... I>
 ArrayFn array_fn(F f, std::index_sequence<I...>) {
   return [f](const std::vector<mlx::core::array>& in) { return std::vector<mlx::core::array>{f(in[I]...)}; };
@@ -131,7 +133,7 @@ template <typename F, typename... Ts>
 Tensor apply_direct(const char* name, const F& f, SaveMask saves, const Ts&... inputs) {
   if (!detail::records({&inputs...}))
     return detail::unrecorded_result(f(inputs.impl()->value_ref()...), {&inputs...});
-  return apply1(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), {inputs...}, saves);
+  return detail::apply_recorded(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), {&inputs...}, saves);
 }
 
 /// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with

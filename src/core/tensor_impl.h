@@ -4,6 +4,7 @@
 
 #include <mlx/array.h>
 
+#include "core/pooled.h"
 #include "core/view_op.h"
 #include "fl/tensor.h"
 
@@ -32,6 +33,9 @@ struct AutogradMeta {
   std::weak_ptr<Node> grad_accumulator;
   bool retains_grad = false;
   int64_t view_version = -1;  // for views: storage version at which grad_fn was made
+
+  static void* operator new(size_t) { return pool::allocate<sizeof(AutogradMeta)>(); }
+  static void operator delete(void* p) { pool::deallocate<sizeof(AutogradMeta)>(p); }
 };
 
 struct TensorImpl {
