@@ -97,14 +97,13 @@ Node::Edge gradient_edge(const Tensor& t) {
   if (!meta_requires_grad(impl)) return {};
   auto& m = *impl->autograd;
   if (m.grad_fn) return {m.grad_fn, m.output_nr};
-  auto acc = std::static_pointer_cast<AccumulateGrad>(m.grad_accumulator.lock());
-  if (!acc) {
-    acc = pool::make_shared<AccumulateGrad>();
+  if (!m.grad_accumulator) {
+    auto acc = pool::make_shared<AccumulateGrad>();
     acc->leaf = t.impl_ptr();
     acc->sequence_nr = g_sequence_nr++;
-    m.grad_accumulator = acc;
+    m.grad_accumulator = std::move(acc);
   }
-  return {std::move(acc), 0};
+  return {m.grad_accumulator, 0};
 }
 
 OpInput to_input(const Tensor& t) {

@@ -30,7 +30,9 @@ struct AutogradMeta {
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
   int output_nr = 0;
-  std::weak_ptr<Node> grad_accumulator;
+  // Held for the leaf's lifetime (PyTorch holds it weakly and makes one per graph): not remade for every op that
+  // reads the leaf. It holds the leaf weakly, so this makes no cycle.
+  std::shared_ptr<Node> grad_accumulator;
   bool retains_grad = false;
   int64_t view_version = -1;  // for views: storage version at which grad_fn was made
 
