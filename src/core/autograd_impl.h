@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <mlx/array.h>
+#include <mlx/small_vector.h>
 
 #include "core/tensor_impl.h"
 #include "fl/autograd.h"
@@ -17,7 +18,9 @@ using ArrayFn = std::function<std::vector<mlx::core::array>(const std::vector<ml
 
 /// What the backward engine runs: a node with outputs whose gradients it turns into input gradients.
 struct BackwardNode : Node {
-  std::vector<std::weak_ptr<TensorImpl>> retained;  // per output, tensors with retain_grad()
+  // Per output, tensors with retain_grad(). Inline storage here and below: a node costs no allocation per field
+  // for the usual op of up to four inputs and one output.
+  mlx::core::SmallVector<std::weak_ptr<TensorImpl>, 1> retained;
   virtual size_t num_outputs() const = 0;
   /// Gradients for each input, given gradients for each output (undefined = zero).
   virtual std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) = 0;
@@ -30,9 +33,9 @@ struct FunctionNode : BackwardNode {
   std::string op_name;
   ArrayFn fn;
   std::vector<mlx::core::array> primals;
-  std::vector<bool> input_needs_grad;
-  std::vector<mlx::core::Shape> out_shapes;
-  std::vector<mlx::core::Dtype> out_dtypes;
+  mlx::core::SmallVector<bool, 4> input_needs_grad;
+  mlx::core::SmallVector<mlx::core::Shape, 1> out_shapes;
+  mlx::core::SmallVector<mlx::core::Dtype, 1> out_dtypes;
   // Saved tensors checked for in-place modification before backward runs.
   struct Saved {
     std::weak_ptr<Storage> storage;
