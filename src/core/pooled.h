@@ -1,6 +1,6 @@
 // Thread-local free lists for the small objects every op allocates (tensor impls, storages, autograd nodes and
-// metadata): taking a block from a list and giving it back costs a few instructions, where malloc and free
-// cost about 20 ns a pair on the tiny-op path (bench/README.md).
+// metadata): taking a block from a list and giving it back costs a few instructions, where a malloc and free
+// pair costs tens of nanoseconds on the tiny-op path.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -9,42 +9,24 @@
 
 namespace fl::pool {
 
-/// The blocks of one size kept by one thread. Trivially destructible, so that it stays usable while the thread's
-/// other thread_local objects are destroyed (after `Drain` has run, blocks go straight back to the heap).
+/// The blocks of one size kept by one thread. Trivially destructible and constant-initialised, so reaching it
+/// is one thread-local access with no guard, and it stays usable while the thread's other thread_local objects
+/// are destroyed (once `Drain` has run, blocks go straight back to the heap).
 struct FreeList {
   struct Block {
     Block* next;
   };
   Block* head = nullptr;
   int count = 0;
-  bool closed = false;
+  bool drained_at_exit = false;  // a Drain is registered for this thread
+  bool closed = false;           // the thread is exiting
 };
+
+template <size_t Size>
+inline thread_local FreeList free_list;
 
 // At most this many free blocks of each size per thread: enough for the temporaries of a burst of ops.
 inline constexpr int kMaxFree = 256;
-
-template <size_t Size>
-struct Drain {
-  FreeList* list;
-  ~Drain() {
-    list->closed = true;
-    while (list->head) {
-      FreeList::Block* b = list->head;
-      list->head = b->next;
-      ::operator delete(b);
-    }
-    list->count = 0;
-  }
-};
-
-template <size_t Size>
-FreeList& free_list() {
-  static_assert(Size >= sizeof(FreeList::Block));
-  thread_local FreeList list;
-  thread_local Drain<Size> drain{&list};  // frees the blocks when the thread ends
-  (void)drain;
-  return list;
-}
 
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr bool kEnabled = false;  // AddressSanitizer sees every block come and go
@@ -52,10 +34,34 @@ inline constexpr bool kEnabled = false;  // AddressSanitizer sees every block co
 inline constexpr bool kEnabled = true;
 #endif
 
+// Frees a thread's blocks when the thread ends.
+template <size_t Size>
+struct Drain {
+  ~Drain() {
+    FreeList& l = free_list<Size>;
+    l.closed = true;
+    while (l.head) {
+      FreeList::Block* b = l.head;
+      l.head = b->next;
+      ::operator delete(b);
+    }
+    l.count = 0;
+  }
+};
+
+// Registers the thread's Drain (first use of the list in this thread).
+template <size_t Size>
+[[gnu::noinline]] void register_drain() {
+  thread_local Drain<Size> drain;
+  (void)drain;
+  free_list<Size>.drained_at_exit = true;
+}
+
 template <size_t Size>
 void* allocate() {
+  static_assert(Size >= sizeof(FreeList::Block));
   if constexpr (!kEnabled) return ::operator new(Size);
-  FreeList& l = free_list<Size>();
+  FreeList& l = free_list<Size>;
   if (FreeList::Block* b = l.head) {
     l.head = b->next;
     --l.count;
@@ -67,8 +73,9 @@ void* allocate() {
 template <size_t Size>
 void deallocate(void* p) {
   if constexpr (!kEnabled) return ::operator delete(p);
-  FreeList& l = free_list<Size>();
+  FreeList& l = free_list<Size>;
   if (l.closed || l.count >= kMaxFree) return ::operator delete(p);
+  if (!l.drained_at_exit) register_drain<Size>();
   auto* b = static_cast<FreeList::Block*>(p);
   b->next = l.head;
   l.head = b;
