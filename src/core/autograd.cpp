@@ -119,33 +119,6 @@ OpInput to_input(const Tensor& t) {
 
 // --- recording ----------------------------------------------------------------------------------------
 
-namespace detail {
-bool records(std::initializer_list<const Tensor*> inputs) {
-  for (const Tensor* t : inputs) {
-    FL_CHECK(t->defined(), "expected a defined tensor, got an undefined one");
-    TensorImpl* impl = t->impl();
-    if (g_grad_enabled && (impl->autograd || impl->is_view()) && meta_requires_grad(impl)) return true;
-  }
-  return false;
-}
-
-Tensor unrecorded_result(mx::array out, std::initializer_list<const Tensor*> inputs) {
-  int depth = 0;
-  const Storage* first = nullptr;
-  for (const Tensor* t : inputs) {
-    const Storage* s = t->impl()->storage.get();
-    if (!s) continue;
-    if (!first) first = s;
-    depth = std::max(depth, s->depth);
-  }
-  Tensor r = make_tensor(std::move(out), first ? first->device : default_device());
-  auto& s = *r.impl()->storage;
-  s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
-  maybe_eval(s);
-  return r;
-}
-}  // namespace detail
-
 ArrayFn fn_view(const ViewOp& op) {
   return [op](const std::vector<mx::array>& in) { return std::vector<mx::array>{op.apply(in[0])}; };
 }
@@ -155,7 +128,7 @@ namespace {
 // caller owns (In = OpInput) and copied from the others (In = const OpInput).
 template <typename In>
 std::shared_ptr<FunctionNode> make_node(const char* name, ArrayFn fn, std::span<In> inputs,
-                                        std::vector<mx::array>&& primals, const std::vector<mx::array>& outs,
+                                        std::vector<mx::array>&& primals, std::span<const mx::array> outs,
                                         SaveMask saves) {
   auto node = pool::make_shared<FunctionNode>();
   node->op_name = name;
@@ -200,43 +173,62 @@ void save_output(FunctionNode& node, const Tensor& out, int index) {
   node.saved.push_back({impl->storage, impl->storage->version, type_desc(out), true, index});
 }
 
+// What an op's outputs take from its inputs: the values (moved out of inputs the caller owns, In = OpInput),
+// the lazy depth, the device (the first input's), and whether a gradient is needed.
+struct Gathered {
+  std::vector<mx::array> vals;
+  int depth = 0;
+  Device device;
+  bool needs_grad = false;
+};
+template <typename In>
+Gathered gather(std::span<In> inputs) {
+  Gathered g;
+  g.vals.reserve(inputs.size());
+  const Storage* first = nullptr;
+  for (auto& in : inputs) {
+    if constexpr (std::is_const_v<In>) g.vals.push_back(in.value);
+    else g.vals.push_back(std::move(in.value));
+    if (in.storage) {
+      if (!first) first = in.storage.get();
+      g.depth = std::max(g.depth, in.storage->depth);
+    }
+    g.needs_grad |= in.requires_grad;
+  }
+  g.device = first ? first->device : default_device();
+  return g;
+}
+
+// A fresh output tensor, its lazy depth counted from the inputs'.
+Tensor make_output(mx::array value, const Device& device, int depth) {
+  Tensor t = make_tensor(std::move(value), device);
+  auto& s = *t.impl()->storage;
+  s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
+  maybe_eval(s);
+  return t;
+}
+
+// Makes output k the node's output k (if differentiable), saving it for the version check when asked.
+void attach(const std::shared_ptr<FunctionNode>& node, Tensor& out, mx::Dtype dtype, size_t k, SaveMask saves) {
+  if (!differentiable(dtype)) return;
+  auto& m = out.impl()->meta();
+  m.grad_fn = node;
+  m.output_nr = static_cast<int>(k);
+  if (saves & kSaveOutput) save_output(*node, out, static_cast<int>(k));
+}
+
 // apply_op_inputs; values and edges are moved out of inputs the caller owns (In = OpInput).
 template <typename In>
 std::vector<Tensor> run_op(const char* name, ArrayFn&& fn, std::span<In> inputs, SaveMask saves) {
-  std::vector<mx::array> vals;
-  vals.reserve(inputs.size());
-  int depth = 0;
-  bool needs_grad = false;
-  const Storage* first = nullptr;  // the outputs' device is the first input's
-  for (auto& in : inputs) {
-    if constexpr (std::is_const_v<In>) vals.push_back(in.value);
-    else vals.push_back(std::move(in.value));
-    if (in.storage) {
-      if (!first) first = in.storage.get();
-      depth = std::max(depth, in.storage->depth);
-    }
-    needs_grad |= in.requires_grad;
-  }
-  auto outs = fn(vals);
-  Device dev = first ? first->device : default_device();
+  Gathered g = gather(inputs);
+  auto outs = fn(g.vals);
   std::vector<Tensor> result;
   result.reserve(outs.size());
-  const bool record_node = needs_grad && g_grad_enabled;
-  for (auto& o : outs) {
-    result.push_back(make_tensor(record_node ? o : std::move(o), dev));
-    auto& s = *result.back().impl()->storage;
-    s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
-    maybe_eval(s);
-  }
+  const bool record_node = g.needs_grad && g_grad_enabled;
+  for (auto& o : outs) result.push_back(make_output(record_node ? o : std::move(o), g.device, g.depth));
   if (record_node) {
-    auto node = make_node(name, std::move(fn), inputs, std::move(vals), outs, saves);
-    for (size_t k = 0; k < result.size(); ++k) {
-      if (!differentiable(outs[k].dtype())) continue;
-      auto& m = result[k].impl()->meta();
-      m.grad_fn = node;
-      m.output_nr = static_cast<int>(k);
-      if (saves & kSaveOutput) save_output(*node, result[k], static_cast<int>(k));
-    }
+    auto node = make_node(name, std::move(fn), inputs, std::move(g.vals), outs, saves);
+    for (size_t k = 0; k < result.size(); ++k) attach(node, result[k], outs[k].dtype(), k, saves);
   }
   return result;
 }
@@ -256,11 +248,39 @@ std::vector<Tensor> apply_op_range(const char* name, ArrayFn&& fn, const Tensor*
 }
 }  // namespace
 
-Tensor detail::apply_recorded(const char* name, ArrayFn&& fn, std::initializer_list<const Tensor*> inputs,
-                              SaveMask saves) {
+namespace detail {
+bool records(std::initializer_list<const Tensor*> inputs) {
+  for (const Tensor* t : inputs) {
+    FL_CHECK(t->defined(), "expected a defined tensor, got an undefined one");
+    TensorImpl* impl = t->impl();
+    if (g_grad_enabled && (impl->autograd || impl->is_view()) && meta_requires_grad(impl)) return true;
+  }
+  return false;
+}
+
+Tensor unrecorded_result(mx::array out, std::initializer_list<const Tensor*> inputs) {
+  int depth = 0;
+  const Storage* first = nullptr;
+  for (const Tensor* t : inputs) {
+    const Storage* s = t->impl()->storage.get();
+    if (!s) continue;
+    if (!first) first = s;
+    depth = std::max(depth, s->depth);
+  }
+  return make_output(std::move(out), first ? first->device : default_device(), depth);
+}
+}  // namespace detail
+
+Tensor detail::apply_recorded(const char* name, ArrayFn&& fn, mx::array out,
+                              std::initializer_list<const Tensor*> inputs, SaveMask saves) {
   OpInputs ins;
   for (const Tensor* t : inputs) ins.emplace_back(to_input(*t));
-  return std::move(run_op(name, std::move(fn), std::span<OpInput>(ins.data(), ins.size()), saves)[0]);
+  std::span<OpInput> span(ins.data(), ins.size());
+  Gathered g = gather(span);
+  Tensor result = make_output(out, g.device, g.depth);
+  auto node = make_node(name, std::move(fn), span, std::move(g.vals), std::span<const mx::array>(&out, 1), saves);
+  attach(node, result, out.dtype(), 0, saves);
+  return result;
 }
 
 std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {

@@ -120,8 +120,9 @@ bool records(std::initializer_list<const Tensor*> inputs);
 /// The result of an op that is not recorded: a fresh tensor on the first input's device, with the lazy-depth
 /// bookkeeping apply_op does.
 Tensor unrecorded_result(mlx::core::array out, std::initializer_list<const Tensor*> inputs);
-/// apply1 on tensors given by address (no copies of them).
-Tensor apply_recorded(const char* name, ArrayFn&& fn, std::initializer_list<const Tensor*> inputs, SaveMask saves);
+/// apply1 on tensors given by address (no copies of them), whose output `out` (fn of their values) is computed.
+Tensor apply_recorded(const char* name, ArrayFn&& fn, mlx::core::array out, std::initializer_list<const Tensor*> inputs,
+                      SaveMask saves);
 template <typename F, size_t... I>
 ArrayFn array_fn(F f, std::index_sequence<I...>) {
   return [f](const std::vector<mlx::core::array>& in) { return std::vector<mlx::core::array>{f(in[I]...)}; };
@@ -134,9 +135,11 @@ ArrayFn array_fn(F f, std::index_sequence<I...>) {
 template <typename F, typename... Ts>
   requires(std::is_same_v<Ts, Tensor> && ...)
 Tensor apply_direct(const char* name, const F& f, SaveMask saves, const Ts&... inputs) {
-  if (!detail::records({&inputs...}))
-    return detail::unrecorded_result(f(inputs.impl()->value_ref()...), {&inputs...});
-  return detail::apply_recorded(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), {&inputs...}, saves);
+  const bool record = detail::records({&inputs...});
+  mlx::core::array out = f(inputs.impl()->value_ref()...);
+  if (!record) return detail::unrecorded_result(std::move(out), {&inputs...});
+  return detail::apply_recorded(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), std::move(out),
+                                {&inputs...}, saves);
 }
 
 /// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with
