@@ -32,6 +32,14 @@ fl::Shape shape_from_args(const nb::args& args);
 fl::Shape to_shape(nb::handle h);
 /// A Python number or Tensor as a Tensor (numbers become wrapped scalars, for PyTorch's promotion).
 fl::Tensor to_tensor_operand(nb::handle h);
+/// The Tensor that `h` holds (a fl.Tensor or an instance of a subclass), without copying it; nullptr for any
+/// other object. For the hot path of operators: no type lookup by name, no reference counting.
+inline const fl::Tensor* tensor_ptr(nb::handle h) {
+  static PyTypeObject* const type = reinterpret_cast<PyTypeObject*>(nb::type<fl::Tensor>().ptr());
+  PyTypeObject* t = Py_TYPE(h.ptr());
+  if (t != type && !PyType_IsSubtype(t, type)) return nullptr;
+  return nb::inst_ready(h) ? nb::inst_ptr<fl::Tensor>(h) : nullptr;
+}
 /// fl.Size (a tuple subclass, as torch.Size).
 nb::object make_size(const fl::Shape& s);
 

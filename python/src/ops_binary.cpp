@@ -9,13 +9,20 @@ using fl::Tensor;
 // `other` may be a Tensor or a Python number (kept as a wrapped scalar for PyTorch's promotion).
 Tensor operand(nb::handle h) { return to_tensor_operand(h); }
 
+// A Tensor operand is used in place (no copy); anything else is converted.
 template <typename F>
 auto binary(F f) {
-  return [f](const Tensor& a, nb::handle b) { return f(a, operand(b)); };
+  return [f](const Tensor& a, nb::handle b) {
+    if (const Tensor* t = tensor_ptr(b)) return f(a, *t);
+    return f(a, operand(b));
+  };
 }
 template <typename F>
 auto reflected(F f) {
-  return [f](const Tensor& a, nb::handle b) { return f(operand(b), a); };
+  return [f](const Tensor& a, nb::handle b) {
+    if (const Tensor* t = tensor_ptr(b)) return f(*t, a);
+    return f(operand(b), a);
+  };
 }
 }  // namespace
 

@@ -112,14 +112,13 @@ Node::Edge gradient_edge(const Tensor& t) {
   auto& m = *impl->autograd;
   if (m.grad_fn) return {m.grad_fn, m.output_nr};
   if (m.creation == AutogradMeta::Creation::NoGradMode) return {};  // its gradient goes nowhere
-  auto acc = std::static_pointer_cast<AccumulateGrad>(m.grad_accumulator.lock());
-  if (!acc) {
-    acc = std::make_shared<AccumulateGrad>();
+  if (!m.grad_accumulator) {
+    auto acc = pool::make_shared<AccumulateGrad>();
     acc->leaf = t.impl_ptr();
     acc->sequence_nr = g_sequence_nr++;
-    m.grad_accumulator = acc;
+    m.grad_accumulator = std::move(acc);
   }
-  return {acc, 0};
+  return {m.grad_accumulator, 0};
 }
 
 OpInput to_input(const Tensor& t) {
@@ -141,28 +140,36 @@ ArrayFn fn_view(const ViewOp& op) {
 }
 
 namespace {
-std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<const OpInput> inputs,
-                                     const std::vector<mx::array>& outs, SaveMask saves) {
-  auto node = std::make_shared<FunctionNode>();
+// The node of a recorded op. `primals` are the inputs' values (moved in). Edges are moved out of inputs the
+// caller owns (In = OpInput) and copied from the others (In = const OpInput).
+template <typename In>
+std::shared_ptr<FunctionNode> make_node(const char* name, ArrayFn fn, std::span<In> inputs,
+                                        std::vector<mx::array>&& primals, std::span<const mx::array> outs,
+                                        SaveMask saves) {
+  auto node = pool::make_shared<FunctionNode>();
   node->op_name = name;
   node->fn = std::move(fn);
   node->sequence_nr = g_sequence_nr++;
-  node->primals.reserve(inputs.size());
+  node->primals = std::move(primals);
+  node->input_needs_grad.reserve(inputs.size());
   node->next_functions.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const auto& in = inputs[i];
-    node->primals.push_back(in.value);
+    auto& in = inputs[i];
     node->input_needs_grad.push_back(in.requires_grad);
-    node->next_functions.push_back(in.requires_grad ? in.edge : Node::Edge{});
+    if (!in.requires_grad) node->next_functions.emplace_back();
+    else if constexpr (std::is_const_v<In>) node->next_functions.push_back(in.edge);
+    else node->next_functions.push_back(std::move(in.edge));
     if (i < 31 && (saves & (1u << i)) && in.storage) {
       FL_CHECK(!in.storage->inference, "Inference tensors cannot be saved for backward. To work around you can make "
                "a clone to get a normal tensor and use it in autograd.");
-      const mx::Shape& shape = in.value.shape();
-      std::string desc = std::string("torch.") + scalar_type_name(from_mlx(in.value.dtype())) + "Tensor " +
-                         shape_str(Shape(shape.begin(), shape.end()));
+      const mx::array& v = node->primals[i];
+      std::string desc = std::string("torch.") + scalar_type_name(from_mlx(v.dtype())) + "Tensor " +
+                         shape_str(Shape(v.shape().begin(), v.shape().end()));
       node->saved.push_back({in.storage, in.storage->version, desc, false, static_cast<int>(i)});
     }
   }
+  node->out_shapes.reserve(outs.size());
+  node->out_dtypes.reserve(outs.size());
   for (auto& o : outs) {
     node->out_shapes.push_back(o.shape());
     node->out_dtypes.push_back(o.dtype());
@@ -171,60 +178,129 @@ std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<con
   return node;
 }
 
+std::shared_ptr<FunctionNode> record(const char* name, ArrayFn fn, std::span<const OpInput> inputs,
+                                     const std::vector<mx::array>& outs, SaveMask saves) {
+  std::vector<mx::array> primals;
+  primals.reserve(inputs.size());
+  for (auto& in : inputs) primals.push_back(in.value);
+  return make_node(name, std::move(fn), inputs, std::move(primals), outs, saves);
+}
 
 void save_output(FunctionNode& node, const Tensor& out, int index) {
   auto* impl = out.impl();
   node.saved.push_back({impl->storage, impl->storage->version, type_desc(out), true, index});
 }
 
-Device device_of(std::span<const OpInput> inputs) {
-  for (auto& in : inputs)
-    if (in.storage) return in.storage->device;
-  return default_device();
+// What an op's outputs take from its inputs: the values (moved out of inputs the caller owns, In = OpInput),
+// the lazy depth, the device (the first input's), and whether a gradient is needed.
+struct Gathered {
+  std::vector<mx::array> vals;
+  int depth = 0;
+  Device device;
+  bool needs_grad = false;
+};
+template <typename In>
+Gathered gather(std::span<In> inputs) {
+  Gathered g;
+  g.vals.reserve(inputs.size());
+  const Storage* first = nullptr;
+  for (auto& in : inputs) {
+    if constexpr (std::is_const_v<In>) g.vals.push_back(in.value);
+    else g.vals.push_back(std::move(in.value));
+    if (in.storage) {
+      if (!first) first = in.storage.get();
+      g.depth = std::max(g.depth, in.storage->depth);
+    }
+    g.needs_grad |= in.requires_grad;
+  }
+  g.device = first ? first->device : default_device();
+  return g;
+}
+
+// A fresh output tensor, its lazy depth counted from the inputs'.
+Tensor make_output(mx::array value, const Device& device, int depth) {
+  Tensor t = make_tensor(std::move(value), device);
+  auto& s = *t.impl()->storage;
+  s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
+  maybe_eval(s);
+  return t;
+}
+
+// Makes output k the node's output k (if differentiable), saving it for the version check when asked.
+void attach(const std::shared_ptr<FunctionNode>& node, Tensor& out, mx::Dtype dtype, size_t k, SaveMask saves) {
+  if (!differentiable(dtype)) return;
+  auto& m = out.impl()->meta();
+  m.grad_fn = node;
+  m.output_nr = static_cast<int>(k);
+  if (saves & kSaveOutput) save_output(*node, out, static_cast<int>(k));
+}
+
+// apply_op_inputs; values and edges are moved out of inputs the caller owns (In = OpInput).
+template <typename In>
+std::vector<Tensor> run_op(const char* name, ArrayFn&& fn, std::span<In> inputs, SaveMask saves) {
+  Gathered g = gather(inputs);
+  auto outs = fn(g.vals);
+  std::vector<Tensor> result;
+  result.reserve(outs.size());
+  const bool record_node = g.needs_grad && g_grad_enabled;
+  for (auto& o : outs) result.push_back(make_output(record_node ? o : std::move(o), g.device, g.depth));
+  if (record_node) {
+    auto node = make_node(name, std::move(fn), inputs, std::move(g.vals), outs, saves);
+    for (size_t k = 0; k < result.size(); ++k) attach(node, result[k], outs[k].dtype(), k, saves);
+  }
+  return result;
 }
 }  // namespace
 
 std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<const OpInput> inputs, SaveMask saves) {
-  std::vector<mx::array> vals;
-  vals.reserve(inputs.size());
-  int depth = 0;
-  bool needs_grad = false;
-  for (auto& in : inputs) {
-    vals.push_back(in.value);
-    if (in.storage) depth = std::max(depth, in.storage->depth);
-    needs_grad |= in.requires_grad;
-  }
-  auto outs = fn(vals);
-  Device dev = device_of(inputs);
-  std::vector<Tensor> result;
-  result.reserve(outs.size());
-  const bool record_node = needs_grad && g_grad_enabled;
-  for (auto& o : outs) {
-    result.push_back(make_tensor(record_node ? o : std::move(o), dev));
-    auto& s = *result.back().impl()->storage;
-    s.depth = s.value.is_available() ? 0 : depth + 1;  // kernels that ran eagerly leave no graph behind
-    maybe_eval(s);
-  }
-  if (record_node) {
-    auto node = record(name, std::move(fn), inputs, outs, saves);
-    for (size_t k = 0; k < result.size(); ++k) {
-      if (!differentiable(outs[k].dtype())) continue;
-      auto& m = result[k].impl()->meta();
-      m.grad_fn = node;
-      m.output_nr = static_cast<int>(k);
-      if (saves & kSaveOutput) save_output(*node, result[k], static_cast<int>(k));
-    }
-  }
-  return result;
+  return run_op(name, std::move(fn), inputs, saves);
 }
 
 namespace {
+using OpInputs = mx::SmallVector<OpInput, 4>;  // no allocation for the usual one to four inputs
+
 std::vector<Tensor> apply_op_range(const char* name, ArrayFn&& fn, const Tensor* first, size_t n, SaveMask saves) {
-  mx::SmallVector<OpInput, 4> ins;  // no allocation for the usual one to four inputs
+  OpInputs ins;
   for (size_t i = 0; i < n; ++i) ins.emplace_back(to_input(first[i]));
-  return apply_op_inputs(name, std::move(fn), std::span<const OpInput>(ins.data(), ins.size()), saves);
+  return run_op(name, std::move(fn), std::span<OpInput>(ins.data(), ins.size()), saves);
 }
 }  // namespace
+
+namespace detail {
+bool records(std::initializer_list<const Tensor*> inputs) {
+  const bool recording = g_grad_enabled && !g_inference_mode;  // as to_input decides
+  for (const Tensor* t : inputs) {
+    FL_CHECK(t->defined(), "expected a defined tensor, got an undefined one");
+    TensorImpl* impl = t->impl();
+    if (recording && (impl->autograd || impl->is_view()) && meta_requires_grad(impl)) return true;
+  }
+  return false;
+}
+
+Tensor unrecorded_result(mx::array out, std::initializer_list<const Tensor*> inputs) {
+  int depth = 0;
+  const Storage* first = nullptr;
+  for (const Tensor* t : inputs) {
+    const Storage* s = t->impl()->storage.get();
+    if (!s) continue;
+    if (!first) first = s;
+    depth = std::max(depth, s->depth);
+  }
+  return make_output(std::move(out), first ? first->device : default_device(), depth);
+}
+}  // namespace detail
+
+Tensor detail::apply_recorded(const char* name, ArrayFn&& fn, mx::array out,
+                              std::initializer_list<const Tensor*> inputs, SaveMask saves) {
+  OpInputs ins;
+  for (const Tensor* t : inputs) ins.emplace_back(to_input(*t));
+  std::span<OpInput> span(ins.data(), ins.size());
+  Gathered g = gather(span);
+  Tensor result = make_output(out, g.device, g.depth);
+  auto node = make_node(name, std::move(fn), span, std::move(g.vals), std::span<const mx::array>(&out, 1), saves);
+  attach(node, result, out.dtype(), 0, saves);
+  return result;
+}
 
 std::vector<Tensor> apply_op(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves) {
   return apply_op_range(name, std::move(fn), inputs.data(), inputs.size(), saves);

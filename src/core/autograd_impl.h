@@ -2,9 +2,12 @@
 #pragma once
 #include <functional>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <mlx/array.h>
+#include <mlx/small_vector.h>
 
 #include "core/tensor_impl.h"
 #include "fl/autograd.h"
@@ -15,7 +18,9 @@ using ArrayFn = std::function<std::vector<mlx::core::array>(const std::vector<ml
 
 /// What the backward engine runs: a node with outputs whose gradients it turns into input gradients.
 struct BackwardNode : Node {
-  std::vector<std::weak_ptr<TensorImpl>> retained;  // per output, tensors with retain_grad()
+  // Per output, tensors with retain_grad(). Inline storage here and below: a node costs no allocation per field
+  // for the usual op of up to four inputs and one output.
+  mlx::core::SmallVector<std::weak_ptr<TensorImpl>, 1> retained;
   virtual size_t num_outputs() const = 0;
   /// Gradients for each input, given gradients for each output (undefined = zero).
   virtual std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs, bool create_graph) = 0;
@@ -28,9 +33,9 @@ struct FunctionNode : BackwardNode {
   std::string op_name;
   ArrayFn fn;
   std::vector<mlx::core::array> primals;
-  std::vector<bool> input_needs_grad;
-  std::vector<mlx::core::Shape> out_shapes;
-  std::vector<mlx::core::Dtype> out_dtypes;
+  mlx::core::SmallVector<bool, 4> input_needs_grad;
+  mlx::core::SmallVector<mlx::core::Shape, 1> out_shapes;
+  mlx::core::SmallVector<mlx::core::Dtype, 1> out_dtypes;
   // Saved tensors checked for in-place modification before backward runs.
   struct Saved {
     std::weak_ptr<Storage> storage;
@@ -107,6 +112,35 @@ std::vector<Tensor> apply_op_inputs(const char* name, ArrayFn fn, std::span<cons
 /// Single-output convenience.
 Tensor apply1(const char* name, ArrayFn fn, const std::vector<Tensor>& inputs, SaveMask saves = kSaveNone);
 Tensor apply1(const char* name, ArrayFn fn, std::initializer_list<Tensor> inputs, SaveMask saves = kSaveNone);
+
+namespace detail {
+/// Whether an op on these inputs is recorded: grad mode is on and one of them requires grad. Undefined inputs
+/// raise, as to_input does.
+bool records(std::initializer_list<const Tensor*> inputs);
+/// The result of an op that is not recorded: a fresh tensor on the first input's device, with the lazy-depth
+/// bookkeeping apply_op does.
+Tensor unrecorded_result(mlx::core::array out, std::initializer_list<const Tensor*> inputs);
+/// apply1 on tensors given by address (no copies of them), whose output `out` (fn of their values) is computed.
+Tensor apply_recorded(const char* name, ArrayFn&& fn, mlx::core::array out, std::initializer_list<const Tensor*> inputs,
+                      SaveMask saves);
+template <typename F, size_t... I>
+ArrayFn array_fn(F f, std::index_sequence<I...>) {
+  return [f](const std::vector<mlx::core::array>& in) { return std::vector<mlx::core::array>{f(in[I]...)}; };
+}
+}  // namespace detail
+
+/// apply1 for a single-output forward written as `f(const array&...) -> array`, one array per input. When the
+/// op is not recorded (no grad mode, or no input requires grad: the usual case), f runs on the inputs' values
+/// directly: no ArrayFn, OpInputs or vectors are built. Otherwise f becomes the ArrayFn that apply1 records.
+template <typename F, typename... Ts>
+  requires(std::is_same_v<Ts, Tensor> && ...)
+Tensor apply_direct(const char* name, const F& f, SaveMask saves, const Ts&... inputs) {
+  const bool record = detail::records({&inputs...});
+  mlx::core::array out = f(inputs.impl()->value_ref()...);
+  if (!record) return detail::unrecorded_result(std::move(out), {&inputs...});
+  return detail::apply_recorded(name, detail::array_fn(f, std::index_sequence_for<Ts...>{}), std::move(out),
+                                {&inputs...}, saves);
+}
 
 /// In-place: self = fn(self, others...) cast to self's dtype, written through views into the base, with
 /// history rewritten as PyTorch does (CopySlices on the base for views).

@@ -14,7 +14,7 @@ namespace {
 constexpr int kMaxLazyDepth = 256;
 }
 
-mx::array TensorImpl::value() const {
+const mx::array& TensorImpl::value_ref() const {
   detail::adopt_shared_stream();
   if (chain.empty()) return storage->value;
   if (cache && cache_version == storage->version) return *cache;
@@ -45,19 +45,19 @@ int64_t numel_of(const Shape& shape) {
 }
 
 Tensor make_tensor(mx::array value, Device device) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = pool::make_shared<TensorImpl>();
   impl->shape = Shape(value.shape().begin(), value.shape().end());
   impl->strides = contiguous_strides(impl->shape);
   impl->dtype = from_mlx(value.dtype());
   if (value.dtype() != to_mlx(impl->dtype)) value = mx::astype(value, to_mlx(impl->dtype));
-  impl->storage = std::make_shared<Storage>(std::move(value), device);
+  impl->storage = pool::make_shared<Storage>(std::move(value), device);
   impl->storage->inference = is_inference_mode_enabled();
   return Tensor(std::move(impl));
 }
 
 Tensor make_view(const Tensor& self, ViewOp op, Shape shape, Shape strides, int64_t offset) {
   auto* src = self.impl();
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = pool::make_shared<TensorImpl>();
   impl->storage = src->storage;
   impl->base = src->is_view() ? src->base : self.impl_ptr();
   impl->chain = src->chain;

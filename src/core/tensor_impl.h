@@ -4,6 +4,7 @@
 
 #include <mlx/array.h>
 
+#include "core/pooled.h"
 #include "core/view_op.h"
 #include "fl/tensor.h"
 
@@ -30,7 +31,9 @@ struct AutogradMeta {
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
   int output_nr = 0;
-  std::weak_ptr<Node> grad_accumulator;
+  // Held for the leaf's lifetime (PyTorch holds it weakly and makes one per graph): not remade for every op that
+  // reads the leaf. It holds the leaf weakly, so this makes no cycle.
+  std::shared_ptr<Node> grad_accumulator;
   bool retains_grad = false;
   int64_t view_version = -1;  // for views: storage version at which grad_fn was made
   // How a view was made, for PyTorch's checks on in-place writes to it (torch's CreationMeta).
@@ -38,6 +41,9 @@ struct AutogradMeta {
   Creation creation = Creation::Default;
   const char* creation_fn = nullptr;  // MultipleOutputs: "Split", "Unbind", ...
   int creation_index = 0;             // MultipleOutputs: which output of creation_fn
+
+  static void* operator new(size_t) { return pool::allocate<sizeof(AutogradMeta)>(); }
+  static void operator delete(void* p) { pool::deallocate<sizeof(AutogradMeta)>(p); }
 };
 
 struct TensorImpl {
@@ -54,7 +60,9 @@ struct TensorImpl {
   mutable int64_t cache_version = -1;
 
   bool is_view() const { return base != nullptr; }
-  mlx::core::array value() const;
+  mlx::core::array value() const { return value_ref(); }
+  /// The current value without copying the array handle; valid until the storage or this view changes.
+  const mlx::core::array& value_ref() const;
   AutogradMeta& meta();
   bool has_meta() const { return autograd != nullptr; }
 };

@@ -17,8 +17,11 @@ constexpr SaveMask kBoth = save_inputs({0, 1});
 template <typename F>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b, Dtype compute, F f, SaveMask saves = kSaveNone) {
   check_broadcastable(a.sizes(), b.sizes());
-  return apply1(name, fn1([compute, f](const Arrays& in) { return f(cast(in[0], compute), cast(in[1], compute)); }),
-                {a, b}, saves);
+  return apply_direct(name, [compute, f](const mx::array& x, const mx::array& y) {
+    const mx::Dtype d = to_mlx(compute);
+    if (x.dtype() == d && y.dtype() == d) return f(x, y);  // no cast: no array handles copied
+    return f(cast(x, compute), cast(y, compute));
+  }, saves, a, b);
 }
 mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
 Tensor wrap(const Scalar& s) { return scalar_tensor(s); }

@@ -108,7 +108,13 @@ Dtype result_type_of(const Ts&... tensors) {
 }  // namespace
 
 Dtype result_type(const std::vector<Tensor>& tensors) { return result_type_of(tensors); }
-Dtype result_type(const Tensor& a, const Tensor& b) { return result_type_of(a, b); }
+Dtype result_type(const Tensor& a, const Tensor& b) {
+  // Two tensors of one dtype, neither a wrapped number (nearly every call): that dtype, whatever their dims.
+  if (a.defined() && b.defined() && a.impl()->dtype == b.impl()->dtype && !a.impl()->wrapped_number &&
+      !b.impl()->wrapped_number)
+    return a.impl()->dtype;
+  return result_type_of(a, b);
+}
 
 Tensor finish_creation(mx::array value, const TensorOptions& opts) {
   Device dev = opts.device_or_default();
