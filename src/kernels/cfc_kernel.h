@@ -31,9 +31,13 @@ struct Dims {
   std::vector<LayerDims> layers;
 
   int heads() const { return mode == Mode::Pure ? 1 : 4; }  // ff1 [, ff2, time_a, time_b]
-  int state() const;                                        // N: all layers' units
-  int offset(int l) const;                                  // layer l's first state column
-  int out() const { return layers.back().hidden; }          // the last layer's units (the output)
+  /// Without elapsed times the gate's time_a * 1 + time_b is one head of weight W_a + W_b.
+  bool fused_time() const { return mode != Mode::Pure && !has_ts; }
+  /// Head blocks the kernel stacks in its products and saved values: 1 (pure), 3 (fused time) or 4.
+  int blocks() const { return mode == Mode::Pure ? 1 : fused_time() ? 3 : 4; }
+  int state() const;                                // N: all layers' units
+  int offset(int l) const;                          // layer l's first state column
+  int out() const { return layers.back().hidden; }  // the last layer's units (the output)
 };
 
 /// Positions in the op's array list: x (B,L,I), h0 (B,N), [c0], [ts (B,L)], then per layer its backbone (W, b)
@@ -69,6 +73,10 @@ size_t forward_runs();
 
 /// Elements of the workspace the backward reads (0 for an empty sequence).
 size_t workspace_size(const Dims& d);
+
+/// Threads forward() and backward() split the batch rows between (each runs the whole time loop on its rows):
+/// fl::set_num_threads's count, at most B, and 1 for sequences too small to pay for waking a second thread.
+int threads_for(const Dims& d);
 
 /// in: one pointer per InputIndex entry (row-major). y (B,L,out), hT and cT (B,N). ws: workspace_size elements, or
 /// null when no backward will follow.

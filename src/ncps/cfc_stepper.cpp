@@ -102,7 +102,7 @@ struct Net {
       if (d.mode == kc::Mode::Pure)
         kc::pure_forward(1, H, L.bh.data(), L.w_tau.data(), L.A.data(), &dt, 0, P.data(), hn.data() + off, N);
       else
-        kc::gate_forward(d.mode == kc::Mode::NoGate, 1, H, L.bh.data(), &dt, 0, P.data(), hn.data() + off, N);
+        kc::gate_forward(d.mode == kc::Mode::NoGate, false, 1, H, L.bh.data(), &dt, 0, P.data(), hn.data() + off, N);
     }
     std::copy(hn.begin(), hn.end(), h);
   }
