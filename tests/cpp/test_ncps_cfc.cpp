@@ -514,11 +514,15 @@ TEST(NcpsCfC, StepperMatchesSequence) {
     for (Spec s : {Spec{}, Spec{4, {5, 3, 2}, 0, 0, CfCMode::Pure}, Spec{2, {6}, 8, 2, CfCMode::NoGate},
                    Spec{3, {4}, 0, 0, CfCMode::Default, CfCActivation::Tanh, false, {6, 2, 5}}}) {
       s.mixed = mixed;
-      for (Dtype dt : {kFloat64, kFloat32}) {
+      // Unit elapsed times (no timespans): the stepper's and the kernel's fused time heads.
+      for (auto [dt, unit] : {std::pair{kFloat64, false}, {kFloat32, false}, {kFloat64, true}, {kFloat32, true}}) {
+        SCOPED_TRACE(std::string(unit ? "unit " : "") + scalar_type_name(dt));
         CfCWeights w = random_weights(s, dt);
         const int64_t L = 4, N = w.state_size(), M = w.output_size();
-        Tensor x = random_input({1, L, s.input}, -1, 1, 11).to(dt), ts = random_input({1, L}, 0.2, 2, 12).to(dt);
-        auto seq = cfc_sequence_full(x, std::nullopt, std::nullopt, ts, w, {s.mode, s.act});
+        Tensor x = random_input({1, L, s.input}, -1, 1, 11).to(dt),
+               ts = unit ? ones({1, L}, dt) : random_input({1, L}, 0.2, 2, 12).to(dt);
+        auto seq = cfc_sequence_full(x, std::nullopt, std::nullopt, unit ? std::nullopt : std::optional<Tensor>(ts), w,
+                                     {s.mode, s.act});
         CfCStepper stepper(w, {s.mode, s.act});
         ASSERT_EQ(stepper.state_buffer_size(), mixed ? 2 * N : N);
         ASSERT_EQ(stepper.output_offset(), N - M);
@@ -561,6 +565,20 @@ TEST(NcpsCfC, StepperTensorStep) {
   auto single = stepper.step(x.select(1, 0).select(0, 1), h.select(0, 1), c.select(0, 1), 0.7);
   EXPECT_EQ(single.h.sizes(), Shape({N}));
   expect_close(single.h, seq.h.select(0, 1), 1e-13, "unbatched h");
+  // Evaluated contiguous inputs are read in place; dt = 1 takes the fused time heads.
+  Tensor xc = x.select(1, 0).contiguous(), h1 = h.contiguous(), c1 = c.contiguous();
+  xc.eval();
+  auto seq1 = cfc_sequence_full(x, h, c, std::nullopt, w);
+  auto unit = stepper.step(xc, h1, c1);
+  expect_close(unit.y, seq1.y.select(1, 0), 1e-13, "y, dt = 1");
+  expect_close(unit.h, seq1.h, 1e-13, "h, dt = 1");
+  expect_close(unit.c, seq1.c, 1e-13, "c, dt = 1");
+  expect_close(h1, h, 0, "the input state is left as it was");
+  // Without mixed memory and with every unit an output, y is h itself (ncps's CfCCell returns (h, h)).
+  CfCWeights plain = random_weights(Spec{});
+  auto yh = CfCStepper(plain).step(xc, h.narrow(1, 0, plain.state_size()).contiguous());
+  EXPECT_EQ(yh.y.impl(), yh.h.impl());
+  EXPECT_FALSE(yh.c.defined());
   expect_error_containing<TypeError>(
       [&] {
         std::vector<float> xf(s.input), st(2 * N);
