@@ -209,22 +209,33 @@ Heads<T> pack_heads(const Dims& d, const InputIndex::Layer& ix, const LayerDims&
   return {W, b};
 }
 
-// f(b0, b1, k): thread k of nt runs batch rows [b0, b1) (an even split).
+// f(k, n) on each thread k of a team of n <= nt (one OpenMP parallel region: the team wakes once per call, and
+// stays awake across barrier()).
 template <class F>
-void split_rows(int B, int nt, F&& f) {
+void team(int nt, F&& f) {
 #ifdef _OPENMP
   if (nt > 1) {
 #pragma omp parallel num_threads(nt)
-    {
-      const int k = omp_get_thread_num(), n = omp_get_num_threads();
-      const int b0 = static_cast<int>(int64_t(B) * k / n), b1 = static_cast<int>(int64_t(B) * (k + 1) / n);
-      if (b0 < b1) f(b0, b1, k);
-    }
+    f(omp_get_thread_num(), omp_get_num_threads());
     return;
   }
 #endif
-  f(0, B, 0);
+  f(0, 1);
 }
+inline void barrier(int n) {
+#ifdef _OPENMP
+  if (n > 1) {
+#pragma omp barrier
+  }
+#endif
+}
+// Thread k's share [lo, hi) of `total` items split evenly between n threads.
+struct Share {
+  int lo, hi;
+  Share(int total, int k, int n)
+      : lo(static_cast<int>(int64_t(total) * k / n)), hi(static_cast<int>(int64_t(total) * (k + 1) / n)) {}
+  int size() const { return hi - lo; }
+};
 
 }  // namespace
 
@@ -281,21 +292,27 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
   // W^T's first I rows multiply x_t.
   const T* W0 = bb0 ? bbT[0][0] : headsT[0];
-  if (pre && size_t(L) * B > 0) {
-    T* xt = S + o_xt;  // x with rows t * B + b, as the workspace
-    for (int b = 0; b < B; ++b)
-      for (int t = 0; t < L; ++t) std::memcpy(xt + (size_t(t) * B + b) * I, x + (size_t(b) * L + t) * I, sizeof(T) * I);
-    gemm(false, false, L * B, out0, I, T(1), xt, I, W0, out0, T(0),
-         base + (bb0 ? lay.layers[0].z[0] : lay.layers[0].save), ld0);
-    if (d.mixed) gemm(false, false, L * B, 4 * N, I, T(1), xt, I, S + o_WiT, 4 * N, T(0), base + lay.gates, 4 * N);
-  }
-
   std::memcpy(S + o_h, in[ix.h0], sizeof(T) * B * N);
   if (d.mixed) std::memcpy(S + o_c, in[ix.c0], sizeof(T) * B * N);
   const int ldx = L * I, Ho = d.out();
-  split_rows(B, nt, [&](int b0, int b1, int) {
+  team(nt, [&](int tid, int n) {
     SingleThreadBlas single;
-    const int R = b1 - b0;
+    if (pre && L * B > 0) {
+      // The inputs' share, each thread on a share of the rows t * B + b; every thread's loop reads all steps.
+      const Share r(L * B, tid, n);
+      T* xt = S + o_xt;  // x with rows t * B + b, as the workspace
+      for (int q = r.lo; q < r.hi; ++q)
+        std::memcpy(xt + size_t(q) * I, x + (size_t(q % B) * L + q / B) * I, sizeof(T) * I);
+      gemm(false, false, r.size(), out0, I, T(1), xt + size_t(r.lo) * I, I, W0, out0, T(0),
+           base + (bb0 ? lay.layers[0].z[0] : lay.layers[0].save) + size_t(r.lo) * ld0, ld0);
+      if (d.mixed)
+        gemm(false, false, r.size(), 4 * N, I, T(1), xt + size_t(r.lo) * I, I, S + o_WiT, 4 * N, T(0),
+             base + lay.gates + size_t(r.lo) * 4 * N, 4 * N);
+      barrier(n);
+    }
+    const Share rows(B, tid, n);
+    const int b0 = rows.lo, R = rows.size();
+    if (R == 0) return;
     // The per-step products on this thread's R rows.
     const FixedGemm<T> lstm_x(false, false, R, 4 * N, I, ldx, 4 * N, T(0), 4 * N);
     const FixedGemm<T> lstm_h(false, false, R, 4 * N, N, N, 4 * N, T(1), 4 * N);
@@ -440,11 +457,11 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   }
   std::fill(S + o_acc, S + o_acc + acc.n * nt, T(0));
 
-  // The gradients that are sums over rows (t, b), for steps [t0, t0 + n): dW += (chunk's gradient rows)^T (the
+  // The gradients that are sums over rows (t, b), for steps [t0, t0 + steps): dW += (chunk's gradient rows)^T (the
   // same rows of the layer's saved inputs), and the inputs' gradient from layer 0's first product and the LSTM's
-  // input map, on BLAS's threads.
-  auto flush = [&](int t0, int n) {
-    const int K = n * B;
+  // input map. Thread tid of n forms its share of each product's output rows.
+  auto flush = [&](int tid, int n, int t0, int steps) {
+    const int K = steps * B;
     const size_t r0 = static_cast<size_t>(t0) * B;
     for (int l = 0; l < nl; ++l) {
       const LayerDims& ld = d.layers[l];
@@ -452,36 +469,46 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       const auto& wl = lay.layers[l];
       const int F = ld.feat(), nh = d.blocks() * ld.hidden;
       const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
-      if (want_heads[l]) gemm(true, false, nh, F, K, T(1), S + o_dP[l], nh, feat, F, T(1), S + o_dWh[l], F);
+      const Share m(nh, tid, n);
+      if (want_heads[l])
+        gemm(true, false, m.size(), F, K, T(1), S + o_dP[l] + m.lo, nh, feat, F, T(1), S + o_dWh[l] + size_t(m.lo) * F,
+             F);
       for (int k = 0; k < ld.backbone_layers; ++k) {
         const int U = ld.widths[k], Kin = ld.width_in(k);
         const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
+        const Share u(U, tid, n);
         if (T* dW = grads[li.backbone + 2 * k])
-          gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k], U, inp, Kin, T(1), dW, Kin);
+          gemm(true, false, u.size(), Kin, K, T(1), S + o_dpre[l][k] + u.lo, U, inp, Kin, T(1), dW + size_t(u.lo) * Kin,
+               Kin);
       }
     }
     if (d.mixed) {
       // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
       const int C0 = d.layers[0].cat();
+      const Share g(4 * N, tid, n);
       if (T* dWi = grads[ix.lstm])
-        gemm(true, false, 4 * N, I, K, T(1), S + o_dZ, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1), dWi, I);
+        gemm(true, false, g.size(), I, K, T(1), S + o_dZ + g.lo, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1),
+             dWi + size_t(g.lo) * I, I);
       if (T* dWr = grads[ix.lstm + 2])
-        gemm(true, false, 4 * N, N, K, T(1), S + o_dZ, 4 * N, ws + lay.hprev + r0 * N, N, T(1), dWr, N);
+        gemm(true, false, g.size(), N, K, T(1), S + o_dZ + g.lo, 4 * N, ws + lay.hprev + r0 * N, N, T(1),
+             dWr + size_t(g.lo) * N, N);
     }
     if (dx) {
       const LayerDims& l0 = d.layers[0];
       const int C0 = l0.cat();
-      T* dxc = S + o_dxc;
+      const Share q(K, tid, n);
+      T* dxc = S + o_dxc + size_t(q.lo) * I;
       if (l0.backbone_layers > 0)
-        gemm(false, false, K, I, l0.widths[0], T(1), S + o_dpre[0][0], l0.widths[0], in[ix.layers[0].backbone], C0,
-             T(0), dxc, I);
+        gemm(false, false, q.size(), I, l0.widths[0], T(1), S + o_dpre[0][0] + size_t(q.lo) * l0.widths[0],
+             l0.widths[0], in[ix.layers[0].backbone], C0, T(0), dxc, I);
       else
-        gemm(false, false, K, I, d.blocks() * l0.hidden, T(1), S + o_dP[0], d.blocks() * l0.hidden, heads[0].W, C0,
-             T(0), dxc, I);
-      if (d.mixed) gemm(false, false, K, I, 4 * N, T(1), S + o_dZ, 4 * N, in[ix.lstm], I, T(1), dxc, I);
-      for (int s = 0; s < n; ++s)
-        for (int b = 0; b < B; ++b)
-          std::memcpy(dx + (size_t(b) * L + t0 + s) * I, dxc + (size_t(s) * B + b) * I, sizeof(T) * I);
+        gemm(false, false, q.size(), I, d.blocks() * l0.hidden, T(1),
+             S + o_dP[0] + size_t(q.lo) * d.blocks() * l0.hidden, d.blocks() * l0.hidden, heads[0].W, C0, T(0), dxc, I);
+      if (d.mixed)
+        gemm(false, false, q.size(), I, 4 * N, T(1), S + o_dZ + size_t(q.lo) * 4 * N, 4 * N, in[ix.lstm], I, T(1), dxc,
+             I);
+      for (int r = q.lo; r < q.hi; ++r)  // row r = s * B + b of the chunk is x's row (b, t0 + s)
+        std::memcpy(dx + (size_t(r % B) * L + t0 + r / B) * I, dxc + size_t(r - q.lo) * I, sizeof(T) * I);
     }
   };
 
@@ -489,32 +516,35 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   if (d.mixed) std::memcpy(S + o_dc, dcT, sizeof(T) * B * N);
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
   const int Ho = d.out();
-  bool swapped = false;  // without the LSTM, dh_t and the layers' dh_{t-1} swap buffers every step
-  for (int t0 = L > 0 ? (L - 1) / chunk * chunk : -1; t0 >= 0; t0 -= chunk) {
-    const int n = std::min(chunk, L - t0);
-    const size_t o_gs = swapped ? o_old : o_g, o_olds = swapped ? o_g : o_old;
-    split_rows(B, nt, [&](int b0, int b1, int k) {
-      SingleThreadBlas single;
-      const int R = b1 - b0;
-      T* sums = S + o_acc + acc.n * k;
-      T* dfeat = S + o_feat + size_t(k) * rmax * std::max(maxF, maxC);
-      T* dcat = S + o_cat + size_t(k) * rmax * maxC;
-      T *g = S + o_gs + size_t(b0) * N, *dold = S + o_olds + size_t(b0) * N, *dc = S + o_dc + size_t(b0) * N;
-      // The per-step products. The one that yields layer 0's d[u, h] skips the u columns: the inputs' gradient
-      // is one product per chunk.
-      std::vector<FixedGemm<T>> head_back;
-      std::vector<std::vector<FixedGemm<T>>> bb_back(nl);
-      for (int l = 0; l < nl; ++l) {
-        const LayerDims& ld = d.layers[l];
-        const int F = ld.feat(), nh = d.blocks() * ld.hidden, skip = l == 0 ? ld.in : 0;
-        head_back.emplace_back(false, false, R, F - (ld.backbone_layers > 0 ? 0 : skip), nh, nh, F, T(0), F);
-        for (int k2 = 0; k2 < ld.backbone_layers; ++k2) {
-          const int U = ld.widths[k2], Kin = ld.width_in(k2);
-          bb_back[l].emplace_back(false, false, R, Kin - (k2 == 0 ? skip : 0), U, U, Kin, T(0), Kin);
-        }
+  team(nt, [&](int tid, int n) {
+    SingleThreadBlas single;
+    const Share rows(B, tid, n);
+    const int b0 = rows.lo, R = rows.size();
+    T* sums = S + o_acc + acc.n * tid;
+    T* dfeat = S + o_feat + size_t(tid) * rmax * std::max(maxF, maxC);
+    T* dcat = S + o_cat + size_t(tid) * rmax * maxC;
+    // The per-step products on this thread's rows. The one that yields layer 0's d[u, h] skips the u columns: the
+    // inputs' gradient is one product per chunk.
+    std::vector<FixedGemm<T>> head_back;
+    std::vector<std::vector<FixedGemm<T>>> bb_back(nl);
+    for (int l = 0; l < nl; ++l) {
+      const LayerDims& ld = d.layers[l];
+      const int F = ld.feat(), nh = d.blocks() * ld.hidden, skip = l == 0 ? ld.in : 0;
+      head_back.emplace_back(false, false, R, F - (ld.backbone_layers > 0 ? 0 : skip), nh, nh, F, T(0), F);
+      for (int k = 0; k < ld.backbone_layers; ++k) {
+        const int U = ld.widths[k], Kin = ld.width_in(k);
+        bb_back[l].emplace_back(false, false, R, Kin - (k == 0 ? skip : 0), U, U, Kin, T(0), Kin);
       }
-      const FixedGemm<T> lstm_back_h(false, false, R, N, 4 * N, 4 * N, N, T(0), N);
-      for (int t = t0 + n - 1; t >= t0; --t) {
+    }
+    const FixedGemm<T> lstm_back_h(false, false, R, N, 4 * N, 4 * N, N, T(0), N);
+    for (int t0 = L > 0 ? (L - 1) / chunk * chunk : -1; t0 >= 0; t0 -= chunk) {
+      const int steps = std::min(chunk, L - t0);
+      // Without the LSTM, dh_t and the layers' dh_{t-1} swap buffers every step (L - t0 - steps done so far).
+      const bool swapped = !d.mixed && (L - t0 - steps) % 2;
+      T* g = S + (swapped ? o_old : o_g) + size_t(b0) * N;
+      T* dold = S + (swapped ? o_g : o_old) + size_t(b0) * N;
+      T* dc = S + o_dc + size_t(b0) * N;
+      for (int t = t0 + steps - 1; t >= t0 && R > 0; --t) {
         const size_t row = static_cast<size_t>(t - t0) * B + b0;  // this thread's rows in the chunk buffers
         auto saved = [&](size_t off, int width) { return ws + off + (static_cast<size_t>(t) * B + b0) * width; };
         const T* tst = ts ? ts + size_t(b0) * L + t : nullptr;
@@ -538,12 +568,12 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
             head_back[l](dP, heads[l].W, dfeat);
           else
             head_back[l](dP, heads[l].W + skip, dcat + skip);
-          for (int k2 = ld.backbone_layers - 1; k2 >= 0; --k2) {
-            const int U = ld.widths[k2], sk = k2 == 0 ? skip : 0;
-            T* dpre = S + o_dpre[l][k2] + row * U;
-            mul(static_cast<size_t>(R) * U, dfeat, saved(wl.deriv[k2], U), dpre);
-            colsum(R, U, dpre, U, sums + a_dbb[l][k2]);
-            bb_back[l][k2](dpre, in[li.backbone + 2 * k2] + sk, (k2 == 0 ? dcat : dfeat) + sk);
+          for (int k = ld.backbone_layers - 1; k >= 0; --k) {
+            const int U = ld.widths[k], sk = k == 0 ? skip : 0;
+            T* dpre = S + o_dpre[l][k] + row * U;
+            mul(static_cast<size_t>(R) * U, dfeat, saved(wl.deriv[k], U), dpre);
+            colsum(R, U, dpre, U, sums + a_dbb[l][k]);
+            bb_back[l][k](dpre, in[li.backbone + 2 * k] + sk, (k == 0 ? dcat : dfeat) + sk);
           }
           copy_rows(R, H, dcat + ld.in, C, dold + off, N);
           if (l > 0) add_rows(R, ld.in, dcat, C, g + d.offset(l - 1), N);
@@ -557,10 +587,12 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
           std::swap(g, dold);
         }
       }
-    });
-    if (!d.mixed && n % 2) swapped = !swapped;
-    flush(t0, n);
-  }
+      barrier(n);  // every row's gradients of the chunk are in place
+      flush(tid, n, t0, steps);
+      if (t0 > 0) barrier(n);  // the next chunk overwrites the chunk buffers
+    }
+  });
+  const bool swapped = !d.mixed && L % 2;
   if (grads[ix.h0]) std::memcpy(grads[ix.h0], S + (swapped ? o_old : o_g), sizeof(T) * B * N);
   if (d.mixed && grads[ix.c0]) std::memcpy(grads[ix.c0], S + o_dc, sizeof(T) * B * N);
 
