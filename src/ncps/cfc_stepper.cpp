@@ -198,16 +198,21 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
       mx::array ho = detail::host_output(hs, dtype());
       mx::array yo = own_y ? detail::host_output(unbatched ? Shape{M} : Shape{B, M}, dtype()) : ho;
       mx::array co = mixed_memory() ? detail::host_output(hs, dtype()) : mx::array(0.0f);
-      // Row by row through the raw step on its [h, c] buffer.
-      const int64_t S = state_buffer_size();
-      std::vector<T> state(S);
+      // Row by row through the raw step on its [h, c] buffer: h's own rows without mixed memory.
+      std::vector<T> hc(mixed_memory() ? 2 * N : 0);
       for (int64_t b = 0; b < B; ++b) {
-        std::copy_n(ha.data<T>() + b * N, N, state.begin());
-        if (mixed_memory()) std::copy_n(ca.data<T>() + b * N, N, state.begin() + N);
-        step(xa.data<T>() + b * I, state.data(), static_cast<T>(dt));
-        std::copy_n(state.begin(), N, ho.data<T>() + b * N);
-        if (mixed_memory()) std::copy_n(state.begin() + N, N, co.data<T>() + b * N);
-        if (own_y) std::copy_n(state.begin() + (N - M), M, yo.data<T>() + b * M);
+        T* hb = ho.data<T>() + b * N;
+        std::copy_n(ha.data<T>() + b * N, N, hb);
+        if (mixed_memory()) {
+          std::copy_n(hb, N, hc.begin());
+          std::copy_n(ca.data<T>() + b * N, N, hc.begin() + N);
+          step(xa.data<T>() + b * I, hc.data(), static_cast<T>(dt));
+          std::copy_n(hc.begin(), N, hb);
+          std::copy_n(hc.begin() + N, N, co.data<T>() + b * N);
+        } else {
+          step(xa.data<T>() + b * I, hb, static_cast<T>(dt));
+        }
+        if (own_y) std::copy_n(hb + (N - M), M, yo.data<T>() + b * M);
       }
       CfCOutputs out{Tensor(), Tensor::from_mlx(ho), Tensor()};
       out.y = own_y ? Tensor::from_mlx(yo) : out.h;
