@@ -209,8 +209,7 @@ Heads<T> pack_heads(const Dims& d, const InputIndex::Layer& ix, const LayerDims&
   return {W, b};
 }
 
-// f(k, n) on each thread k of a team of n <= nt (one OpenMP parallel region: the team wakes once per call, and
-// stays awake across barrier()).
+// f(k, n) on each thread k of a team of n <= nt (one OpenMP parallel region).
 template <class F>
 void team(int nt, F&& f) {
 #ifdef _OPENMP
@@ -222,20 +221,6 @@ void team(int nt, F&& f) {
 #endif
   f(0, 1);
 }
-inline void barrier(int n) {
-#ifdef _OPENMP
-  if (n > 1) {
-#pragma omp barrier
-  }
-#endif
-}
-// Thread k's share [lo, hi) of `total` items split evenly between n threads.
-struct Share {
-  int lo, hi;
-  Share(int total, int k, int n)
-      : lo(static_cast<int>(int64_t(total) * k / n)), hi(static_cast<int>(int64_t(total) * (k + 1) / n)) {}
-  int size() const { return hi - lo; }
-};
 
 }  // namespace
 
@@ -245,7 +230,8 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
   const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
   const InputIndex ix(d);
   const WsLayout lay(d, ws ? L : 1);
-  const int nt = threads_for(d);
+  const Split sp(d);
+  const int steps = ws ? L : 1;  // steps the blocks hold (without a workspace, one step's slots are reused)
   // With a workspace every step has its own slots, so the inputs' share of layer 0's first product (its first
   // backbone layer, else its heads) and of the LSTM's input map are computed for all steps before the loop.
   const bool pre = ws != nullptr;
@@ -295,25 +281,24 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
   std::memcpy(S + o_h, in[ix.h0], sizeof(T) * B * N);
   if (d.mixed) std::memcpy(S + o_c, in[ix.c0], sizeof(T) * B * N);
   const int ldx = L * I, Ho = d.out();
-  team(nt, [&](int tid, int n) {
-    SingleThreadBlas single;
-    if (pre && L * B > 0) {
-      // The inputs' share, each thread on a share of the rows t * B + b; every thread's loop reads all steps.
-      const Share r(L * B, tid, n);
-      T* xt = S + o_xt;  // x with rows t * B + b, as the workspace
-      for (int q = r.lo; q < r.hi; ++q)
-        std::memcpy(xt + size_t(q) * I, x + (size_t(q % B) * L + q / B) * I, sizeof(T) * I);
-      gemm(false, false, r.size(), out0, I, T(1), xt + size_t(r.lo) * I, I, W0, out0, T(0),
-           base + (bb0 ? lay.layers[0].z[0] : lay.layers[0].save) + size_t(r.lo) * ld0, ld0);
-      if (d.mixed)
-        gemm(false, false, r.size(), 4 * N, I, T(1), xt + size_t(r.lo) * I, I, S + o_WiT, 4 * N, T(0),
-             base + lay.gates + size_t(r.lo) * 4 * N, 4 * N);
-      barrier(n);
-    }
-    const Share rows(B, tid, n);
-    const int b0 = rows.lo, R = rows.size();
+
+  // One share: rows [b0, b0 + R) through every step.
+  auto run = [&](int s) {
+    const int b0 = sp.lo(s), R = sp.rows(s);
     if (R == 0) return;
-    // The per-step products on this thread's R rows.
+    if (pre) {
+      // The inputs' share for this share's rows of every step (one run of L * R rows in each block).
+      T* xt = S + o_xt + size_t(L) * b0 * I;
+      for (int t = 0; t < L; ++t)
+        for (int r = 0; r < R; ++r)
+          std::memcpy(xt + (size_t(t) * R + r) * I, x + (size_t(b0 + r) * L + t) * I, sizeof(T) * I);
+      gemm(false, false, L * R, out0, I, T(1), xt, I, W0, out0, T(0),
+           base + (bb0 ? lay.layers[0].z[0] : lay.layers[0].save) + sp.row(L, 0, s) * ld0, ld0);
+      if (d.mixed)
+        gemm(false, false, L * R, 4 * N, I, T(1), xt, I, S + o_WiT, 4 * N, T(0),
+             base + lay.gates + sp.row(L, 0, s) * 4 * N, 4 * N);
+    }
+    // The per-step products on R rows.
     const FixedGemm<T> lstm_x(false, false, R, 4 * N, I, ldx, 4 * N, T(0), 4 * N);
     const FixedGemm<T> lstm_h(false, false, R, 4 * N, N, N, 4 * N, T(1), 4 * N);
     // Layer 0's first product given the inputs' share: h's rows of W^T added in.
@@ -332,7 +317,8 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
     }
     T *h = S + o_h + size_t(b0) * N, *hn = S + o_hn + size_t(b0) * N, *cc = S + o_c + size_t(b0) * N;
     for (int t = 0; t < L; ++t) {
-      auto slot = [&](size_t off, int width) { return base + off + (size_t(ws ? t : 0) * B + b0) * width; };
+      const size_t row = sp.row(steps, ws ? t : 0, s);
+      auto slot = [&](size_t off, int width) { return base + off + row * width; };
       const T* xt = x + (size_t(b0) * L + t) * I;
       const T* tst = ts ? ts + size_t(b0) * L + t : nullptr;
       if (d.mixed) {
@@ -381,6 +367,10 @@ void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT,
       copy_rows(R, Ho, hn + (N - Ho), N, y + (size_t(b0) * L + t) * Ho, static_cast<size_t>(L) * Ho);
       std::swap(h, hn);
     }
+  };
+  team(sp.n, [&](int tid, int n) {
+    SingleThreadBlas single;
+    for (int s = tid; s < sp.n; s += n) run(s);
   });
   std::memcpy(hT, S + (L % 2 ? o_hn : o_h), sizeof(T) * B * N);
   if (d.mixed) std::memcpy(cT, S + o_c, sizeof(T) * B * N);
@@ -392,31 +382,39 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
   const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
   const InputIndex ix(d);
   const WsLayout lay(d, L);
+  const Split sp(d);
   const bool pure = d.mode == Mode::Pure;
-  const int nt = threads_for(d), rmax = (B + nt - 1) / nt;  // rmax: the most rows one thread takes
+  const int rmax = sp.rows(sp.n - 1);  // the most rows a share has
   const int chunk = std::max(1, std::min(L, kChunkRows / std::max(B, 1)));
   const size_t CB = static_cast<size_t>(chunk) * B;
   T* dx = grads[ix.x];
   T* dts = d.has_ts ? grads[ix.ts] : nullptr;
+  const int C0 = d.layers[0].cat();
 
-  // Per-thread sums (bias gradients; pure's dA and dw_tau), one block of `acc.n` per thread.
+  // Each share's own sums, one block of `acc.n` per share, added up after the loop: bias gradients, pure's dA and
+  // dw_tau, and the weight gradients (heads stacked), which it forms from its own rows.
   Carve acc;
-  std::vector<size_t> a_db(nl), a_dA(nl), a_dw(nl);
-  std::vector<std::vector<size_t>> a_dbb(nl);
+  std::vector<size_t> a_db(nl), a_dA(nl), a_dw(nl), a_dWh(nl);
+  std::vector<std::vector<size_t>> a_dbb(nl), a_dWb(nl);
   for (int l = 0; l < nl; ++l) {
     const LayerDims& ld = d.layers[l];
     a_db[l] = acc.add(size_t(d.blocks()) * ld.hidden);
     a_dA[l] = acc.add(ld.hidden);
     a_dw[l] = acc.add(ld.hidden);
-    for (int k = 0; k < ld.backbone_layers; ++k) a_dbb[l].push_back(acc.add(ld.widths[k]));
+    a_dWh[l] = acc.add(size_t(d.blocks()) * ld.hidden * ld.feat());
+    for (int k = 0; k < ld.backbone_layers; ++k) {
+      a_dbb[l].push_back(acc.add(ld.widths[k]));
+      a_dWb[l].push_back(acc.add(size_t(ld.widths[k]) * ld.width_in(k)));
+    }
   }
-  const size_t a_dbi = d.mixed ? acc.add(size_t(4) * N) : 0;
+  const size_t a_dbi = d.mixed ? acc.add(size_t(4) * N) : 0, a_dWi = d.mixed ? acc.add(size_t(4) * N * I) : 0,
+               a_dWr = d.mixed ? acc.add(size_t(4) * N * N) : 0;
 
-  // Scratch: packed heads and their summed weight gradients; the chunk's per-step gradients (dP per layer, dpre
-  // per backbone layer, dZ of the LSTM) and inputs' gradient; the running dh_t, dc_t; per-thread temporaries.
+  // Scratch: packed heads; the chunk's per-step gradients (dP per layer, dpre per backbone layer, dZ of the LSTM)
+  // and inputs' gradient, each share's rows one run; the running dh_t, dc_t; per-share temporaries; the sums.
   Carve c;
   int maxC = 0, maxF = 0;
-  std::vector<size_t> o_W(nl), o_b(nl), o_dP(nl), o_dWh(nl);
+  std::vector<size_t> o_W(nl), o_b(nl), o_dP(nl);
   std::vector<std::vector<size_t>> o_dpre(nl);
   for (int l = 0; l < nl; ++l) {
     auto& ld = d.layers[l];
@@ -425,106 +423,36 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
     maxF = std::max({maxF, ld.feat(), ld.max_width()});
     o_W[l] = c.add(nh * ld.feat());
     o_b[l] = c.add(nh);
-    o_dWh[l] = c.add(nh * ld.feat());
     o_dP[l] = c.add(CB * nh);
     for (int k = 0; k < ld.backbone_layers; ++k) o_dpre[l].push_back(c.add(CB * ld.widths[k]));
   }
   const size_t o_dZ = d.mixed ? c.add(CB * 4 * N) : 0, o_dxc = dx ? c.add(CB * I) : 0;
-  const size_t o_acc = c.add(acc.n * nt);
+  const size_t o_acc = c.add(acc.n * sp.n);
   const size_t o_g = c.add(size_t(B) * N), o_old = c.add(size_t(B) * N), o_dc = c.add(size_t(B) * N);
-  const size_t o_feat = c.add(size_t(nt) * rmax * std::max(maxF, maxC)), o_cat = c.add(size_t(nt) * rmax * maxC);
+  const size_t o_feat = c.add(size_t(sp.n) * rmax * std::max(maxF, maxC)), o_cat = c.add(size_t(sp.n) * rmax * maxC);
   Scratch<T> scratch(c.n);
   T* S = scratch.data();
   std::vector<Heads<T>> heads;
   for (int l = 0; l < nl; ++l) heads.push_back(pack_heads(d, ix.layers[l], d.layers[l], in, S + o_W[l], S + o_b[l]));
-
-  // Everything accumulated starts at zero: timespans and weight gradients in place, sums in scratch.
-  auto zero_grad = [&](int i, size_t n) {
-    if (i >= 0 && grads[i]) std::fill(grads[i], grads[i] + n, T(0));
-  };
-  if (d.has_ts) zero_grad(ix.ts, size_t(B) * L);
   std::vector<bool> want_heads(nl);
-  for (int l = 0; l < nl; ++l) {
-    const LayerDims& ld = d.layers[l];
-    const auto& li = ix.layers[l];
-    for (int q = 0; q < d.heads(); ++q) want_heads[l] = want_heads[l] || grads[li.heads + (pure ? 0 : 2 * q)];
-    for (int k = 0; k < ld.backbone_layers; ++k) zero_grad(li.backbone + 2 * k, size_t(ld.widths[k]) * ld.width_in(k));
-    std::fill(S + o_dWh[l], S + o_dWh[l] + size_t(d.blocks()) * ld.hidden * ld.feat(), T(0));
-  }
-  if (d.mixed) {
-    zero_grad(ix.lstm, size_t(4) * N * I);
-    zero_grad(ix.lstm + 2, size_t(4) * N * N);
-  }
-  std::fill(S + o_acc, S + o_acc + acc.n * nt, T(0));
-
-  // The gradients that are sums over rows (t, b), for steps [t0, t0 + steps): dW += (chunk's gradient rows)^T (the
-  // same rows of the layer's saved inputs), and the inputs' gradient from layer 0's first product and the LSTM's
-  // input map. Thread tid of n forms its share of each product's output rows.
-  auto flush = [&](int tid, int n, int t0, int steps) {
-    const int K = steps * B;
-    const size_t r0 = static_cast<size_t>(t0) * B;
-    for (int l = 0; l < nl; ++l) {
-      const LayerDims& ld = d.layers[l];
-      const auto& li = ix.layers[l];
-      const auto& wl = lay.layers[l];
-      const int F = ld.feat(), nh = d.blocks() * ld.hidden;
-      const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
-      const Share m(nh, tid, n);
-      if (want_heads[l])
-        gemm(true, false, m.size(), F, K, T(1), S + o_dP[l] + m.lo, nh, feat, F, T(1), S + o_dWh[l] + size_t(m.lo) * F,
-             F);
-      for (int k = 0; k < ld.backbone_layers; ++k) {
-        const int U = ld.widths[k], Kin = ld.width_in(k);
-        const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
-        const Share u(U, tid, n);
-        if (T* dW = grads[li.backbone + 2 * k])
-          gemm(true, false, u.size(), Kin, K, T(1), S + o_dpre[l][k] + u.lo, U, inp, Kin, T(1), dW + size_t(u.lo) * Kin,
-               Kin);
-      }
-    }
-    if (d.mixed) {
-      // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
-      const int C0 = d.layers[0].cat();
-      const Share g(4 * N, tid, n);
-      if (T* dWi = grads[ix.lstm])
-        gemm(true, false, g.size(), I, K, T(1), S + o_dZ + g.lo, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1),
-             dWi + size_t(g.lo) * I, I);
-      if (T* dWr = grads[ix.lstm + 2])
-        gemm(true, false, g.size(), N, K, T(1), S + o_dZ + g.lo, 4 * N, ws + lay.hprev + r0 * N, N, T(1),
-             dWr + size_t(g.lo) * N, N);
-    }
-    if (dx) {
-      const LayerDims& l0 = d.layers[0];
-      const int C0 = l0.cat();
-      const Share q(K, tid, n);
-      T* dxc = S + o_dxc + size_t(q.lo) * I;
-      if (l0.backbone_layers > 0)
-        gemm(false, false, q.size(), I, l0.widths[0], T(1), S + o_dpre[0][0] + size_t(q.lo) * l0.widths[0],
-             l0.widths[0], in[ix.layers[0].backbone], C0, T(0), dxc, I);
-      else
-        gemm(false, false, q.size(), I, d.blocks() * l0.hidden, T(1),
-             S + o_dP[0] + size_t(q.lo) * d.blocks() * l0.hidden, d.blocks() * l0.hidden, heads[0].W, C0, T(0), dxc, I);
-      if (d.mixed)
-        gemm(false, false, q.size(), I, 4 * N, T(1), S + o_dZ + size_t(q.lo) * 4 * N, 4 * N, in[ix.lstm], I, T(1), dxc,
-             I);
-      for (int r = q.lo; r < q.hi; ++r)  // row r = s * B + b of the chunk is x's row (b, t0 + s)
-        std::memcpy(dx + (size_t(r % B) * L + t0 + r / B) * I, dxc + size_t(r - q.lo) * I, sizeof(T) * I);
-    }
-  };
-
+  for (int l = 0; l < nl; ++l)
+    for (int q = 0; q < d.heads(); ++q) want_heads[l] = want_heads[l] || grads[ix.layers[l].heads + (pure ? 0 : 2 * q)];
+  if (dts) std::fill(dts, dts + size_t(B) * L, T(0));  // accumulated in place
+  std::fill(S + o_acc, S + o_acc + acc.n * sp.n, T(0));
   std::memcpy(S + o_g, dhT, sizeof(T) * B * N);
   if (d.mixed) std::memcpy(S + o_dc, dcT, sizeof(T) * B * N);
   const T* ts = d.has_ts ? in[ix.ts] : nullptr;
   const int Ho = d.out();
-  team(nt, [&](int tid, int n) {
-    SingleThreadBlas single;
-    const Share rows(B, tid, n);
-    const int b0 = rows.lo, R = rows.size();
-    T* sums = S + o_acc + acc.n * tid;
-    T* dfeat = S + o_feat + size_t(tid) * rmax * std::max(maxF, maxC);
-    T* dcat = S + o_cat + size_t(tid) * rmax * maxC;
-    // The per-step products on this thread's rows. The one that yields layer 0's d[u, h] skips the u columns: the
-    // inputs' gradient is one product per chunk.
+
+  // One share: rows [b0, b0 + R) back through every step, a chunk of steps at a time.
+  auto run = [&](int s) {
+    const int b0 = sp.lo(s), R = sp.rows(s);
+    if (R == 0) return;
+    T* sums = S + o_acc + acc.n * s;
+    T* dfeat = S + o_feat + size_t(s) * rmax * std::max(maxF, maxC);
+    T* dcat = S + o_cat + size_t(s) * rmax * maxC;
+    // The per-step products. The one that yields layer 0's d[u, h] skips the u columns: the inputs' gradient is
+    // one product per chunk.
     std::vector<FixedGemm<T>> head_back;
     std::vector<std::vector<FixedGemm<T>>> bb_back(nl);
     for (int l = 0; l < nl; ++l) {
@@ -537,16 +465,17 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
       }
     }
     const FixedGemm<T> lstm_back_h(false, false, R, N, 4 * N, 4 * N, N, T(0), N);
-    for (int t0 = L > 0 ? (L - 1) / chunk * chunk : -1; t0 >= 0; t0 -= chunk) {
-      const int steps = std::min(chunk, L - t0);
-      // Without the LSTM, dh_t and the layers' dh_{t-1} swap buffers every step (L - t0 - steps done so far).
-      const bool swapped = !d.mixed && (L - t0 - steps) % 2;
+    for (int t0 = (L - 1) / chunk * chunk; t0 >= 0; t0 -= chunk) {
+      const int n = std::min(chunk, L - t0);
+      const size_t c0 = size_t(chunk) * b0;  // this share's first row in the chunk buffers
+      // Without the LSTM, dh_t and the layers' dh_{t-1} swap buffers every step (L - t0 - n done so far).
+      const bool swapped = !d.mixed && (L - t0 - n) % 2;
       T* g = S + (swapped ? o_old : o_g) + size_t(b0) * N;
       T* dold = S + (swapped ? o_g : o_old) + size_t(b0) * N;
       T* dc = S + o_dc + size_t(b0) * N;
-      for (int t = t0 + steps - 1; t >= t0 && R > 0; --t) {
-        const size_t row = static_cast<size_t>(t - t0) * B + b0;  // this thread's rows in the chunk buffers
-        auto saved = [&](size_t off, int width) { return ws + off + (static_cast<size_t>(t) * B + b0) * width; };
+      for (int t = t0 + n - 1; t >= t0; --t) {
+        const size_t row = c0 + size_t(t - t0) * R;  // the step's rows in the chunk buffers
+        auto saved = [&](size_t off, int width) { return ws + off + sp.row(L, t, s) * width; };
         const T* tst = ts ? ts + size_t(b0) * L + t : nullptr;
         T* dtst = dts ? dts + size_t(b0) * L + t : nullptr;
         add_rows(R, Ho, dy + (size_t(b0) * L + t) * Ho, static_cast<size_t>(L) * Ho, g + (N - Ho), N);
@@ -587,41 +516,90 @@ void backward(const Dims& d, const std::vector<const T*>& in, const T* ws, const
           std::swap(g, dold);
         }
       }
-      barrier(n);  // every row's gradients of the chunk are in place
-      flush(tid, n, t0, steps);
-      if (t0 > 0) barrier(n);  // the next chunk overwrites the chunk buffers
+      // The sums over this share's rows of the chunk: dW += (gradient rows)^T (the same rows of the layer's saved
+      // inputs), and the inputs' gradient from layer 0's first product and the LSTM's input map.
+      const int K = n * R;
+      const size_t r0 = sp.row(L, t0, s);  // the chunk's first row of this share in the workspace
+      for (int l = 0; l < nl; ++l) {
+        const LayerDims& ld = d.layers[l];
+        const auto& li = ix.layers[l];
+        const auto& wl = lay.layers[l];
+        const int F = ld.feat(), nh = d.blocks() * ld.hidden;
+        const T* feat = ws + (ld.backbone_layers > 0 ? wl.z.back() : wl.cat) + r0 * F;
+        if (want_heads[l])
+          gemm(true, false, nh, F, K, T(1), S + o_dP[l] + c0 * nh, nh, feat, F, T(1), sums + a_dWh[l], F);
+        for (int k = 0; k < ld.backbone_layers; ++k) {
+          const int U = ld.widths[k], Kin = ld.width_in(k);
+          const T* inp = ws + (k == 0 ? wl.cat : wl.z[k - 1]) + r0 * Kin;
+          if (grads[li.backbone + 2 * k])
+            gemm(true, false, U, Kin, K, T(1), S + o_dpre[l][k] + c0 * U, U, inp, Kin, T(1), sums + a_dWb[l][k], Kin);
+        }
+      }
+      if (d.mixed) {
+        // The inputs x_t are the first I columns of layer 0's saved [x_t, h] rows.
+        if (grads[ix.lstm])
+          gemm(true, false, 4 * N, I, K, T(1), S + o_dZ + c0 * 4 * N, 4 * N, ws + lay.layers[0].cat + r0 * C0, C0, T(1),
+               sums + a_dWi, I);
+        if (grads[ix.lstm + 2])
+          gemm(true, false, 4 * N, N, K, T(1), S + o_dZ + c0 * 4 * N, 4 * N, ws + lay.hprev + r0 * N, N, T(1),
+               sums + a_dWr, N);
+      }
+      if (dx) {
+        const LayerDims& l0 = d.layers[0];
+        T* dxc = S + o_dxc + c0 * I;
+        if (l0.backbone_layers > 0)
+          gemm(false, false, K, I, l0.widths[0], T(1), S + o_dpre[0][0] + c0 * l0.widths[0], l0.widths[0],
+               in[ix.layers[0].backbone], C0, T(0), dxc, I);
+        else
+          gemm(false, false, K, I, d.blocks() * l0.hidden, T(1), S + o_dP[0] + c0 * d.blocks() * l0.hidden,
+               d.blocks() * l0.hidden, heads[0].W, C0, T(0), dxc, I);
+        if (d.mixed) gemm(false, false, K, I, 4 * N, T(1), S + o_dZ + c0 * 4 * N, 4 * N, in[ix.lstm], I, T(1), dxc, I);
+        for (int q = 0; q < K; ++q)  // row q = (t - t0) * R + r is x's row (b0 + r, t)
+          std::memcpy(dx + (size_t(b0 + q % R) * L + t0 + q / R) * I, dxc + size_t(q) * I, sizeof(T) * I);
+      }
     }
+  };
+  team(sp.n, [&](int tid, int n) {
+    SingleThreadBlas single;
+    for (int s = tid; s < sp.n; s += n) run(s);
   });
   const bool swapped = !d.mixed && L % 2;
   if (grads[ix.h0]) std::memcpy(grads[ix.h0], S + (swapped ? o_old : o_g), sizeof(T) * B * N);
   if (d.mixed && grads[ix.c0]) std::memcpy(grads[ix.c0], S + o_dc, sizeof(T) * B * N);
 
-  // The summed gradients: the threads' sums, then each parameter's share of the stacked heads.
+  // The shares' sums, in share order, then each parameter's share of the stacked heads.
   T* sums = S + o_acc;
-  for (int k = 1; k < nt; ++k)
-    for (size_t j = 0; j < acc.n; ++j) sums[j] += sums[acc.n * k + j];
+  for (int s = 1; s < sp.n; ++s)
+    for (size_t j = 0; j < acc.n; ++j) sums[j] += sums[acc.n * s + j];
+  auto put = [&](int i, size_t off, size_t n) {
+    if (i >= 0 && grads[i]) std::memcpy(grads[i], sums + off, sizeof(T) * n);
+  };
   for (int l = 0; l < nl; ++l) {
     const LayerDims& ld = d.layers[l];
     const auto& li = ix.layers[l];
     const int H = ld.hidden;
     const size_t HF = size_t(H) * ld.feat();
     if (pure) {
-      if (T* dW = grads[li.heads]) std::memcpy(dW, S + o_dWh[l], sizeof(T) * HF);
-      if (T* db = grads[li.heads + 1]) std::memcpy(db, sums + a_db[l], sizeof(T) * H);
-      if (T* dw = grads[li.heads + 2]) std::memcpy(dw, sums + a_dw[l], sizeof(T) * H);
-      if (T* dA = grads[li.heads + 3]) std::memcpy(dA, sums + a_dA[l], sizeof(T) * H);
+      put(li.heads, a_dWh[l], HF);
+      put(li.heads + 1, a_db[l], H);
+      put(li.heads + 2, a_dw[l], H);
+      put(li.heads + 3, a_dA[l], H);
     } else {
       for (int q = 0; q < 4; ++q) {
-        const int blk = block_of(d, q);
-        if (T* dW = grads[li.heads + 2 * q]) std::memcpy(dW, S + o_dWh[l] + blk * HF, sizeof(T) * HF);
-        if (T* db = grads[li.heads + 2 * q + 1]) std::memcpy(db, sums + a_db[l] + blk * H, sizeof(T) * H);
+        put(li.heads + 2 * q, a_dWh[l] + block_of(d, q) * HF, HF);
+        put(li.heads + 2 * q + 1, a_db[l] + block_of(d, q) * H, H);
       }
     }
-    for (int k = 0; k < ld.backbone_layers; ++k)
-      if (T* db = grads[li.backbone + 2 * k + 1]) std::memcpy(db, sums + a_dbb[l][k], sizeof(T) * ld.widths[k]);
+    for (int k = 0; k < ld.backbone_layers; ++k) {
+      put(li.backbone + 2 * k, a_dWb[l][k], size_t(ld.widths[k]) * ld.width_in(k));
+      put(li.backbone + 2 * k + 1, a_dbb[l][k], ld.widths[k]);
+    }
   }
-  if (d.mixed)
-    if (T* dbi = grads[ix.lstm + 1]) std::memcpy(dbi, sums + a_dbi, sizeof(T) * 4 * N);
+  if (d.mixed) {
+    put(ix.lstm, a_dWi, size_t(4) * N * I);
+    put(ix.lstm + 1, a_dbi, size_t(4) * N);
+    put(ix.lstm + 2, a_dWr, size_t(4) * N * N);
+  }
 }
 
 template void forward<float>(const Dims&, const std::vector<const float*>&, float*, float*, float*, float*);

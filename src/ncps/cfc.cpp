@@ -268,6 +268,7 @@ SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, co
     a.ts = ts.dim() == 3 ? ts.reshape({B, L}) : ts;
     a.dims.has_ts = true;
   }
+  a.dims.shares = kc::threads_for(a.dims);
   return a;
 }
 
