@@ -2,13 +2,14 @@
 //
 // Per step and layer the cell is dense products on B rows (backbone, stacked heads; the LSTM's input and recurrent
 // maps) and elementwise passes. The rows of the batch are independent through time, so both directions split them
-// between threads (threads_for), each running the whole time loop on its rows with single-threaded products.
-// What does not depend on the recurrence runs outside the loop as one product over all L * B rows on BLAS's
-// threads: before the forward loop the inputs' share of layer 0's first product and of the LSTM's input map;
-// after each chunk of the backward loop every weight gradient and the inputs' gradient. The forward saves what
-// the backward reads (each layer's [u, h] input, backbone outputs and activation derivatives, head values, LSTM
-// gates) in blocks whose rows are t * B + b; the backward loop stores its per-step gradients (heads, backbone
-// pre-activations, LSTM gates) for a chunk of steps (bounded memory), rows in the same order.
+// into shares (Dims::shares, one per thread of one OpenMP team), each running the whole time loop on its rows
+// with single-threaded products and nothing shared until the team ends. What does not depend on the recurrence
+// runs outside the loop as one product over a share's L * R rows: before the forward loop the inputs' part of
+// layer 0's first product and of the LSTM's input map; after each chunk of the backward loop the share's part of
+// every weight gradient and its inputs' gradient (the shares' weight gradients are summed at the end). The forward
+// saves what the backward reads (each layer's [u, h] input, backbone outputs and activation derivatives, head
+// values, LSTM gates) in blocks whose rows are share-major (Split); the backward loop stores its per-step
+// gradients (heads, backbone pre-activations, LSTM gates) for a chunk of steps (bounded memory) in the same order.
 #include "kernels/cfc_kernel.h"
 
 #include <algorithm>
