@@ -26,7 +26,8 @@ CfCConfig cfc_config_arg(const std::string& mode, const std::string& activation,
 
 namespace {
 nb::tuple result(const CfCOutputs& o) {
-  return o.c.defined() ? nb::make_tuple(o.y, o.h, o.c) : nb::make_tuple(o.y, o.h);
+  nb::object h = nb::cast(o.h), y = o.y.impl() == o.h.impl() ? h : nb::cast(o.y);  // the stepper's (h, h)
+  return o.c.defined() ? nb::make_tuple(y, h, o.c) : nb::make_tuple(y, h);
 }
 
 template <typename F>

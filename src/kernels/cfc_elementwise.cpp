@@ -119,49 +119,54 @@ FL_INLINE void act_forward_impl(Act act, int rows, int cols, const T* b, T* z, T
   }
 }
 
-template <typename T, bool no_gate>
+// P rows hold the stacked head products: [ff1, ff2, time_a, time_b] (4H), or with `fused` [ff1, ff2, time] (3H)
+// where time = (W_a + W_b) x + (b_a + b_b) is time_a * 1 + time_b for unit elapsed times (ts must be null then).
+// The saved values are [tanh ff1, tanh ff2, time_a, gate], or [tanh ff1, tanh ff2, gate].
+template <typename T, bool no_gate, bool fused>
 FL_INLINE void gate_forward_impl(int rows, int H, const T* __restrict bias, const T* ts, int ts_stride, T* __restrict P,
                                  T* __restrict h, int ldh) {
+  constexpr int W = fused ? 3 : 4, G = W - 1;  // blocks per row; the gate's block
   const T *b1 = bias, *b2 = bias + H, *ba = bias + 2 * H, *bb = bias + 3 * H;
   for (int r = 0; r < rows; ++r) {
-    T* __restrict p = P + static_cast<size_t>(r) * 4 * H;
+    T* __restrict p = P + static_cast<size_t>(r) * W * H;
     T* __restrict hr = h + static_cast<size_t>(r) * ldh;
     const T t = ts_of(ts, ts_stride, r);
     for (int j = 0; j < H; ++j) {
       T f1 = tanh_(p[j] + b1[j]);
       T f2 = tanh_(p[H + j] + b2[j]);
       T ta = p[2 * H + j] + ba[j];
-      T g = sigmoid_(ta * t + (p[3 * H + j] + bb[j]));
+      T g = fused ? sigmoid_(ta) : sigmoid_(ta * t + (p[3 * H + j] + bb[j]));
       hr[j] = no_gate ? f1 + g * f2 : f1 * (T(1) - g) + g * f2;
       p[j] = f1;
       p[H + j] = f2;
-      p[2 * H + j] = ta;
-      p[3 * H + j] = g;
+      if (!fused) p[2 * H + j] = ta;
+      p[G * H + j] = g;
     }
   }
 }
 
-template <typename T, bool no_gate>
+template <typename T, bool no_gate, bool fused>
 FL_INLINE void gate_backward_impl(int rows, int H, const T* __restrict save, const T* ts, int ts_stride,
                                   const T* __restrict dh, int lddh, T* __restrict dP, T* __restrict dts) {
+  constexpr int W = fused ? 3 : 4, G = W - 1;
   for (int r = 0; r < rows; ++r) {
-    const T* __restrict s = save + static_cast<size_t>(r) * 4 * H;
+    const T* __restrict s = save + static_cast<size_t>(r) * W * H;
     const T* __restrict d = dh + static_cast<size_t>(r) * lddh;
-    T* __restrict o = dP + static_cast<size_t>(r) * 4 * H;
+    T* __restrict o = dP + static_cast<size_t>(r) * W * H;
     const T t = ts_of(ts, ts_stride, r);
     for (int j = 0; j < H; ++j) {
-      T f1 = s[j], f2 = s[H + j], g = s[3 * H + j], dhj = d[j];
+      T f1 = s[j], f2 = s[H + j], g = s[G * H + j], dhj = d[j];
       T df1 = no_gate ? dhj : dhj * (T(1) - g);
       T df2 = dhj * g;
       T dg = no_gate ? dhj * f2 : dhj * (f2 - f1);
       T dz = dg * g * (T(1) - g);
       o[j] = df1 * (T(1) - f1 * f1);
       o[H + j] = df2 * (T(1) - f2 * f2);
-      o[2 * H + j] = dz * t;
-      o[3 * H + j] = dz;
+      if (!fused) o[2 * H + j] = dz * t;
+      o[G * H + j] = dz;
     }
     // d ts = sum_j dz time_a, apart so that the loop above has no (order-sensitive) reduction.
-    if (dts) {
+    if (!fused && dts) {
       T acc = 0;
       for (int j = 0; j < H; ++j) acc += o[3 * H + j] * s[2 * H + j];
       dts[static_cast<size_t>(r) * ts_stride] += acc;
@@ -293,12 +298,16 @@ FL_INLINE void gemv_block(int n_in, int n_out, const T* __restrict Wt, const T* 
 
 template <typename T>
 FL_INLINE void gemv_t_impl(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y) {
-  // Blocks of 16, 8 and 1 vectors of 64 bytes: the widest sweeps whole 1 KB rows, which streams best from L2.
-  constexpr int kWidest = 1024 / sizeof(T), kWide = 512 / sizeof(T), kNarrow = 64 / sizeof(T);
+  // Blocks of 16, 8, 4, 2 and 1 vectors of 64 bytes: the widest sweeps whole 1 KB rows, which streams best from L2;
+  // the others take the rest with as many independent FMA chains as its width allows (a lone vector's chain is
+  // bound by the FMA latency: 192 outputs as 128 + 4 x 16 ran ~2x slower than as 128 + 64).
+  constexpr int V = 64 / sizeof(T);
   int j0 = 0;
-  for (; j0 + kWidest <= n_out; j0 += kWidest) gemv_block<T, kWidest>(n_in, n_out, Wt, x, accumulate, y, j0);
-  for (; j0 + kWide <= n_out; j0 += kWide) gemv_block<T, kWide>(n_in, n_out, Wt, x, accumulate, y, j0);
-  for (; j0 + kNarrow <= n_out; j0 += kNarrow) gemv_block<T, kNarrow>(n_in, n_out, Wt, x, accumulate, y, j0);
+  for (; j0 + 16 * V <= n_out; j0 += 16 * V) gemv_block<T, 16 * V>(n_in, n_out, Wt, x, accumulate, y, j0);
+  for (; j0 + 8 * V <= n_out; j0 += 8 * V) gemv_block<T, 8 * V>(n_in, n_out, Wt, x, accumulate, y, j0);
+  if (j0 + 4 * V <= n_out) gemv_block<T, 4 * V>(n_in, n_out, Wt, x, accumulate, y, j0), j0 += 4 * V;
+  if (j0 + 2 * V <= n_out) gemv_block<T, 2 * V>(n_in, n_out, Wt, x, accumulate, y, j0), j0 += 2 * V;
+  if (j0 + V <= n_out) gemv_block<T, V>(n_in, n_out, Wt, x, accumulate, y, j0), j0 += V;
   for (; j0 < n_out; ++j0) gemv_block<T, 1>(n_in, n_out, Wt, x, accumulate, y, j0);
 }
 
@@ -310,46 +319,50 @@ FL_INLINE void mul_impl(size_t n, const T* a, const T* b, T* out) {
 }  // namespace
 
 // One definition per dtype: the float one carries the clones.
-#define FL_CFC_DEFINE(T, ATTR)                                                                                    \
-  ATTR void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv) {                                \
-    act_forward_impl<T>(act, rows, cols, b, z, deriv);                                                            \
-  }                                                                                                               \
-  ATTR void mul(size_t n, const T* a, const T* b, T* out) { mul_impl<T>(n, a, b, out); }                          \
-  ATTR void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h,    \
-                         int ldh) {                                                                               \
-    if (no_gate)                                                                                                  \
-      gate_forward_impl<T, true>(rows, H, bias, ts, ts_stride, P, h, ldh);                                        \
-    else                                                                                                          \
-      gate_forward_impl<T, false>(rows, H, bias, ts, ts_stride, P, h, ldh);                                       \
-  }                                                                                                               \
-  ATTR void gate_backward(bool no_gate, int rows, int H, const T* save, const T* ts, int ts_stride, const T* dh,  \
-                          int lddh, T* dP, T* dts) {                                                              \
-    if (no_gate)                                                                                                  \
-      gate_backward_impl<T, true>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                               \
-    else                                                                                                          \
-      gate_backward_impl<T, false>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                              \
-  }                                                                                                               \
-  ATTR void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride,    \
-                         T* save, T* h, int ldh) {                                                                \
-    pure_forward_impl<T>(rows, H, b1, w_tau, A, ts, ts_stride, save, h, ldh);                                     \
-  }                                                                                                               \
-  ATTR void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride, \
-                          const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau) {                               \
-    pure_backward_impl<T>(rows, H, save, w_tau, A, ts, ts_stride, dh, lddh, dP, dts, dA, dw_tau);                 \
-  }                                                                                                               \
-  ATTR void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc) {                            \
-    if (bias)                                                                                                     \
-      lstm_forward_impl<T, true>(rows, N, bias, Z, c, h, tanhc);                                                  \
-    else                                                                                                          \
-      lstm_forward_impl<T, false>(rows, N, bias, Z, c, h, tanhc);                                                 \
-  }                                                                                                               \
-  ATTR void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc,    \
-                          T* dZ) {                                                                                \
-    lstm_backward_impl<T>(rows, N, gates, cprev, tanhc, dh, dc, dZ);                                              \
-  }                                                                                                               \
-  ATTR void colsum(int rows, int cols, const T* A, int lda, T* out) { colsum_impl<T>(rows, cols, A, lda, out); }  \
-  ATTR void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y) {                         \
-    gemv_t_impl<T>(n_in, n_out, Wt, x, accumulate, y);                                                            \
+#define FL_CFC_DEFINE(T, ATTR)                                                                                       \
+  ATTR void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv) {                                   \
+    act_forward_impl<T>(act, rows, cols, b, z, deriv);                                                               \
+  }                                                                                                                  \
+  ATTR void mul(size_t n, const T* a, const T* b, T* out) { mul_impl<T>(n, a, b, out); }                             \
+  ATTR void gate_forward(bool no_gate, bool fused, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, \
+                         T* h, int ldh) {                                                                            \
+    if (fused)                                                                                                       \
+      no_gate ? gate_forward_impl<T, true, true>(rows, H, bias, ts, ts_stride, P, h, ldh)                            \
+              : gate_forward_impl<T, false, true>(rows, H, bias, ts, ts_stride, P, h, ldh);                          \
+    else                                                                                                             \
+      no_gate ? gate_forward_impl<T, true, false>(rows, H, bias, ts, ts_stride, P, h, ldh)                           \
+              : gate_forward_impl<T, false, false>(rows, H, bias, ts, ts_stride, P, h, ldh);                         \
+  }                                                                                                                  \
+  ATTR void gate_backward(bool no_gate, bool fused, int rows, int H, const T* save, const T* ts, int ts_stride,      \
+                          const T* dh, int lddh, T* dP, T* dts) {                                                    \
+    if (fused)                                                                                                       \
+      no_gate ? gate_backward_impl<T, true, true>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts)                   \
+              : gate_backward_impl<T, false, true>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                 \
+    else                                                                                                             \
+      no_gate ? gate_backward_impl<T, true, false>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts)                  \
+              : gate_backward_impl<T, false, false>(rows, H, save, ts, ts_stride, dh, lddh, dP, dts);                \
+  }                                                                                                                  \
+  ATTR void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride,       \
+                         T* save, T* h, int ldh) {                                                                   \
+    pure_forward_impl<T>(rows, H, b1, w_tau, A, ts, ts_stride, save, h, ldh);                                        \
+  }                                                                                                                  \
+  ATTR void pure_backward(int rows, int H, const T* save, const T* w_tau, const T* A, const T* ts, int ts_stride,    \
+                          const T* dh, int lddh, T* dP, T* dts, T* dA, T* dw_tau) {                                  \
+    pure_backward_impl<T>(rows, H, save, w_tau, A, ts, ts_stride, dh, lddh, dP, dts, dA, dw_tau);                    \
+  }                                                                                                                  \
+  ATTR void lstm_forward(int rows, int N, const T* bias, T* Z, T* c, T* h, T* tanhc) {                               \
+    if (bias)                                                                                                        \
+      lstm_forward_impl<T, true>(rows, N, bias, Z, c, h, tanhc);                                                     \
+    else                                                                                                             \
+      lstm_forward_impl<T, false>(rows, N, bias, Z, c, h, tanhc);                                                    \
+  }                                                                                                                  \
+  ATTR void lstm_backward(int rows, int N, const T* gates, const T* cprev, const T* tanhc, const T* dh, T* dc,       \
+                          T* dZ) {                                                                                   \
+    lstm_backward_impl<T>(rows, N, gates, cprev, tanhc, dh, dc, dZ);                                                 \
+  }                                                                                                                  \
+  ATTR void colsum(int rows, int cols, const T* A, int lda, T* out) { colsum_impl<T>(rows, cols, A, lda, out); }     \
+  ATTR void gemv_t(int n_in, int n_out, const T* Wt, const T* x, bool accumulate, T* y) {                            \
+    gemv_t_impl<T>(n_in, n_out, Wt, x, accumulate, y);                                                               \
   }
 
 FL_CFC_DEFINE(float, FL_CFC_CLONES)

@@ -12,10 +12,12 @@ namespace fl::kernels::cfc {
   void act_forward(Act act, int rows, int cols, const T* b, T* z, T* deriv);                                          \
   /* out = a * b elementwise. */                                                                                      \
   void mul(size_t n, const T* a, const T* b, T* out);                                                                 \
-  /* P (rows x 4H: ff1, ff2, time_a, time_b pre-bias) becomes [tanh ff1, tanh ff2, time_a, gate]. */                  \
-  void gate_forward(bool no_gate, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h, int ldh);   \
-  void gate_backward(bool no_gate, int rows, int H, const T* save, const T* ts, int ts_stride, const T* dh, int lddh, \
-                     T* dP, T* dts);                                                                                  \
+  /* P (rows x 4H: ff1, ff2, time_a, time_b pre-bias) becomes [tanh ff1, tanh ff2, time_a, gate]; fused (null */      \
+  /* ts): P (rows x 3H: ff1, ff2, time_a + time_b) becomes [tanh ff1, tanh ff2, gate]. dP has P's layout. */          \
+  void gate_forward(bool no_gate, bool fused, int rows, int H, const T* bias, const T* ts, int ts_stride, T* P, T* h, \
+                    int ldh);                                                                                         \
+  void gate_backward(bool no_gate, bool fused, int rows, int H, const T* save, const T* ts, int ts_stride,            \
+                     const T* dh, int lddh, T* dP, T* dts);                                                           \
   /* save (rows x 2H): a1 pre-bias in the first H columns; a1 and e = exp(-ts (|w_tau| + |a1|)) after. */             \
   void pure_forward(int rows, int H, const T* b1, const T* w_tau, const T* A, const T* ts, int ts_stride, T* save,    \
                     T* h, int ldh);                                                                                   \

@@ -28,12 +28,20 @@ struct Dims {
   Act act = Act::LeCunTanh;
   bool mixed = false;   // ncps's LSTM cell runs before the CfC cell each step
   bool has_ts = false;  // per-sample, per-step elapsed times (B, L); 1.0 otherwise
+  /// Shares the batch rows are split into, one per thread, each through the whole sequence (Split); it sets the
+  /// workspace's row order, so a forward and its backward take the same (threads_for when the op is built).
+  /// 0 counts as 1.
+  int shares = 0;
   std::vector<LayerDims> layers;
 
   int heads() const { return mode == Mode::Pure ? 1 : 4; }  // ff1 [, ff2, time_a, time_b]
-  int state() const;                                        // N: all layers' units
-  int offset(int l) const;                                  // layer l's first state column
-  int out() const { return layers.back().hidden; }          // the last layer's units (the output)
+  /// Without elapsed times the gate's time_a * 1 + time_b is one head of weight W_a + W_b.
+  bool fused_time() const { return mode != Mode::Pure && !has_ts; }
+  /// Head blocks the kernel stacks in its products and saved values: 1 (pure), 3 (fused time) or 4.
+  int blocks() const { return mode == Mode::Pure ? 1 : fused_time() ? 3 : 4; }
+  int state() const;                                // N: all layers' units
+  int offset(int l) const;                          // layer l's first state column
+  int out() const { return layers.back().hidden; }  // the last layer's units (the output)
 };
 
 /// Positions in the op's array list: x (B,L,I), h0 (B,N), [c0], [ts (B,L)], then per layer its backbone (W, b)
@@ -49,7 +57,19 @@ struct InputIndex {
   explicit InputIndex(const Dims& d);
 };
 
-/// Offsets (in elements) of the saved activations, each a (steps*B, width) block with rows t*B + b.
+/// Batch rows [lo(s), lo(s + 1)) form share s. Blocks of per-step rows are share-major: share s's rows of step t
+/// start at row(steps, t, s), so each share's rows of every step are one run (its own products span them).
+struct Split {
+  int B, n;
+  explicit Split(const Dims& d) : B(d.B), n(d.shares > 0 ? d.shares : 1) {}
+  int lo(int s) const { return static_cast<int>(static_cast<long long>(B) * s / n); }
+  int rows(int s) const { return lo(s + 1) - lo(s); }
+  size_t row(int steps, int t, int s) const {
+    return static_cast<size_t>(steps) * lo(s) + static_cast<size_t>(t) * rows(s);
+  }
+};
+
+/// Offsets (in elements) of the saved activations, each a (steps*B, width) block with rows in Split's order.
 struct WsLayout {
   struct Layer {
     size_t cat = 0;                // [u, h] fed to the cell
@@ -69,6 +89,10 @@ size_t forward_runs();
 
 /// Elements of the workspace the backward reads (0 for an empty sequence).
 size_t workspace_size(const Dims& d);
+
+/// The shares (threads) for a sequence: fl::set_num_threads's count, at most B, and 1 for sequences too small to
+/// pay for waking a second thread.
+int threads_for(const Dims& d);
 
 /// in: one pointer per InputIndex entry (row-major). y (B,L,out), hT and cT (B,N). ws: workspace_size elements, or
 /// null when no backward will follow.

@@ -3,13 +3,15 @@
 #include "fl/ncps/cfc.h"
 
 #include <algorithm>
-#include <regex>
+#include <cstring>
+#include <string_view>
 
 #include "fl/autograd.h"
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
 #include "kernels/cfc_primitive.h"
 #include "ncps/cfc_internal.h"
+#include "ncps/host_array.h"
 #include "ops/op_utils.h"
 
 namespace fl::ncps {
@@ -52,11 +54,21 @@ CfCActivation cfc_activation_from_string(const std::string& activation) {
   throw ValueError("Unknown activation " + activation);
 }
 
+namespace {
+// "<digits>." at the front of s: the number, and s advanced past the dot; -1 and s unchanged otherwise.
+int take_index(std::string_view& s) {
+  size_t n = 0;
+  int v = 0;
+  while (n < s.size() && n < 9 && s[n] >= '0' && s[n] <= '9') v = 10 * v + (s[n++] - '0');
+  if (n == 0 || n >= s.size() || s[n] != '.') return -1;
+  s.remove_prefix(n + 1);
+  return v;
+}
+}  // namespace
+
 CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& state_dict) {
   CfCWeights w;
   std::map<int, std::map<int, std::pair<Tensor, Tensor>>> backbone;  // layer -> Sequential index -> (W, b)
-  static const std::regex cell_re(R"(^(?:rnn_cell\.)?(?:layer_(\d+)\.)?(.+)$)");
-  static const std::regex backbone_re(R"(^backbone\.(\d+)\.(weight|bias)$)");
   auto cell = [&](int l) -> CfCCellWeights& {
     if (static_cast<int>(w.layers.size()) <= l) w.layers.resize(l + 1);
     return w.layers[l];
@@ -70,16 +82,27 @@ CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& stat
       *slot = t;
       continue;
     }
-    std::smatch m;
-    std::regex_match(name, m, cell_re);
-    const int l = m[1].matched ? std::stoi(m[1].str()) : 0;
-    const std::string key = m[2].str();
-    std::smatch bm;
-    if (std::regex_match(key, bm, backbone_re)) {
-      auto& slot = backbone[l][std::stoi(bm[1].str())];
-      (bm[2].str() == "weight" ? slot.first : slot.second) = t;
-      cell(l);
-      continue;
+    // [rnn_cell.][layer_<l>.]<key>, with backbone keys backbone.<index>.weight / .bias (a module calls this
+    // every forward: plain parsing, not std::regex, which took ~40 us a call).
+    std::string_view key = name;
+    if (key.starts_with("rnn_cell.")) key.remove_prefix(9);
+    int l = 0;
+    if (std::string_view rest = key; rest.starts_with("layer_")) {
+      rest.remove_prefix(6);
+      if (int v = take_index(rest); v >= 0) {
+        l = v;
+        key = rest;
+      }
+    }
+    if (std::string_view rest = key; rest.starts_with("backbone.")) {
+      rest.remove_prefix(9);
+      const int idx = take_index(rest);
+      if (idx >= 0 && (rest == "weight" || rest == "bias")) {
+        auto& slot = backbone[l][idx];
+        (rest == "weight" ? slot.first : slot.second) = t;
+        cell(l);
+        continue;
+      }
     }
     CfCCellWeights& c = cell(l);
     static const std::map<std::string, Tensor CfCCellWeights::*> fields{
@@ -94,7 +117,7 @@ CfCWeights CfCWeights::from_state_dict(const std::map<std::string, Tensor>& stat
         {"w_tau", &CfCCellWeights::w_tau},
         {"A", &CfCCellWeights::A},
         {"sparsity_mask", &CfCCellWeights::sparsity_mask}};
-    auto it = fields.find(key);
+    auto it = fields.find(std::string(key));
     if (it == fields.end()) throw ValueError("CfC state_dict: unexpected key '" + name + "'");
     c.*(it->second) = t;
   }
@@ -218,7 +241,14 @@ SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, co
   a.dims.L = static_cast<int>(L);
   const int64_t N = a.dims.state();
   auto state = [&](const std::optional<Tensor>& s, const char* name) {
-    if (!s || !s->defined()) return zeros({B, N}, TensorOptions(x.dtype()).device(x.device()));
+    if (!s || !s->defined()) {
+      // On the CPU a computed zero state: the fused op runs at once on computed inputs, and a lazy one would cost
+      // an evaluation (a hand-off to MLX's stream thread and back) every call.
+      if (!x.device().is_cpu()) return zeros({B, N}, TensorOptions(x.dtype()).device(x.device()));
+      mx::array z = host_output({B, N}, x.dtype());
+      std::memset(z.data<void>(), 0, z.nbytes());
+      return Tensor::from_mlx(z);
+    }
     FL_CHECK(s->sizes() == Shape({B, N}), "cfc_sequence: expected ", name, " of shape ", shape_to_string({B, N}),
              ", got ", shape_to_string(s->sizes()));
     FL_CHECK(s->dtype() == x.dtype(), "mat1 and mat2 must have the same dtype, but got ", scalar_type_name(x.dtype()),
@@ -238,6 +268,7 @@ SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, co
     a.ts = ts.dim() == 3 ? ts.reshape({B, L}) : ts;
     a.dims.has_ts = true;
   }
+  a.dims.shares = kc::threads_for(a.dims);
   return a;
 }
 

@@ -12,10 +12,12 @@
 #include "fl/ops/shape.h"
 #include "kernels/cfc_elementwise.h"
 #include "ncps/cfc_internal.h"
+#include "ncps/host_array.h"
 #include "ops/op_utils.h"
 
 namespace fl::ncps {
 namespace kc = kernels::cfc;
+namespace mx = mlx::core;
 
 namespace {
 using detail::transposed;
@@ -26,6 +28,7 @@ struct Net {
   struct Layer {
     std::vector<std::vector<T>> bbW, bbb;  // backbone weights transposed, biases
     std::vector<T> Wh, bh;                 // heads stacked [ff1; ff2; time_a; time_b] and transposed
+    std::vector<T> Whf, bhf;               // dt = 1 (gate modes): [ff1; ff2; time_a + time_b], transposed
     std::vector<T> w_tau, A;
   };
   kc::Dims d;
@@ -54,6 +57,12 @@ struct Net {
       }
       L.Wh = transposed<T>(heads.size() == 1 ? heads[0] : fl::cat(heads, 0));
       L.bh = values<T>(biases.size() == 1 ? biases[0] : fl::cat(biases, 0));
+      if (cfg.mode != CfCMode::Pure) {
+        // A step of unit elapsed time has time_a * 1 + time_b: one head fewer to sweep (the products are bound
+        // by reading the weights).
+        L.Whf = transposed<T>(fl::cat({heads[0], heads[1], heads[2] + heads[3]}, 0));
+        L.bhf = values<T>(fl::cat({biases[0], biases[1], biases[2] + biases[3]}, 0));
+      }
       layers.push_back(std::move(L));
       max_cat = std::max<size_t>(max_cat, ld.cat());
       max_u = std::max<size_t>(max_u, ld.max_width());
@@ -98,11 +107,15 @@ struct Net {
         feat = z;
         F = ld.widths[k];
       }
-      kc::gemv_t(F, d.heads() * H, L.Wh.data(), feat, false, P.data());
-      if (d.mode == kc::Mode::Pure)
+      if (d.mode == kc::Mode::Pure) {
+        kc::gemv_t(F, H, L.Wh.data(), feat, false, P.data());
         kc::pure_forward(1, H, L.bh.data(), L.w_tau.data(), L.A.data(), &dt, 0, P.data(), hn.data() + off, N);
-      else
-        kc::gate_forward(d.mode == kc::Mode::NoGate, 1, H, L.bh.data(), &dt, 0, P.data(), hn.data() + off, N);
+      } else {
+        const bool fused = dt == T(1);
+        kc::gemv_t(F, (fused ? 3 : 4) * H, (fused ? L.Whf : L.Wh).data(), feat, false, P.data());
+        kc::gate_forward(d.mode == kc::Mode::NoGate, fused, 1, H, (fused ? L.bhf : L.bh).data(), fused ? nullptr : &dt,
+                         0, P.data(), hn.data() + off, N);
+      }
     }
     std::copy(hn.begin(), hn.end(), h);
   }
@@ -177,33 +190,33 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
 
   return dispatch_dtype(dtype(), [&]<typename T>() -> CfCOutputs {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      auto host = [](const Tensor& t) {
-        auto a = mlx::core::contiguous(t.detach().mlx());
-        mlx::core::eval(a);
-        return a;
-      };
-      auto xa = host(x_t), ha = host(h);
-      const int64_t S = state_buffer_size();
-      std::vector<T> state(B * S), ys(B * M);
+      const mx::array xa = detail::host_array(x_t, dtype()), ha = detail::host_array(h, dtype());
+      const mx::array ca = mixed_memory() ? detail::host_array(*c, dtype()) : mx::array(0.0f);
+      const Shape hs = unbatched ? Shape{N} : Shape{B, N};
+      // When the output is the whole state, y is h itself, as ncps's CfCCell returns (h, h).
+      const bool own_y = M != N;
+      mx::array ho = detail::host_output(hs, dtype());
+      mx::array yo = own_y ? detail::host_output(unbatched ? Shape{M} : Shape{B, M}, dtype()) : ho;
+      mx::array co = mixed_memory() ? detail::host_output(hs, dtype()) : mx::array(0.0f);
+      // Row by row through the raw step on its [h, c] buffer: h's own rows without mixed memory.
+      std::vector<T> hc(mixed_memory() ? 2 * N : 0);
       for (int64_t b = 0; b < B; ++b) {
-        std::copy(ha.template data<T>() + b * N, ha.template data<T>() + (b + 1) * N, state.begin() + b * S);
+        T* hb = ho.data<T>() + b * N;
+        std::copy_n(ha.data<T>() + b * N, N, hb);
         if (mixed_memory()) {
-          auto ca = host(*c);
-          std::copy(ca.template data<T>() + b * N, ca.template data<T>() + (b + 1) * N, state.begin() + b * S + N);
+          std::copy_n(hb, N, hc.begin());
+          std::copy_n(ca.data<T>() + b * N, N, hc.begin() + N);
+          step(xa.data<T>() + b * I, hc.data(), static_cast<T>(dt));
+          std::copy_n(hc.begin(), N, hb);
+          std::copy_n(hc.begin() + N, N, co.data<T>() + b * N);
+        } else {
+          step(xa.data<T>() + b * I, hb, static_cast<T>(dt));
         }
-        step(xa.template data<T>() + b * I, state.data() + b * S, static_cast<T>(dt));
-        std::copy(state.begin() + b * S + (N - M), state.begin() + b * S + N, ys.begin() + b * M);
+        if (own_y) std::copy_n(hb + (N - M), M, yo.data<T>() + b * M);
       }
-      auto make = [&](int64_t cols, int64_t offset, int64_t stride, const std::vector<T>& src) {
-        std::vector<T> v(B * cols);
-        for (int64_t b = 0; b < B; ++b)
-          std::copy(src.begin() + b * stride + offset, src.begin() + b * stride + offset + cols, v.begin() + b * cols);
-        mlx::core::Shape s = unbatched ? mlx::core::Shape{static_cast<int>(cols)}
-                                       : mlx::core::Shape{static_cast<int>(B), static_cast<int>(cols)};
-        return Tensor::from_mlx(mlx::core::array(v.begin(), s, to_mlx(dtype_of<T>())));
-      };
-      CfCOutputs out{make(M, 0, M, ys), make(N, 0, S, state), Tensor()};
-      if (mixed_memory()) out.c = make(N, N, S, state);
+      CfCOutputs out{Tensor(), Tensor::from_mlx(ho), Tensor()};
+      out.y = own_y ? Tensor::from_mlx(yo) : out.h;
+      if (mixed_memory()) out.c = Tensor::from_mlx(co);
       return out;
     } else {
       throw TypeError("CfCStepper: unsupported dtype");

@@ -10,6 +10,7 @@
 #include "fl/error.h"
 #include "fl/ncps/ltc.h"
 #include "kernels/ltc_kernel.h"
+#include "ncps/host_array.h"
 #include "ncps/ltc_impl.h"
 #include "ops/op_utils.h"
 
@@ -134,31 +135,14 @@ void LTCStepper::step(const double* x, double* h, double* c, double dt, double* 
 }
 
 namespace {
-// A dense evaluated copy of t in dtype dt with shape `shape` (t may lack the batch dim when batch is 1).
+// t's values as a dense evaluated array in dtype dt with shape `shape` (t may lack the batch dim when batch is 1):
+// t's own buffer when it is one already.
 mx::array dense_as(const Tensor& t, Dtype dt, const Shape& shape, const char* name) {
-  FL_CHECK(
-      t.numel() ==
-              [&] {
-                int64_t n = 1;
-                for (auto s : shape) n *= s;
-                return n;
-              }() &&
-          (t.sizes() == shape || (t.dim() == 1 && shape[0] == 1)),
-      "LTCStepper::step: expected ", name, " of shape ", shape_to_string(shape), ", got ", shape_to_string(t.sizes()));
-  mx::array a = mx::contiguous(cast(t.mlx(), dt));
-  a.eval();
-  return a;
-}
-mx::array fresh(const mx::array& like) {
-  mx::array r(mx::allocator::malloc(like.nbytes()), like.shape(), like.dtype());
-  std::memcpy(r.data<void>(), like.data<void>(), like.nbytes());
-  return r;
-}
-Tensor wrap(const mx::array& a, const Shape& shape) { return Tensor::from_mlx(mx::reshape(a, to_mx_shape(shape))); }
-
-template <typename T>
-T* ptr(mx::array& a) {
-  return a.data<T>();
+  int64_t n = 1;
+  for (auto s : shape) n *= s;
+  FL_CHECK(t.numel() == n && (t.sizes() == shape || (t.dim() == 1 && shape[0] == 1)), "LTCStepper::step: expected ",
+           name, " of shape ", shape_to_string(shape), ", got ", shape_to_string(t.sizes()));
+  return detail::host_array(t, dt);
 }
 }  // namespace
 
@@ -168,15 +152,14 @@ std::pair<Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tensor& state,
   const int64_t B = impl_->batch;
   const Dtype dt_ = impl_->dtype;
   mx::array xa = dense_as(x, dt_, {B, s.D}, "x");
-  mx::array h = fresh(dense_as(state, dt_, {B, s.N}, "state"));
-  mx::array y(mx::allocator::malloc(B * s.M * itemsize(dt_)), {static_cast<int>(B), static_cast<int>(s.M)},
-              to_mlx(dt_));
+  // The new state starts as a copy of the old (the step updates it in place), in the caller's shape.
+  mx::array h = detail::host_output(state.sizes(), dt_, dense_as(state, dt_, {B, s.N}, "state").data<void>());
+  mx::array y = detail::host_output(state.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
   if (dt_ == kFloat64)
-    impl_->run<double>(xa.data<double>(), ptr<double>(h), nullptr, dt, ptr<double>(y));
+    impl_->run<double>(xa.data<double>(), h.data<double>(), nullptr, dt, y.data<double>());
   else
-    impl_->run<float>(xa.data<float>(), ptr<float>(h), nullptr, static_cast<float>(dt), ptr<float>(y));
-  const bool unbatched = state.dim() == 1;
-  return {wrap(y, unbatched ? Shape{s.M} : Shape{B, s.M}), wrap(h, state.sizes())};
+    impl_->run<float>(xa.data<float>(), h.data<float>(), nullptr, static_cast<float>(dt), y.data<float>());
+  return {Tensor::from_mlx(y), Tensor::from_mlx(h)};
 }
 
 std::tuple<Tensor, Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tensor& h, const Tensor& c, double dt) {
@@ -185,16 +168,14 @@ std::tuple<Tensor, Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tenso
   const int64_t B = impl_->batch;
   const Dtype dt_ = impl_->dtype;
   mx::array xa = dense_as(x, dt_, {B, s.D}, "x");
-  mx::array ha = fresh(dense_as(h, dt_, {B, s.N}, "h"));
-  mx::array ca = fresh(dense_as(c, dt_, {B, s.N}, "c"));
-  mx::array y(mx::allocator::malloc(B * s.M * itemsize(dt_)), {static_cast<int>(B), static_cast<int>(s.M)},
-              to_mlx(dt_));
+  mx::array ha = detail::host_output(h.sizes(), dt_, dense_as(h, dt_, {B, s.N}, "h").data<void>());
+  mx::array ca = detail::host_output(c.sizes(), dt_, dense_as(c, dt_, {B, s.N}, "c").data<void>());
+  mx::array y = detail::host_output(h.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
   if (dt_ == kFloat64)
-    impl_->run<double>(xa.data<double>(), ptr<double>(ha), ptr<double>(ca), dt, ptr<double>(y));
+    impl_->run<double>(xa.data<double>(), ha.data<double>(), ca.data<double>(), dt, y.data<double>());
   else
-    impl_->run<float>(xa.data<float>(), ptr<float>(ha), ptr<float>(ca), static_cast<float>(dt), ptr<float>(y));
-  const bool unbatched = h.dim() == 1;
-  return {wrap(y, unbatched ? Shape{s.M} : Shape{B, s.M}), wrap(ha, h.sizes()), wrap(ca, c.sizes())};
+    impl_->run<float>(xa.data<float>(), ha.data<float>(), ca.data<float>(), static_cast<float>(dt), y.data<float>());
+  return {Tensor::from_mlx(y), Tensor::from_mlx(ha), Tensor::from_mlx(ca)};
 }
 
 int64_t LTCStepper::batch() const { return impl_->batch; }

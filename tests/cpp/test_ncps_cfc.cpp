@@ -5,11 +5,9 @@
 #include <cmath>
 
 #include "fl/ncps/cfc.h"
+#include "fl/ops/linalg.h"
+#include "kernels/cfc_kernel.h"
 #include "test_util.h"
-
-namespace fl::kernels::cfc {
-size_t forward_runs();  // src/kernels/cfc_kernel.h (internal)
-}
 
 namespace fl::test {
 namespace {
@@ -24,11 +22,12 @@ struct Spec {
   CfCActivation act = CfCActivation::LeCunTanh;
   bool mixed = false;
   std::vector<int64_t> widths;  // when set: one width per backbone layer (they may differ)
+  double scale = 0.8;           // weights uniform in [-scale, scale]
 };
 
 CfCWeights random_weights(const Spec& s, Dtype dt = kFloat64, uint64_t seed = 1) {
   CfCWeights w;
-  auto rnd = [&](Shape shape) { return random_input(shape, -0.8, 0.8, seed++).to(dt); };
+  auto rnd = [&](Shape shape) { return random_input(shape, -s.scale, s.scale, seed++).to(dt); };
   const bool wired = s.layers.size() > 1;
   int64_t in = s.input;
   for (int64_t H : s.layers) {
@@ -263,14 +262,86 @@ TEST(NcpsCfC, WeightGradientsWithoutInputGradient) {
 }
 
 TEST(NcpsCfC, WeightGradientsOverSeveralChunks) {
-  // The backward forms weight gradients every 512 / B steps: here chunks of 5, 5 and 3 steps.
+  // The backward forms weight gradients every 4096 / B steps: here chunks of 10, 10 and 3 steps.
   Case c;
-  c.B = 100;
-  c.L = 13;
+  c.B = 400;
+  c.L = 23;
   c.ts = c.h0 = true;
   c.spec.mixed = true;
   c.spec.backbone_layers = 2;
   expect_fused_matches_reference(c);
+}
+
+// The kernel's Dims for a Case (as detail::check_weights builds them), to ask threads_for about the split.
+kernels::cfc::Dims dims_of(const Case& c) {
+  namespace kc = kernels::cfc;
+  kc::Dims d;
+  d.B = static_cast<int>(c.B);
+  d.L = static_cast<int>(c.L);
+  d.I = static_cast<int>(c.spec.input);
+  d.mode = static_cast<kc::Mode>(c.spec.mode);
+  d.act = static_cast<kc::Act>(c.spec.act);
+  d.mixed = c.spec.mixed;
+  d.has_ts = c.ts;
+  int in = d.I;
+  for (int64_t H : c.spec.layers) {
+    kc::LayerDims l;
+    l.in = in;
+    l.hidden = static_cast<int>(H);
+    if (c.spec.layers.size() == 1)
+      for (int k = 0; k < c.spec.backbone_layers; ++k) l.widths.push_back(static_cast<int>(c.spec.backbone_units));
+    l.backbone_layers = static_cast<int>(l.widths.size());
+    d.layers.push_back(l);
+    in = l.hidden;
+  }
+  return d;
+}
+
+TEST(NcpsCfC, ThreadedBatchSplitMatchesOneThread) {
+  // Two threads take batch rows 0-1 and 2-4 each through the whole sequence, both directions; sums over rows
+  // (weight and bias gradients) only change their rounding. Small weights: a long sequence of large ones is
+  // chaotic, and would amplify any rounding difference.
+  const int saved = get_num_threads();
+  std::vector<Case> cases;
+  for (CfCMode mode : {CfCMode::Default, CfCMode::Pure, CfCMode::NoGate})
+    for (bool ts : {false, true}) {
+      Case c;
+      c.spec.mode = mode;
+      c.spec.layers = {32};
+      c.spec.backbone_units = 64;
+      c.spec.scale = 0.15;
+      c.B = 5;
+      c.L = 120;
+      c.ts = c.h0 = ts;
+      c.spec.mixed = ts;
+      cases.push_back(c);
+    }
+  Case wired;  // three layers, no backbone
+  wired.spec.layers = {24, 16, 8};
+  wired.spec.scale = 0.3;
+  wired.B = 5;
+  wired.L = 100;
+  wired.h0 = true;
+  cases.push_back(wired);
+  wired.x_grad = false;
+  cases.push_back(wired);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::to_string(static_cast<int>(c.spec.mode)) + (c.ts ? " ts" : "") +
+                 (c.spec.layers.size() > 1 ? " wired" : "") + (c.x_grad ? "" : " no dx"));
+    set_num_threads(1);
+    ASSERT_EQ(kernels::cfc::threads_for(dims_of(c)), 1);
+    Outcome one = run(&cfc_sequence_full, c);
+    set_num_threads(2);
+    ASSERT_EQ(kernels::cfc::threads_for(dims_of(c)), 2);
+    Outcome two = run(&cfc_sequence_full, c);
+    ASSERT_EQ(one.outputs.size(), two.outputs.size());
+    for (size_t i = 0; i < one.outputs.size(); ++i)
+      expect_close(two.outputs[i], one.outputs[i], 1e-13, "output " + std::to_string(i));
+    ASSERT_EQ(one.grads.size(), two.grads.size());
+    for (size_t i = 0; i < one.grads.size(); ++i)
+      expect_close(two.grads[i], one.grads[i], 1e-12, "gradient " + std::to_string(i));
+  }
+  set_num_threads(saved);
 }
 
 TEST(NcpsCfC, SingleStepAndSingleSample) {
@@ -410,7 +481,8 @@ TEST(NcpsCfC, TimespansOfShapeBL1AndDefaultOne) {
   Tensor x = random_input({2, 3, 3}, -1, 1, 5);
   auto a = cfc_sequence_full(x, std::nullopt, std::nullopt, ones({2, 3, 1}, kFloat64), w);
   auto b = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
-  expect_close(a.y, b.y, 0, "ts = 1");
+  // To rounding: without timespans the kernel computes time_a * 1 + time_b as one head of weight W_a + W_b.
+  expect_close(a.y, b.y, 1e-14, "ts = 1");
   auto c = cfc_sequence_full(x, std::nullopt, std::nullopt, full({2, 3}, 0.5, kFloat64), w);
   EXPECT_GT((c.y - b.y).abs().max().item<double>(), 1e-3);
 }
@@ -442,11 +514,15 @@ TEST(NcpsCfC, StepperMatchesSequence) {
     for (Spec s : {Spec{}, Spec{4, {5, 3, 2}, 0, 0, CfCMode::Pure}, Spec{2, {6}, 8, 2, CfCMode::NoGate},
                    Spec{3, {4}, 0, 0, CfCMode::Default, CfCActivation::Tanh, false, {6, 2, 5}}}) {
       s.mixed = mixed;
-      for (Dtype dt : {kFloat64, kFloat32}) {
+      // Unit elapsed times (no timespans): the stepper's and the kernel's fused time heads.
+      for (auto [dt, unit] : {std::pair{kFloat64, false}, {kFloat32, false}, {kFloat64, true}, {kFloat32, true}}) {
+        SCOPED_TRACE(std::string(unit ? "unit " : "") + scalar_type_name(dt));
         CfCWeights w = random_weights(s, dt);
         const int64_t L = 4, N = w.state_size(), M = w.output_size();
-        Tensor x = random_input({1, L, s.input}, -1, 1, 11).to(dt), ts = random_input({1, L}, 0.2, 2, 12).to(dt);
-        auto seq = cfc_sequence_full(x, std::nullopt, std::nullopt, ts, w, {s.mode, s.act});
+        Tensor x = random_input({1, L, s.input}, -1, 1, 11).to(dt),
+               ts = unit ? ones({1, L}, dt) : random_input({1, L}, 0.2, 2, 12).to(dt);
+        auto seq = cfc_sequence_full(x, std::nullopt, std::nullopt, unit ? std::nullopt : std::optional<Tensor>(ts), w,
+                                     {s.mode, s.act});
         CfCStepper stepper(w, {s.mode, s.act});
         ASSERT_EQ(stepper.state_buffer_size(), mixed ? 2 * N : N);
         ASSERT_EQ(stepper.output_offset(), N - M);
@@ -489,6 +565,20 @@ TEST(NcpsCfC, StepperTensorStep) {
   auto single = stepper.step(x.select(1, 0).select(0, 1), h.select(0, 1), c.select(0, 1), 0.7);
   EXPECT_EQ(single.h.sizes(), Shape({N}));
   expect_close(single.h, seq.h.select(0, 1), 1e-13, "unbatched h");
+  // Evaluated contiguous inputs are read in place; dt = 1 takes the fused time heads.
+  Tensor xc = x.select(1, 0).contiguous(), h1 = h.contiguous(), c1 = c.contiguous();
+  xc.eval();
+  auto seq1 = cfc_sequence_full(x, h, c, std::nullopt, w);
+  auto unit = stepper.step(xc, h1, c1);
+  expect_close(unit.y, seq1.y.select(1, 0), 1e-13, "y, dt = 1");
+  expect_close(unit.h, seq1.h, 1e-13, "h, dt = 1");
+  expect_close(unit.c, seq1.c, 1e-13, "c, dt = 1");
+  expect_close(h1, h, 0, "the input state is left as it was");
+  // Without mixed memory and with every unit an output, y is h itself (ncps's CfCCell returns (h, h)).
+  CfCWeights plain = random_weights(Spec{});
+  auto yh = CfCStepper(plain).step(xc, h.narrow(1, 0, plain.state_size()).contiguous());
+  EXPECT_EQ(yh.y.impl(), yh.h.impl());
+  EXPECT_FALSE(yh.c.defined());
   expect_error_containing<TypeError>(
       [&] {
         std::vector<float> xf(s.input), st(2 * N);

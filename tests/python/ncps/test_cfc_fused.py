@@ -97,6 +97,20 @@ def test_float32_and_stepper():
     np.testing.assert_allclose(cx.numpy(), data["output.h1"], rtol=1e-12, atol=1e-12)
 
 
+def test_stepper_tensor_inputs():
+    # Evaluated contiguous inputs are read in place, lazy or strided ones evaluated first: the same values. With the
+    # whole state as output y is h itself, as ncps's CfCCell returns (h, h).
+    data, params, inputs = golden_case("cfc_default_u16")
+    stepper = _C.CfCStepper(params)
+    x, h0 = inputs["x"][:, 0].contiguous(), fl.tensor(np.random.default_rng(4).normal(size=(3, 16)))
+    y, h = stepper.step(x, h0)
+    assert y is h
+    y2, h2 = stepper.step(x * 1.0, fl.tensor(np.ascontiguousarray(h0.numpy().T)).t())
+    np.testing.assert_array_equal(h2.numpy(), h.numpy())
+    seq_y, _ = _C.cfc_sequence(inputs["x"][:, :1], params, h0)
+    np.testing.assert_allclose(y.numpy(), seq_y.detach().numpy()[:, 0], rtol=1e-13, atol=1e-13)
+
+
 def test_errors():
     _, params, inputs = golden_case("cfc_default_u16")
     with pytest.raises(ValueError, match=re.escape("Unknown mode 'fast', valid options are")):

@@ -247,3 +247,21 @@ def test_apply_weight_constraints_and_errors():
         st.step_into(np.zeros(6), np.zeros(15))
     with pytest.raises(TypeError):
         st.step_into(np.zeros(6, np.float32), np.zeros(16, np.float32))
+
+
+def test_tensor_step_reads_any_input_and_keeps_the_state():
+    # Evaluated contiguous inputs are read in place, lazy or strided ones evaluated first: the same values; the
+    # input state is never written.
+    w = golden_cell()
+    rng = np.random.default_rng(3)
+    x, h0 = rng.normal(size=(2, 6)), rng.normal(size=(2, 16))
+    st = _C.LTCStepper(w, batch=2)
+    h = fl.tensor(h0)
+    y_ready, h_ready = st.step(fl.tensor(x), h, 0.5)
+    np.testing.assert_array_equal(h.numpy(), h0)
+    y_lazy, h_lazy = st.step(fl.tensor(x) * 1.0, fl.tensor(np.ascontiguousarray(h0.T)).t(), 0.5)
+    np.testing.assert_array_equal(y_lazy.numpy(), y_ready.numpy())
+    np.testing.assert_array_equal(h_lazy.numpy(), h_ready.numpy())
+    y1, h1 = _C.LTCStepper(w).step(fl.tensor(x[0]), fl.tensor(h0[0]), 0.5)  # unbatched
+    assert (y1.shape, h1.shape) == ((4,), (16,))
+    np.testing.assert_allclose(h1.numpy(), h_ready.numpy()[0], rtol=1e-15)

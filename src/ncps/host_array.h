@@ -1,0 +1,34 @@
+// The steppers' Tensor overloads: reading inputs and making outputs on the calling thread.
+#pragma once
+#include <mlx/allocator.h>
+#include <mlx/ops.h>
+#include <mlx/transforms.h>
+
+#include <cstring>
+
+#include "fl/tensor.h"
+#include "ops/op_utils.h"
+
+namespace fl::ncps::detail {
+
+/// An evaluated row-major array of t's values as dtype dt: t's own buffer when it already is one. A step on
+/// computed inputs then costs no MLX evaluation (each is a hand-off to MLX's stream thread and back: 10-100 us on
+/// the 2-vCPU VM, against ~1 us for the step itself).
+inline mlx::core::array host_array(const Tensor& t, Dtype dt) {
+  mlx::core::array a = t.mlx();
+  if (a.is_available() && !a.is_tracer() && a.flags().row_contiguous && a.dtype() == to_mlx(dt)) return a;
+  a = mlx::core::contiguous(cast(a, dt));
+  mlx::core::eval(a);
+  return a;
+}
+
+/// An evaluated array of `shape` whose buffer the caller fills (optionally with a copy of `src`'s bytes).
+inline mlx::core::array host_output(const Shape& shape, Dtype dt, const void* src = nullptr) {
+  size_t n = 1;
+  for (int64_t s : shape) n *= static_cast<size_t>(s);
+  mlx::core::array a(mlx::core::allocator::malloc(n * mlx::core::size_of(to_mlx(dt))), to_mx_shape(shape), to_mlx(dt));
+  if (src) std::memcpy(a.data<void>(), src, a.nbytes());
+  return a;
+}
+
+}  // namespace fl::ncps::detail
