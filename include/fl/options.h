@@ -4,6 +4,7 @@
 
 #include "fl/device.h"
 #include "fl/dtype.h"
+#include "fl/memory_format.h"
 
 namespace fl {
 
@@ -26,7 +27,14 @@ struct TensorOptions {
     o.requires_grad_ = r;
     return o;
   }
+  /// For the *_like functions: the strides of the result (preserve_format when unset).
+  TensorOptions memory_format(MemoryFormat f) const {
+    auto o = *this;
+    o.memory_format_ = f;
+    return o;
+  }
   std::optional<Dtype> dtype_opt() const { return dtype_; }
+  MemoryFormat memory_format_or_preserve() const { return memory_format_.value_or(MemoryFormat::Preserve); }
   Dtype dtype_or_default() const { return dtype_.value_or(get_default_dtype()); }
   Device device_or_default() const { return device_.value_or(default_device()); }
   bool requires_grad_flag() const { return requires_grad_; }
@@ -35,6 +43,7 @@ struct TensorOptions {
   std::optional<Dtype> dtype_;
   std::optional<Device> device_;
   bool requires_grad_ = false;
+  std::optional<MemoryFormat> memory_format_;
 };
 
 }  // namespace fl

@@ -9,6 +9,7 @@
 
 #include "fl/device.h"
 #include "fl/dtype.h"
+#include "fl/memory_format.h"
 #include "fl/ops/inplace_list.h"
 
 namespace fl {
@@ -58,7 +59,7 @@ class Tensor {
   Shape stride() const { return strides(); }
   int64_t stride(int64_t dim) const;
   int64_t storage_offset() const;
-  bool is_contiguous() const;
+  bool is_contiguous(MemoryFormat memory_format = MemoryFormat::Contiguous) const;
   /// An address that is equal for tensors that PyTorch would report sharing memory at the same offset.
   const void* data_ptr() const;
   bool is_view() const;
@@ -116,8 +117,10 @@ class Tensor {
   Tensor int_() const { return to(kInt32); }
   Tensor bool_() const { return to(kBool); }
   Tensor half() const { return to(kFloat16); }
-  Tensor contiguous() const;
-  Tensor clone() const;
+  /// Self if already contiguous in `memory_format`, else a copy that is.
+  Tensor contiguous(MemoryFormat memory_format = MemoryFormat::Contiguous) const;
+  /// A copy; preserve_format keeps a dense input's strides (see core/layout.h).
+  Tensor clone(MemoryFormat memory_format = MemoryFormat::Preserve) const;
 
   // --- views --------------------------------------------------------------------------------------
   Tensor view(const Shape& shape) const;
@@ -174,12 +177,15 @@ class Tensor {
   Tensor& normal_(double mean = 0, double std = 1);
   // The in-place forms of unary and binary ops listed in fl/ops/inplace_list.h (abs_, sin_, atan2_, eq_, ...).
 #define FL_DECLARE_INPLACE_UNARY(method, fn) Tensor& method##_();
+#define FL_DECLARE_INPLACE_TENSOR(method, fn) Tensor& method##_(const Tensor& other);
 #define FL_DECLARE_INPLACE_BINARY(method, fn) \
-  Tensor& method##_(const Tensor& other);     \
+  FL_DECLARE_INPLACE_TENSOR(method, fn)       \
   Tensor& method##_(const Scalar& other);
   FL_INPLACE_UNARY_OPS(FL_DECLARE_INPLACE_UNARY)
   FL_INPLACE_BINARY_OPS(FL_DECLARE_INPLACE_BINARY)
+  FL_INPLACE_BINARY_TENSOR_OPS(FL_DECLARE_INPLACE_TENSOR)
 #undef FL_DECLARE_INPLACE_UNARY
+#undef FL_DECLARE_INPLACE_TENSOR
 #undef FL_DECLARE_INPLACE_BINARY
   Tensor& round_(int64_t decimals = 0);
   Tensor& logit_(std::optional<double> eps = std::nullopt);

@@ -81,9 +81,10 @@ WsLayout::WsLayout(const Dims& d, int steps) {
 size_t workspace_size(const Dims& d) { return WsLayout(d, d.L).total; }
 
 namespace {
-std::atomic<size_t> g_forward_runs{0};
+std::atomic<size_t> g_forward_runs{0}, g_saving_forward_runs{0};
 }
 size_t forward_runs() { return g_forward_runs.load(); }
+size_t saving_forward_runs() { return g_saving_forward_runs.load(); }
 
 namespace {
 
@@ -169,6 +170,7 @@ template <typename T>
 void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT, T* ws) {
   SingleThreadBlas single;
   ++g_forward_runs;
+  if (ws) ++g_saving_forward_runs;
   const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
   const InputIndex ix(d);
   const WsLayout lay(d, ws ? L : 1);
