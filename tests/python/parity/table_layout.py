@@ -89,8 +89,10 @@ L("reshape", lambda m, x: probe(m.exp(x).reshape(2, 6)), layouts=LAYOUTS_2D)
 # Binary ops over every pair of 2-D layouts: the first input with a strict stride order decides.
 ROWS.append(Row("add", [(In(sa, layout=fa), In(sb, layout=fb)) for _, sa, fa in LAYOUTS_2D for _, sb, fb in LAYOUTS_2D],
                 fn=lambda m, x, y: probe(x + y), tag="layout-pairs"))
-ROWS.append(Row("mul", [(In(sa, layout=fa), In(sb, layout=fb)) for _, sa, fa in LAYOUTS_OTHER[:2]
-                        for _, sb, fb in LAYOUTS_OTHER[:2]], fn=lambda m, x, y: probe(x * y), tag="layout-pairs"))
+LAYOUTS_3D = [("perm3", (2, 3, 4), lambda x: x.permute(2, 0, 1)), ("contig3", (4, 2, 3), lambda x: x),
+              ("perm3b", (3, 4, 2), lambda x: x.permute(1, 2, 0)), ("step3", (4, 2, 6), lambda x: x[..., ::2])]
+ROWS.append(Row("mul", [(In(sa, layout=fa), In(sb, layout=fb)) for _, sa, fa in LAYOUTS_3D for _, sb, fb in LAYOUTS_3D],
+                fn=lambda m, x, y: probe(x * y), tag="layout-pairs"))
 # Broadcasting against a row, a column and a 0-d tensor.
 ROWS.append(Row("sub", [(In(s, layout=f), In(b)) for _, s, f in LAYOUTS_2D for b in [(4,), (3, 1), ()]],
                 fn=lambda m, x, y: (probe(x - y), probe(y - x)), tag="layout-broadcast"))
