@@ -60,14 +60,14 @@ constexpr const char* kFormatNames[] = {"contiguous_format", "preserve_format", 
 
 void init_memory_format(Module& m) {
   nb::class_<PyMemoryFormat>(m, "memory_format")
-      .def("__repr__", [](const PyMemoryFormat& p) {
-        return std::string("flashlight.") + kFormatNames[static_cast<int>(p.f)];
-      })
+      .def("__repr__",
+           [](const PyMemoryFormat& p) { return std::string("flashlight.") + kFormatNames[static_cast<int>(p.f)]; })
       .def("__reduce__", [](const PyMemoryFormat& p) { return std::string(kFormatNames[static_cast<int>(p.f)]); })
-      .def("__eq__", [](const PyMemoryFormat& a, nb::handle b) {
-        PyMemoryFormat* p = nullptr;
-        return nb::try_cast<PyMemoryFormat*>(b, p) && p && p->f == a.f;
-      })
+      .def("__eq__",
+           [](const PyMemoryFormat& a, nb::handle b) {
+             PyMemoryFormat* p = nullptr;
+             return nb::try_cast<PyMemoryFormat*>(b, p) && p && p->f == a.f;
+           })
       .def("__hash__", [](const PyMemoryFormat& p) { return static_cast<int>(p.f) + 2000; });
   for (int i = 0; i < 4; ++i) m.attr(kFormatNames[i]) = nb::cast(PyMemoryFormat{static_cast<fl::MemoryFormat>(i)});
 }

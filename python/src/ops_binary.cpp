@@ -87,11 +87,14 @@ void init_binary(Module& m) {
   def_both(m, "isclose", &fl::isclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "allclose", &fl::allclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "equal", &fl::equal, "input"_a, "other"_a);
-  def_both(m, "logical_and", tensor_binary("logical_and", [](const Tensor& a, const Tensor& b) { return fl::logical_and(a, b); }),
+  def_both(m, "logical_and",
+           tensor_binary("logical_and", [](const Tensor& a, const Tensor& b) { return fl::logical_and(a, b); }),
            "input"_a, "other"_a);
-  def_both(m, "logical_or", tensor_binary("logical_or", [](const Tensor& a, const Tensor& b) { return fl::logical_or(a, b); }),
+  def_both(m, "logical_or",
+           tensor_binary("logical_or", [](const Tensor& a, const Tensor& b) { return fl::logical_or(a, b); }),
            "input"_a, "other"_a);
-  def_both(m, "logical_xor", tensor_binary("logical_xor", [](const Tensor& a, const Tensor& b) { return fl::logical_xor(a, b); }),
+  def_both(m, "logical_xor",
+           tensor_binary("logical_xor", [](const Tensor& a, const Tensor& b) { return fl::logical_xor(a, b); }),
            "input"_a, "other"_a);
   def_both(m, "bitwise_and", binary([](const auto& a, const auto& b) { return fl::bitwise_and(a, b); }), "input"_a, "other"_a);
   def_both(m, "bitwise_or", binary([](const auto& a, const auto& b) { return fl::bitwise_or(a, b); }), "input"_a, "other"_a);

@@ -180,7 +180,8 @@ Shape format_strides(const Shape& shape, MemoryFormat fmt) {
     case MemoryFormat::ChannelsLast3d:
       FL_CHECK(shape.size() == 5, "required rank 5 tensor to use channels_last_3d format");
       return ordered({1, 4, 3, 2, 0});
-    default: return contiguous_strides(shape);
+    default:
+      return contiguous_strides(shape);
   }
 }
 

@@ -205,8 +205,8 @@ Tensor Tensor::to(Dtype d, bool copy) const {
 Tensor Tensor::to(const Device& device, bool copy) const {
   device.check_available();
   if (device == this->device() && !copy) return *this;
-  Tensor r = with_copy_strides(apply1("ToCopyBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this}),
-                               *this);
+  Tensor r = with_copy_strides(
+      apply1("ToCopyBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this}), *this);
   r.impl()->storage->device = device.index() < 0 && !device.is_cpu() ? Device(device.type(), 0) : device;
   return r;
 }

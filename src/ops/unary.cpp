@@ -3,9 +3,9 @@
 
 #include <cmath>
 
+#include "core/layout.h"
 #include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
-#include "core/layout.h"
 #include "ops/op_utils.h"
 
 namespace fl {
@@ -97,9 +97,9 @@ Tensor positive(const Tensor& x) {
 Tensor sign(const Tensor& x) { return same_op("SignBackward0", x, [](const mx::array& a) { return mx::sign(a); }, kSaveNone); }
 Tensor square(const Tensor& x) {
   Dtype d = x.dtype() == kBool ? kInt64 : x.dtype();
-  return with_elementwise_strides(
-      apply1("PowBackward0", fn1([d](const Arrays& in) { return kernels::unary(UnaryOp::Square, cast(in[0], d)); }), {x}, kIn),
-      {&x});
+  Tensor r =
+      apply1("PowBackward0", fn1([d](const Arrays& in) { return kernels::unary(UnaryOp::Square, cast(in[0], d)); }), {x}, kIn);
+  return with_elementwise_strides(std::move(r), {&x});
 }
 
 namespace {

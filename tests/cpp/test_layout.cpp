@@ -24,8 +24,8 @@ TEST(Layout, CloneKeepsDenseStrides) {
   EXPECT_EQ(rc.data_ptr(), r.data_ptr());  // already contiguous: self
   // A 3-D permutation; a size-1 dim keeps its odd stride; non-dense inputs get dense strides in their order.
   Tensor p = random_input({2, 3, 4}).permute({2, 0, 1});
-  EXPECT_EQ(p.clone().strides(), (Shape{1, 12, 4}));                           // torch: (1, 12, 4)
-  EXPECT_EQ(random_input({3, 1}).t().clone().strides(), (Shape{1, 1}));        // torch: (1, 1)
+  EXPECT_EQ(p.clone().strides(), (Shape{1, 12, 4}));                                       // torch: (1, 12, 4)
+  EXPECT_EQ(random_input({3, 1}).t().clone().strides(), (Shape{1, 1}));                    // torch: (1, 1)
   EXPECT_EQ(random_input({3, 8}).slice(1, 0, 8, 2).clone().strides(), (Shape{4, 1}));      // torch: (4, 1)
   EXPECT_EQ(random_input({8, 3}).slice(0, 0, 8, 2).t().clone().strides(), (Shape{1, 3}));  // torch: (1, 3)
   EXPECT_EQ(random_input({3, 1}).expand({3, 4}).clone().strides(), (Shape{4, 1}));         // torch: (4, 1)
@@ -69,10 +69,16 @@ TEST(Layout, ChannelsLast) {
             (Shape{360, 1, 90, 18, 3}));  // torch: (360, 1, 90, 18, 3)
   expect_error_containing<Error>([&] { x.clone(MemoryFormat::ChannelsLast3d); },
                                  "required rank 5 tensor to use channels_last_3d format");
-  expect_error_containing<Error>([&] { random_input({2, 3}).clone(MemoryFormat::ChannelsLast); },
-                                 "required rank 4 tensor to use channels_last format");
-  expect_error_containing<Error>([&] { random_input({2, 3}).t().contiguous(MemoryFormat::Preserve); },
-                                 "preserve memory format is unsupported by the contiguous operator");
+  expect_error_containing<Error>(
+      [&] {
+        random_input({2, 3}).clone(MemoryFormat::ChannelsLast);
+      },
+      "required rank 4 tensor to use channels_last format");
+  expect_error_containing<Error>(
+      [&] {
+        random_input({2, 3}).t().contiguous(MemoryFormat::Preserve);
+      },
+      "preserve memory format is unsupported by the contiguous operator");
 }
 
 TEST(Layout, LikeCreationKeepsLayout) {
@@ -90,7 +96,8 @@ TEST(Layout, ViewsAndViewOfPermutedResults) {
   Tensor et = e.t();          // (2, 3), strides (3, 1): contiguous, so view(-1) reads row-major values
   EXPECT_TRUE(et.is_contiguous());
   expect_values(et.view({-1}), fl::exp(x).view({-1}).tolist<double>(), {6}, 1e-12);
-  expect_error_containing<Error>([&] { e.view({-1}); }, "view size is not compatible with input tensor's size and stride");
+  expect_error_containing<Error>([&] { e.view({-1}); },
+                                 "view size is not compatible with input tensor's size and stride");
   // reshape copies where view cannot, into row-major strides; where it can, it is a view with computed strides.
   Tensor r = e.reshape({-1});
   EXPECT_EQ(r.strides(), (Shape{1}));

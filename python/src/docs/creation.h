@@ -14,10 +14,10 @@ namespace flpy::docs {
   "None.\n"                                                                                                       \
   "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n"                \
   "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n"
-#define FL_LIKE_MEMORY_FORMAT \
-  "    memory_format (memory_format, optional): the strides of the result, as torch reports them: "\
-  "fl.preserve_format (None) keeps a dense input's strides (else their order), fl.contiguous_format "\
-  "is row-major, fl.channels_last / fl.channels_last_3d for 4-D / 5-D input. Values are the same in all. "\
+#define FL_LIKE_MEMORY_FORMAT                                                                              \
+  "    memory_format (memory_format, optional): the strides of the result, as torch reports them: "        \
+  "fl.preserve_format (None) keeps a dense input's strides (else their order), fl.contiguous_format "      \
+  "is row-major, fl.channels_last / fl.channels_last_3d for 4-D / 5-D input. Values are the same in all. " \
   "Default: None.\n"
 #define FL_MEMORY_FORMAT "    memory_format (optional): accepted for torch compatibility (one layout). Default: None.\n"
 #define FL_SIZE                                                             \
