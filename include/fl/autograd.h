@@ -64,6 +64,10 @@ bool is_inference_mode_enabled();
 /// Turns inference mode on or off for this thread (prefer InferenceModeGuard).
 void set_inference_mode(bool enabled);
 
+/// Whether ops record for autograd now: grad mode on and inference mode off. Work done only for a recorded backward
+/// (saved forward state) checks this, not is_grad_enabled() alone.
+bool is_recording_grad();
+
 /// RAII: inference mode in scope (torch.inference_mode()); it also turns grad mode off, as torch's does.
 class InferenceModeGuard {
  public:

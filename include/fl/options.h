@@ -4,6 +4,7 @@
 
 #include "fl/device.h"
 #include "fl/dtype.h"
+#include "fl/memory_format.h"
 
 namespace fl {
 
@@ -31,8 +32,16 @@ struct TensorOptions {
     o.requires_grad_ = r;
     return o;
   }
+  /// For the *_like functions: the strides of the result (preserve_format when unset).
+  TensorOptions memory_format(MemoryFormat f) const {
+    auto o = *this;
+    o.memory_format_ = f;
+    return o;
+  }
   /// The dtype if one was set.
   std::optional<Dtype> dtype_opt() const { return dtype_; }
+  /// The memory format, preserve_format when unset.
+  MemoryFormat memory_format_or_preserve() const { return memory_format_.value_or(MemoryFormat::Preserve); }
   /// The dtype, else get_default_dtype().
   Dtype dtype_or_default() const { return dtype_.value_or(get_default_dtype()); }
   /// The device, else default_device().
@@ -44,6 +53,7 @@ struct TensorOptions {
   std::optional<Dtype> dtype_;
   std::optional<Device> device_;
   bool requires_grad_ = false;
+  std::optional<MemoryFormat> memory_format_;
 };
 
 }  // namespace fl

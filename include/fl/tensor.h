@@ -9,6 +9,7 @@
 
 #include "fl/device.h"
 #include "fl/dtype.h"
+#include "fl/memory_format.h"
 #include "fl/ops/inplace_list.h"
 
 namespace fl {
@@ -78,8 +79,8 @@ class Tensor {
   int64_t stride(int64_t dim) const;
   /// The offset into the storage in elements, as PyTorch reports it.
   int64_t storage_offset() const;
-  /// Whether the strides are row-major contiguous (PyTorch's rule: size-1 dims do not matter).
-  bool is_contiguous() const;
+  /// Whether the strides are contiguous in memory_format (PyTorch's rule: size-1 dims do not matter).
+  bool is_contiguous(MemoryFormat memory_format = MemoryFormat::Contiguous) const;
   /// An address that is equal for tensors that PyTorch would report sharing memory at the same offset.
   const void* data_ptr() const;
   /// Whether it is a view of another tensor's storage (torch's _is_view()).
@@ -163,10 +164,10 @@ class Tensor {
   Tensor bool_() const { return to(kBool); }
   /// torch.Tensor.half: to(kFloat16).
   Tensor half() const { return to(kFloat16); }
-  /// *this when contiguous, else a contiguous clone().
-  Tensor contiguous() const;
-  /// torch.Tensor.clone: a copy with its own storage, differentiable.
-  Tensor clone() const;
+  /// Self if already contiguous in `memory_format`, else a copy that is.
+  Tensor contiguous(MemoryFormat memory_format = MemoryFormat::Contiguous) const;
+  /// A copy; preserve_format keeps a dense input's strides (see core/layout.h).
+  Tensor clone(MemoryFormat memory_format = MemoryFormat::Preserve) const;
 
   // --- views --------------------------------------------------------------------------------------
   /// torch.Tensor.view: a view with the new shape (one -1 inferred); fl::Error when the strides do not allow it.
@@ -265,12 +266,15 @@ class Tensor {
   Tensor& normal_(double mean = 0, double std = 1);
   // The in-place forms of unary and binary ops listed in fl/ops/inplace_list.h (abs_, sin_, atan2_, eq_, ...).
 #define FL_DECLARE_INPLACE_UNARY(method, fn) Tensor& method##_();
+#define FL_DECLARE_INPLACE_TENSOR(method, fn) Tensor& method##_(const Tensor& other);
 #define FL_DECLARE_INPLACE_BINARY(method, fn) \
-  Tensor& method##_(const Tensor& other);     \
+  FL_DECLARE_INPLACE_TENSOR(method, fn)       \
   Tensor& method##_(const Scalar& other);
   FL_INPLACE_UNARY_OPS(FL_DECLARE_INPLACE_UNARY)
   FL_INPLACE_BINARY_OPS(FL_DECLARE_INPLACE_BINARY)
+  FL_INPLACE_BINARY_TENSOR_OPS(FL_DECLARE_INPLACE_TENSOR)
 #undef FL_DECLARE_INPLACE_UNARY
+#undef FL_DECLARE_INPLACE_TENSOR
 #undef FL_DECLARE_INPLACE_BINARY
   /// torch.Tensor.round_: round half to even, at `decimals` decimal places.
   Tensor& round_(int64_t decimals = 0);

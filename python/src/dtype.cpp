@@ -2,6 +2,7 @@
 #include <array>
 
 #include "bind.h"
+#include "memory_format.h"
 
 namespace flpy {
 
@@ -39,6 +40,7 @@ void init_dtype(Module& m) {
                          {"double", fl::kFloat64}};
   for (int i = 0; i < fl::kNumDtypes; ++i) dtype_objects()[i] = nb::cast(PyDtype{static_cast<fl::Dtype>(i)});
   for (auto& a : names) m.attr(a.name) = dtype_object(a.d);
+  init_memory_format(m);
   m.def("get_default_dtype", [] { return fl::get_default_dtype(); });
   m.def("set_default_dtype", [](fl::Dtype d) { fl::set_default_dtype(d); }, "d"_a);
   m.def("promote_types", &fl::promote_types, "type1"_a, "type2"_a);
@@ -47,6 +49,41 @@ void init_dtype(Module& m) {
   nb::module_::import_("atexit").attr("register")(nb::cpp_function([] {
     for (auto& o : dtype_objects()) o = nb::object();
   }));
+}
+
+namespace {
+struct PyMemoryFormat {
+  fl::MemoryFormat f;
+};
+constexpr const char* kFormatNames[] = {"contiguous_format", "preserve_format", "channels_last", "channels_last_3d"};
+}  // namespace
+
+void init_memory_format(Module& m) {
+  nb::class_<PyMemoryFormat>(m, "memory_format")
+      .def("__repr__",
+           [](const PyMemoryFormat& p) { return std::string("flashlight.") + kFormatNames[static_cast<int>(p.f)]; })
+      .def("__reduce__", [](const PyMemoryFormat& p) { return std::string(kFormatNames[static_cast<int>(p.f)]); })
+      .def("__eq__",
+           [](const PyMemoryFormat& a, nb::handle b) {
+             PyMemoryFormat* p = nullptr;
+             return nb::try_cast<PyMemoryFormat*>(b, p) && p && p->f == a.f;
+           })
+      .def("__hash__", [](const PyMemoryFormat& p) { return static_cast<int>(p.f) + 2000; });
+  for (int i = 0; i < 4; ++i) m.attr(kFormatNames[i]) = nb::cast(PyMemoryFormat{static_cast<fl::MemoryFormat>(i)});
+}
+
+std::optional<fl::MemoryFormat> memory_format_arg(nb::handle h, const char* fn) {
+  if (h.is_none()) return std::nullopt;
+  PyMemoryFormat* p = nullptr;
+  if (!nb::try_cast<PyMemoryFormat*>(h, p) || !p)
+    throw fl::TypeError(std::string(fn) + "(): argument 'memory_format' must be torch.memory_format, not " +
+                        nb::cast<std::string>(nb::str(h.type().attr("__name__"))));
+  return p->f;
+}
+
+fl::TensorOptions with_memory_format(fl::TensorOptions o, nb::handle h, const char* fn) {
+  auto f = memory_format_arg(h, fn);
+  return f ? o.memory_format(*f) : o;
 }
 
 struct PyDevice {

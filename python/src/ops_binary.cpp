@@ -17,6 +17,16 @@ auto binary(F f) {
     return f(a, operand(b));
   };
 }
+// torch's atan2, hypot and logical_* take only a Tensor `other`: a number is a TypeError.
+template <typename F>
+auto tensor_binary(const char* name, F f) {
+  return [name, f](const Tensor& a, nb::handle b) {
+    if (!nb::isinstance<Tensor>(b))
+      throw fl::TypeError(std::string(name) + "(): argument 'other' must be Tensor, not " +
+                          nb::cast<std::string>(nb::str(b.type().attr("__name__"))));
+    return f(a, nb::cast<Tensor>(b));
+  };
+}
 template <typename F>
 auto reflected(F f) {
   return [f](const Tensor& a, nb::handle b) {
@@ -52,9 +62,11 @@ void init_binary(Module& m) {
     return is_number(b) ? fl::pow(a, to_scalar(b)) : fl::pow(a, nb::cast<Tensor>(b));
   }, "exponent"_a);
   def_both(m, "float_power", binary([](const auto& a, const auto& b) { return fl::float_power(a, b); }), "input"_a, "exponent"_a);
-  def_both(m, "atan2", binary([](const auto& a, const auto& b) { return fl::atan2(a, b); }), "input"_a, "other"_a);
+  def_both(m, "atan2", tensor_binary("atan2", [](const Tensor& a, const Tensor& b) { return fl::atan2(a, b); }),
+           "input"_a, "other"_a);
   m.attr("arctan2") = m.attr("atan2");
-  def_both(m, "hypot", binary([](const auto& a, const auto& b) { return fl::hypot(a, b); }), "input"_a, "other"_a);
+  def_both(m, "hypot", tensor_binary("hypot", [](const Tensor& a, const Tensor& b) { return fl::hypot(a, b); }),
+           "input"_a, "other"_a);
   def_both(m, "copysign", binary([](const auto& a, const auto& b) { return fl::copysign(a, b); }), "input"_a, "other"_a);
   def_both(m, "xlogy", binary([](const auto& a, const auto& b) { return fl::xlogy(a, b); }), "input"_a, "other"_a);
   def_both(m, "maximum", &fl::maximum, "input"_a, "other"_a);
@@ -82,9 +94,15 @@ void init_binary(Module& m) {
   def_both(m, "isclose", &fl::isclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "allclose", &fl::allclose, "input"_a, "other"_a, "rtol"_a = 1e-5, "atol"_a = 1e-8, "equal_nan"_a = false);
   def_both(m, "equal", &fl::equal, "input"_a, "other"_a);
-  def_both(m, "logical_and", binary([](const auto& a, const auto& b) { return fl::logical_and(a, b); }), "input"_a, "other"_a);
-  def_both(m, "logical_or", binary([](const auto& a, const auto& b) { return fl::logical_or(a, b); }), "input"_a, "other"_a);
-  def_both(m, "logical_xor", binary([](const auto& a, const auto& b) { return fl::logical_xor(a, b); }), "input"_a, "other"_a);
+  def_both(m, "logical_and",
+           tensor_binary("logical_and", [](const Tensor& a, const Tensor& b) { return fl::logical_and(a, b); }),
+           "input"_a, "other"_a);
+  def_both(m, "logical_or",
+           tensor_binary("logical_or", [](const Tensor& a, const Tensor& b) { return fl::logical_or(a, b); }),
+           "input"_a, "other"_a);
+  def_both(m, "logical_xor",
+           tensor_binary("logical_xor", [](const Tensor& a, const Tensor& b) { return fl::logical_xor(a, b); }),
+           "input"_a, "other"_a);
   def_both(m, "bitwise_and", binary([](const auto& a, const auto& b) { return fl::bitwise_and(a, b); }), "input"_a, "other"_a);
   def_both(m, "bitwise_or", binary([](const auto& a, const auto& b) { return fl::bitwise_or(a, b); }), "input"_a, "other"_a);
   def_both(m, "bitwise_xor", binary([](const auto& a, const auto& b) { return fl::bitwise_xor(a, b); }), "input"_a, "other"_a);

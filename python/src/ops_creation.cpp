@@ -10,6 +10,7 @@
 #include <mlx/transforms.h>
 
 #include "bind.h"
+#include "memory_format.h"
 #include "core/tensor_impl.h"
 #include "ops/op_utils.h"
 
@@ -255,17 +256,18 @@ void init_creation(Module& m) {
   }, "n"_a, "m"_a = nb::none(), nb::kw_only(), FL_KW);
 
   // *_like: the input's dtype and device unless given.
-  m.def("zeros_like", [](const Tensor& t, FL_KW_ARGS, nb::handle) {
-    return fl::zeros_like(t, like_options(t, dtype, device, requires_grad));
+  m.def("zeros_like", [](const Tensor& t, FL_KW_ARGS, nb::handle f) {
+    return fl::zeros_like(t, with_memory_format(like_options(t, dtype, device, requires_grad), f, "zeros_like"));
   }, "input"_a, nb::kw_only(), FL_KW, "memory_format"_a = nb::none());
-  m.def("ones_like", [](const Tensor& t, FL_KW_ARGS, nb::handle) {
-    return fl::ones_like(t, like_options(t, dtype, device, requires_grad));
+  m.def("ones_like", [](const Tensor& t, FL_KW_ARGS, nb::handle f) {
+    return fl::ones_like(t, with_memory_format(like_options(t, dtype, device, requires_grad), f, "ones_like"));
   }, "input"_a, nb::kw_only(), FL_KW, "memory_format"_a = nb::none());
-  m.def("empty_like", [](const Tensor& t, FL_KW_ARGS, nb::handle) {
-    return fl::empty_like(t, like_options(t, dtype, device, requires_grad));
+  m.def("empty_like", [](const Tensor& t, FL_KW_ARGS, nb::handle f) {
+    return fl::empty_like(t, with_memory_format(like_options(t, dtype, device, requires_grad), f, "empty_like"));
   }, "input"_a, nb::kw_only(), FL_KW, "memory_format"_a = nb::none());
-  m.def("full_like", [](const Tensor& t, nb::handle fill, FL_KW_ARGS, nb::handle) {
-    return fl::full_like(t, scalar_arg(fill, "fill_value"), like_options(t, dtype, device, requires_grad));
+  m.def("full_like", [](const Tensor& t, nb::handle fill, FL_KW_ARGS, nb::handle f) {
+    return fl::full_like(t, scalar_arg(fill, "fill_value"),
+                         with_memory_format(like_options(t, dtype, device, requires_grad), f, "full_like"));
   }, "input"_a, "fill_value"_a, nb::kw_only(), FL_KW, "memory_format"_a = nb::none());
 
   // Tensor.new_*: the tensor's dtype and device unless given.

@@ -29,7 +29,8 @@ void init_inplace(Module&) {
     const char* inplace;
   };
 #define FL_FORM(m, fn) Form{#m, #m "_"},
-  const Form forms[] = {FL_INPLACE_UNARY_OPS(FL_FORM) FL_INPLACE_BINARY_OPS(FL_FORM) Form{"round", "round_"},
+  const Form forms[] = {FL_INPLACE_UNARY_OPS(FL_FORM) FL_INPLACE_BINARY_OPS(FL_FORM)
+                            FL_INPLACE_BINARY_TENSOR_OPS(FL_FORM) Form{"round", "round_"},
                         Form{"logit", "logit_"}, Form{"nan_to_num", "nan_to_num_"}, Form{"clamp_min", "clamp_min_"},
                         Form{"clamp_max", "clamp_max_"}, Form{"clip", "clip_"}};
 #undef FL_FORM

@@ -4,6 +4,8 @@
 #include <random>
 
 #include "bind.h"
+#include "core/layout.h"
+#include "memory_format.h"
 #include "fl/ops/random.h"
 
 namespace flpy {
@@ -124,16 +126,18 @@ void init_random(Module& m) {
   m.def("randperm", [](int64_t n, PyGenerator* g, FL_KW_ARGS) {
     return fl::randperm(n, make_options(dtype, device, requires_grad), gen_of(g));
   }, "n"_a, nb::kw_only(), FL_GEN, FL_KW);
-  m.def("rand_like", [](const Tensor& t, PyGenerator* g, FL_KW_ARGS, nb::handle) {
-    return fl::rand_like(t, like_options(t, dtype, device, requires_grad), gen_of(g));
+  m.def("rand_like", [](const Tensor& t, PyGenerator* g, FL_KW_ARGS, nb::handle f) {
+    return fl::rand_like(t, with_memory_format(like_options(t, dtype, device, requires_grad), f, "rand_like"), gen_of(g));
   }, "input"_a, nb::kw_only(), FL_GEN, FL_KW, "memory_format"_a = nb::none());
-  m.def("randn_like", [](const Tensor& t, PyGenerator* g, FL_KW_ARGS, nb::handle) {
-    return fl::randn_like(t, like_options(t, dtype, device, requires_grad), gen_of(g));
+  m.def("randn_like", [](const Tensor& t, PyGenerator* g, FL_KW_ARGS, nb::handle f) {
+    return fl::randn_like(t, with_memory_format(like_options(t, dtype, device, requires_grad), f, "randn_like"), gen_of(g));
   }, "input"_a, nb::kw_only(), FL_GEN, FL_KW, "memory_format"_a = nb::none());
   m.def("randint_like", [](const Tensor& t, nb::args args, nb::handle low, nb::handle high, PyGenerator* g,
-                           FL_KW_ARGS, nb::handle) {
+                           FL_KW_ARGS, nb::handle f) {
     auto [l, h, s] = randint_args(args, low, high, nb::none(), false);
-    return fl::randint(l, h, t.sizes(), like_options(t, dtype, device, requires_grad), gen_of(g));
+    auto fmt = memory_format_arg(f, "randint_like").value_or(fl::MemoryFormat::Preserve);
+    return fl::with_copy_strides(fl::randint(l, h, t.sizes(), like_options(t, dtype, device, requires_grad), gen_of(g)),
+                                 t, fmt);
   }, "input"_a, "args"_a, "low"_a = nb::none(), "high"_a = nb::none(), FL_GEN, FL_KW, "memory_format"_a = nb::none());
 
   // normal(mean, std) with tensors or numbers; normal(mean, std, size) with numbers.
@@ -152,7 +156,7 @@ void init_random(Module& m) {
     else FL_CHECK(st.numel() == 0 || fl::all(fl::ge(st, fl::scalar_tensor(0.0, {}))).item().to_bool(),
                   "normal expects all elements of std >= 0.0");
     fl::Generator* gen = gen_of(g);
-    if (!(mt.requires_grad() || st.requires_grad()) || !fl::is_grad_enabled()) return fl::normal(mt, st, gen);
+    if (!(mt.requires_grad() || st.requires_grad()) || !fl::is_recording_grad()) return fl::normal(mt, st, gen);
     // As torch: the draw is recorded (NormalBackward3) but passes zero gradients to mean and std.
     fl::TensorOptions mo = make_options(mt.dtype(), mt.device(), false), so = make_options(st.dtype(), st.device(), false);
     fl::Shape ms = mt.sizes(), ss = st.sizes();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bind.h"
+#include "memory_format.h"
 #include "ops/op_utils.h"
 
 namespace flpy {
@@ -145,7 +146,9 @@ void init_shape(Module& m) {
   m.def("select", &fl::select, "input"_a, "dim"_a, "index"_a);
   m.def("narrow", &fl::narrow, "input"_a, "dim"_a, "start"_a, "length"_a);
   m.def("diagonal", &fl::diagonal, "input"_a, "offset"_a = 0, "dim1"_a = 0, "dim2"_a = 1);
-  m.def("clone", [](const Tensor& x, nb::handle) { return fl::clone(x); }, "input"_a, nb::kw_only(),
+  m.def("clone", [](const Tensor& x, nb::handle f) {
+    return x.clone(memory_format_arg(f, "clone").value_or(fl::MemoryFormat::Preserve));
+  }, "input"_a, nb::kw_only(),
         "memory_format"_a = nb::none());
 
   def_both(m, "unflatten", [](const Tensor& x, int64_t dim, nb::handle sizes) {

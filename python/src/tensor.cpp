@@ -5,6 +5,7 @@
 #include <mlx/transforms.h>
 
 #include "bind.h"
+#include "memory_format.h"
 #include "core/tensor_impl.h"
 #include "ops/op_utils.h"
 
@@ -168,7 +169,9 @@ void init_tensor(Module& m) {
         return nb::tuple(nb::cast(t.strides()));
       }, "dim"_a = nb::none())
       .def("storage_offset", &Tensor::storage_offset)
-      .def("is_contiguous", [](const Tensor& t, nb::handle) { return t.is_contiguous(); }, "memory_format"_a = nb::none())
+      .def("is_contiguous", [](const Tensor& t, nb::handle f) {
+        return t.is_contiguous(memory_format_arg(f, "is_contiguous").value_or(fl::MemoryFormat::Contiguous));
+      }, "memory_format"_a = nb::none())
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
       .def("is_floating_point", &Tensor::is_floating_point)
       .def("is_complex", [](const Tensor&) { return false; })
@@ -273,8 +276,12 @@ void init_tensor(Module& m) {
       .def("byte", [](const Tensor& t) { return t.to(fl::kUInt8); })
       .def("bool", &Tensor::bool_)
       .def("type_as", &Tensor::type_as)
-      .def("contiguous", [](const Tensor& t, nb::handle) { return t.contiguous(); }, "memory_format"_a = nb::none())
-      .def("clone", [](const Tensor& t, nb::handle) { return t.clone(); }, "memory_format"_a = nb::none())
+      .def("contiguous", [](const Tensor& t, nb::handle f) {
+        return t.contiguous(memory_format_arg(f, "contiguous").value_or(fl::MemoryFormat::Contiguous));
+      }, "memory_format"_a = nb::none())
+      .def("clone", [](const Tensor& t, nb::handle f) {
+        return t.clone(memory_format_arg(f, "clone").value_or(fl::MemoryFormat::Preserve));
+      }, "memory_format"_a = nb::none())
       // views
       .def("view", [](const Tensor& t, nb::args a) {
         if (a.size() == 1 && nb::isinstance<PyDtype>(a[0])) {

@@ -8,6 +8,7 @@
 #include <mlx/transforms.h>
 
 #include "core/autograd_impl.h"
+#include "core/layout.h"
 #include "fl/ops/binary.h"
 
 namespace fl {
@@ -50,6 +51,7 @@ bool is_grad_enabled() { return g_grad_enabled; }
 void set_grad_enabled(bool enabled) { g_grad_enabled = enabled; }
 bool is_inference_mode_enabled() { return g_inference_mode; }
 void set_inference_mode(bool enabled) { g_inference_mode = enabled; }
+bool is_recording_grad() { return g_grad_enabled && !g_inference_mode; }
 
 std::string type_desc(const Tensor& t) {
   return std::string("torch.") + scalar_type_name(t.dtype()) + "Tensor " + shape_str(t.sizes());
@@ -125,7 +127,7 @@ OpInput to_input(const Tensor& t) {
   FL_CHECK(t.defined(), "expected a defined tensor, got an undefined one");
   auto* impl = t.impl();
   OpInput in{impl->value(), {}, false, impl->storage};
-  if (g_grad_enabled && !g_inference_mode && (impl->autograd || impl->is_view())) {
+  if (is_recording_grad() && (impl->autograd || impl->is_view())) {
     in.edge = gradient_edge(t);
     in.requires_grad = in.edge.node != nullptr || (impl->autograd && impl->autograd->creation ==
                                                                       AutogradMeta::Creation::NoGradMode);
@@ -554,9 +556,9 @@ std::vector<Tensor> run_backward(const std::vector<Node::Edge>& roots, const std
       Tensor g = create_graph ? grads[0] : grads[0].detach();
       auto& m = leaf->meta();
       if (!m.grad.defined()) {
-        m.grad = g;
-        // A fresh gradient must not alias a tensor the user can mutate (as PyTorch, which clones it).
-        if (!create_graph && g.impl()->storage.use_count() > 1) m.grad = g.clone();
+        // A fresh gradient must not alias a tensor the user can mutate (as PyTorch, which clones it), and takes a
+        // dense leaf's strides (PyTorch's layout contract).
+        m.grad = create_graph ? g : leaf_grad_layout(g, *leaf, g.impl()->storage.use_count() > 1);
         // A fresh leaf gradient stays lazy: the optimizer step (or whatever reads it) evaluates it together with
         // its own work, one MLX evaluation per training step instead of two. Its graph is this backward's only.
         if (!create_graph) continue;

@@ -5,6 +5,7 @@
 #include <mlx/transforms.h>
 
 #include "core/autograd_impl.h"
+#include "core/layout.h"
 #include "core/tensor_impl.h"
 #include "fl/autograd.h"
 #include "ops/op_utils.h"
@@ -39,17 +40,8 @@ Tensor Tensor::_base() const { return Tensor(checked(impl_).base); }
 int64_t Tensor::_version() const { return checked(impl_).storage->version; }
 bool Tensor::is_inference() const { return checked(impl_).storage->inference; }
 
-bool Tensor::is_contiguous() const {
-  auto& s = sizes();
-  auto& st = strides();
-  if (numel() == 0) return true;
-  int64_t expected = 1;
-  for (size_t i = s.size(); i-- > 0;) {
-    if (s[i] == 1) continue;
-    if (st[i] != expected) return false;
-    expected *= s[i];
-  }
-  return true;
+bool Tensor::is_contiguous(MemoryFormat memory_format) const {
+  return contiguous_in(sizes(), strides(), memory_format);
 }
 
 const void* Tensor::data_ptr() const {
@@ -206,13 +198,15 @@ bool Tensor::retains_grad() const { return impl_ && impl_->autograd && impl_->au
 
 Tensor Tensor::to(Dtype d, bool copy) const {
   if (d == dtype() && !copy) return *this;
-  return apply1("ToCopyBackward0", fn1([d](const Arrays& in) { return mx::astype(in[0], to_mlx(d)); }), {*this});
+  return with_copy_strides(
+      apply1("ToCopyBackward0", fn1([d](const Arrays& in) { return mx::astype(in[0], to_mlx(d)); }), {*this}), *this);
 }
 
 Tensor Tensor::to(const Device& device, bool copy) const {
   device.check_available();
   if (device == this->device() && !copy) return *this;
-  Tensor r = apply1("ToCopyBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this});
+  Tensor r = with_copy_strides(
+      apply1("ToCopyBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this}), *this);
   r.impl()->storage->device = device.index() < 0 && !device.is_cpu() ? Device(device.type(), 0) : device;
   return r;
 }
@@ -221,10 +215,15 @@ Tensor Tensor::to(const Device& device, Dtype d, bool copy) const {
   return to(device, copy).to(d, false);
 }
 
-Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+Tensor Tensor::contiguous(MemoryFormat memory_format) const {
+  if (is_contiguous(memory_format)) return *this;
+  FL_CHECK(memory_format != MemoryFormat::Preserve, "preserve memory format is unsupported by the contiguous operator");
+  return clone(memory_format);
+}
 
-Tensor Tensor::clone() const {
-  return apply1("CloneBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this});
+Tensor Tensor::clone(MemoryFormat memory_format) const {
+  return with_copy_strides(apply1("CloneBackward0", fn1([](const Arrays& in) { return mx::copy(in[0]); }), {*this}),
+                           *this, memory_format);
 }
 
 }  // namespace fl

@@ -91,7 +91,7 @@ WsLayout::WsLayout(const Dims& d, int steps) {
 size_t workspace_size(const Dims& d) { return WsLayout(d, d.L).total; }
 
 namespace {
-std::atomic<size_t> g_forward_runs{0};
+std::atomic<size_t> g_forward_runs{0}, g_saving_forward_runs{0};
 
 // Forward flops per batch row and step.
 double row_step_flops(const Dims& d) {
@@ -110,6 +110,7 @@ constexpr double kMinSplitFlops = 4e6;
 constexpr int kChunkRows = 4096;
 }  // namespace
 size_t forward_runs() { return g_forward_runs.load(); }
+size_t saving_forward_runs() { return g_saving_forward_runs.load(); }
 
 int threads_for(const Dims& d) {
 #ifdef _OPENMP
@@ -228,6 +229,7 @@ void team(int nt, F&& f) {
 template <typename T>
 void forward(const Dims& d, const std::vector<const T*>& in, T* y, T* hT, T* cT, T* ws) {
   ++g_forward_runs;
+  if (ws) ++g_saving_forward_runs;
   const int B = d.B, L = d.L, I = d.I, N = d.state(), nl = static_cast<int>(d.layers.size());
   const InputIndex ix(d);
   const WsLayout lay(d, ws ? L : 1);

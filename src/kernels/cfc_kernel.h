@@ -86,6 +86,8 @@ struct WsLayout {
 
 /// How many times forward() has run in this process (tests check that a backward reuses the forward's results).
 size_t forward_runs();
+/// How many of those saved their activations for a backward (only when autograd records the op).
+size_t saving_forward_runs();
 
 /// Elements of the workspace the backward reads (0 for an empty sequence).
 size_t workspace_size(const Dims& d);

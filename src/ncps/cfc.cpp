@@ -306,7 +306,7 @@ CfCOutputs cfc_sequence_full(const Tensor& x, const std::optional<Tensor>& h0, c
   if (d.mixed) in.insert(in.end(), {w.lstm->input_map_weight, w.lstm->input_map_bias, w.lstm->recurrent_map_weight});
 
   const bool needs_grad =
-      is_grad_enabled() && std::any_of(in.begin(), in.end(), [](const Tensor& t) { return t.requires_grad(); });
+      is_recording_grad() && std::any_of(in.begin(), in.end(), [](const Tensor& t) { return t.requires_grad(); });
   auto saved = needs_grad ? kc::make_saved_forward() : nullptr;
   // Every input is saved for the backward (as PyTorch's autograd saves them for the composition), so writing to
   // one in place before backward raises PyTorch's error.

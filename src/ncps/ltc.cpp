@@ -210,7 +210,7 @@ LTCSequenceOutput run_sequence(const Tensor& input, const Tensor& h0_in, const T
     // When autograd will record the op, its backward reuses this forward's tape (see TapeMemo).
     bool needs_grad = false;
     for (auto& t : in) needs_grad |= t.requires_grad();
-    auto memo = needs_grad && is_grad_enabled() ? std::make_shared<kernels::ltc::TapeMemo>() : nullptr;
+    auto memo = needs_grad && is_recording_grad() ? std::make_shared<kernels::ltc::TapeMemo>() : nullptr;
     auto outs = apply_op(
         "LTCSequenceBackward", [oc, memo](const Arrays& a) { return kernels::ltc::sequence(a, oc, memo); }, in,
         kSaveAll);

@@ -5,6 +5,7 @@
 
 #include <mlx/transforms.h>
 
+#include "core/layout.h"
 #include "fl/ops/unary.h"
 #include "kernels/elementwise.h"
 #include "ops/op_utils.h"
@@ -17,11 +18,12 @@ constexpr SaveMask kBoth = save_inputs({0, 1});
 template <typename F>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b, Dtype compute, F f, SaveMask saves = kSaveNone) {
   check_broadcastable(a.sizes(), b.sizes());
-  return apply_direct(name, [compute, f](const mx::array& x, const mx::array& y) {
+  Tensor r = apply_direct(name, [compute, f](const mx::array& x, const mx::array& y) {
     const mx::Dtype d = to_mlx(compute);
     if (x.dtype() == d && y.dtype() == d) return f(x, y);  // no cast: no array handles copied
     return f(cast(x, compute), cast(y, compute));
   }, saves, a, b);
+  return with_elementwise_strides(std::move(r), {&a, &b});
 }
 mx::array c(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
 Tensor wrap(const Scalar& s) { return scalar_tensor(s); }
@@ -150,13 +152,14 @@ Tensor pow(const Tensor& a, const Scalar& b) {
   Dtype d = result_type(a, wrap(b));
   if (d == kBool) d = kInt64;
   double e = b.to_double();
-  return apply1("PowBackward0", fn1([d, e](const Arrays& in) {
+  Tensor r = apply1("PowBackward0", fn1([d, e](const Arrays& in) {
     auto x = cast(in[0], d);
     if (e == 2.0) return kernels::unary(kernels::UnaryOp::Square, x);
     if (e == 1.0) return x;
     if (e == 0.5) return mx::sqrt(x);
     return mx::power(x, mx::astype(mx::array(e, mx::float64), x.dtype()));
   }), {a}, save_inputs({0}));
+  return with_elementwise_strides(std::move(r), {&a});
 }
 Tensor pow(const Scalar& a, const Tensor& b) { return pow(wrap(a), b); }
 Tensor float_power(const Tensor& a, const Tensor& b) { return pow(a.to(kFloat64), b.to(kFloat64)); }
@@ -332,9 +335,10 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
            "where expected condition to be a boolean tensor, but got a tensor with dtype ", scalar_type_name(cond.dtype()));
   broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes()), b.sizes());
   Dtype d = result_type(a, b);
-  return apply1("WhereBackward0", fn1([d](const Arrays& in) {
+  Tensor r = apply1("WhereBackward0", fn1([d](const Arrays& in) {
     return mx::where(mx::astype(in[0], mx::bool_), cast(in[1], d), cast(in[2], d));
   }), {cond, a, b}, save_inputs({0}));
+  return with_elementwise_strides(std::move(r), {&cond, &a, &b});
 }
 Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b) { return where(cond, a, wrap(b)); }
 Tensor where(const Tensor& cond, const Scalar& a, const Tensor& b) { return where(cond, wrap(a), b); }
@@ -345,10 +349,11 @@ Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
   FL_CHECK(start.is_floating_point(), "lerp_kernel_scalar\" not implemented for '", scalar_type_name(start.dtype()), "'");
   broadcast_shapes(broadcast_shapes(start.sizes(), end.sizes()), weight.sizes());
   Dtype d = start.dtype();
-  return apply1("LerpBackward1", fn1([d](const Arrays& in) {
+  Tensor r = apply1("LerpBackward1", fn1([d](const Arrays& in) {
     auto w = cast(in[2], d);
     return mx::add(in[0], mx::multiply(w, mx::subtract(in[1], in[0])));
   }), {start, end, weight}, kSaveAll);
+  return with_elementwise_strides(std::move(r), {&start, &end, &weight});
 }
 Tensor lerp(const Tensor& start, const Tensor& end, const Scalar& weight) {
   return lerp(start, end, scalar_tensor(weight, start.dtype()));
@@ -375,13 +380,14 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> lo, std::optional<Scalar> hi
   Dtype d = result_type(parts);
   std::optional<double> lv = lo ? std::optional<double>(lo->to_double()) : std::nullopt;
   std::optional<double> hv = hi ? std::optional<double>(hi->to_double()) : std::nullopt;
-  return apply1("ClampBackward1", fn1([d, lv, hv](const Arrays& in) {
+  Tensor r = apply1("ClampBackward1", fn1([d, lv, hv](const Arrays& in) {
     auto a = cast(in[0], d);
     // NaN propagates through clamp as in PyTorch: compare-and-select rather than min/max.
     if (lv) a = mx::where(mx::less(a, mx::astype(mx::array(*lv, mx::float64), a.dtype())), mx::astype(mx::array(*lv, mx::float64), a.dtype()), a);
     if (hv) a = mx::where(mx::greater(a, mx::astype(mx::array(*hv, mx::float64), a.dtype())), mx::astype(mx::array(*hv, mx::float64), a.dtype()), a);
     return a;
   }), {x}, save_inputs({0}));
+  return with_elementwise_strides(std::move(r), {&x});
 }
 Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
   FL_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/layout.h"
 #include "ops/op_utils.h"
 
 namespace fl {
@@ -91,10 +92,17 @@ TensorOptions like(const Tensor& t, TensorOptions opts) {
 }
 }  // namespace
 
-Tensor empty_like(const Tensor& t, TensorOptions opts) { return zeros(t.sizes(), like(t, opts)); }
-Tensor zeros_like(const Tensor& t, TensorOptions opts) { return zeros(t.sizes(), like(t, opts)); }
-Tensor ones_like(const Tensor& t, TensorOptions opts) { return ones(t.sizes(), like(t, opts)); }
-Tensor full_like(const Tensor& t, const Scalar& v, TensorOptions opts) { return full(t.sizes(), v, like(t, opts)); }
+// The *_like results take a copy's strides (preserve_format by default), as torch's empty_like.
+Tensor empty_like(const Tensor& t, TensorOptions opts) { return zeros_like(t, opts); }
+Tensor zeros_like(const Tensor& t, TensorOptions opts) {
+  return with_copy_strides(zeros(t.sizes(), like(t, opts)), t, opts.memory_format_or_preserve());
+}
+Tensor ones_like(const Tensor& t, TensorOptions opts) {
+  return with_copy_strides(ones(t.sizes(), like(t, opts)), t, opts.memory_format_or_preserve());
+}
+Tensor full_like(const Tensor& t, const Scalar& v, TensorOptions opts) {
+  return with_copy_strides(full(t.sizes(), v, like(t, opts)), t, opts.memory_format_or_preserve());
+}
 
 template <typename T>
 Tensor tensor(const std::vector<T>& data, std::optional<Shape> shape, TensorOptions opts) {

@@ -14,12 +14,16 @@ namespace fl {
 
 #define FL_DEFINE_INPLACE_UNARY(method, fn) \
   Tensor& Tensor::method##_() { return assign_result(*this, fl::fn(*this)); }
-#define FL_DEFINE_INPLACE_BINARY(method, fn)                                                                   \
-  Tensor& Tensor::method##_(const Tensor& other) { return assign_result(*this, fl::fn(*this, other), {other}); } \
+#define FL_DEFINE_INPLACE_TENSOR(method, fn) \
+  Tensor& Tensor::method##_(const Tensor& other) { return assign_result(*this, fl::fn(*this, other), {other}); }
+#define FL_DEFINE_INPLACE_BINARY(method, fn) \
+  FL_DEFINE_INPLACE_TENSOR(method, fn)       \
   Tensor& Tensor::method##_(const Scalar& other) { return assign_result(*this, fl::fn(*this, scalar_tensor(other))); }
 FL_INPLACE_UNARY_OPS(FL_DEFINE_INPLACE_UNARY)
 FL_INPLACE_BINARY_OPS(FL_DEFINE_INPLACE_BINARY)
+FL_INPLACE_BINARY_TENSOR_OPS(FL_DEFINE_INPLACE_TENSOR)
 #undef FL_DEFINE_INPLACE_UNARY
+#undef FL_DEFINE_INPLACE_TENSOR
 #undef FL_DEFINE_INPLACE_BINARY
 
 Tensor& Tensor::round_(int64_t decimals) { return assign_result(*this, fl::round(*this, decimals)); }
@@ -127,6 +131,7 @@ constexpr bool differentiable_inplace(std::string_view fn) {
 #define FL_REGISTER_INPLACE(method, fn) {#method "_", "inplace", differentiable_inplace(#fn)},
 static OpRegistrar kRegistrar({
     FL_INPLACE_UNARY_OPS(FL_REGISTER_INPLACE) FL_INPLACE_BINARY_OPS(FL_REGISTER_INPLACE)
+    FL_INPLACE_BINARY_TENSOR_OPS(FL_REGISTER_INPLACE)
     {"round_", "inplace", true}, {"logit_", "inplace", true}, {"nan_to_num_", "inplace", true},
     {"clamp_min_", "inplace", true}, {"clamp_max_", "inplace", true}, {"clip_", "inplace", true},
     {"float_power_", "inplace", true}, {"fill_diagonal_", "inplace", true}, {"exponential_", "inplace", false},

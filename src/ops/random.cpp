@@ -3,6 +3,7 @@
 #include <mlx/random.h>
 
 #include "fl/ops/binary.h"
+#include "core/layout.h"
 #include "ops/op_utils.h"
 
 namespace fl {
@@ -81,10 +82,12 @@ Tensor randperm(int64_t n, TensorOptions opts, Generator* gen) {
 }
 
 Tensor rand_like(const Tensor& t, TensorOptions opts, Generator* gen) {
-  return rand(t.sizes(), opts.dtype_opt() ? opts : opts.dtype(t.dtype()), gen);
+  return with_copy_strides(rand(t.sizes(), opts.dtype_opt() ? opts : opts.dtype(t.dtype()), gen), t,
+                           opts.memory_format_or_preserve());
 }
 Tensor randn_like(const Tensor& t, TensorOptions opts, Generator* gen) {
-  return randn(t.sizes(), opts.dtype_opt() ? opts : opts.dtype(t.dtype()), gen);
+  return with_copy_strides(randn(t.sizes(), opts.dtype_opt() ? opts : opts.dtype(t.dtype()), gen), t,
+                           opts.memory_format_or_preserve());
 }
 
 Tensor normal(double mean, double std, const Shape& size, TensorOptions opts, Generator* gen) {

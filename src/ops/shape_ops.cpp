@@ -4,28 +4,14 @@
 #include <numeric>
 
 #include "fl/ops/shape.h"
+#include "core/layout.h"
 #include "ops/op_utils.h"
 
 namespace fl {
 
 namespace {
-// PyTorch's is_non_overlapping_and_dense: the strides are a permutation of contiguous ones.
-bool non_overlapping_dense(const Shape& shape, const Shape& strides) {
-  std::vector<size_t> perm(shape.size());
-  std::iota(perm.begin(), perm.end(), 0);
-  std::stable_sort(perm.begin(), perm.end(), [&](size_t a, size_t b) { return strides[a] < strides[b]; });
-  int64_t expected = 1;
-  for (size_t d : perm) {
-    if (shape[d] == 1) continue;
-    if (strides[d] != expected) return false;
-    expected *= shape[d];
-  }
-  return true;
-}
-// Strides of an elementwise-style output (flip): the input's when they are dense, contiguous otherwise.
-Shape preserved_strides(const Tensor& x) {
-  return non_overlapping_dense(x.sizes(), x.strides()) ? x.strides() : contiguous_strides(x.sizes());
-}
+// Strides of a result torch allocates with empty_like (flip): the input's when they are dense (core/layout.h).
+Shape preserved_strides(const Tensor& x) { return copy_strides(x.sizes(), x.strides()); }
 
 mx::array index_array(const std::vector<int32_t>& idx) {
   return mx::array(idx.begin(), mx::Shape{static_cast<int>(idx.size())}, mx::int32);
@@ -80,7 +66,7 @@ Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t
   input = input.unsqueeze(d + 1);
   Shape shape = input.sizes();
   shape[d + 1] = repeats;
-  return input.expand(shape).clone().flatten(d, d + 1);
+  return input.expand(shape).clone(MemoryFormat::Contiguous).flatten(d, d + 1);
 }
 
 // --- flipping and rolling ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/layout.h"
 #include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
 #include "ops/op_utils.h"
@@ -20,11 +21,12 @@ using kernels::UnaryOp;
 template <typename F>
 Tensor float_op(const char* name, const Tensor& x, F f, SaveMask saves) {
   Dtype d = float_result(x.dtype());
-  return apply1(name, fn1([d, f](const Arrays& in) { return f(cast(in[0], d)); }), {x}, saves);
+  return with_elementwise_strides(apply1(name, fn1([d, f](const Arrays& in) { return f(cast(in[0], d)); }), {x}, saves),
+                                  {&x});
 }
 template <typename F>
 Tensor same_op(const char* name, const Tensor& x, F f, SaveMask saves) {
-  return apply1(name, fn1([f](const Arrays& in) { return f(in[0]); }), {x}, saves);
+  return with_elementwise_strides(apply1(name, fn1([f](const Arrays& in) { return f(in[0]); }), {x}, saves), {&x});
 }
 template <typename F>
 Tensor float_only(const char* name, const char* op, const Tensor& x, F f, SaveMask saves) {
@@ -33,7 +35,7 @@ Tensor float_only(const char* name, const char* op, const Tensor& x, F f, SaveMa
 }
 template <typename F>
 Tensor predicate(const Tensor& x, F f) {
-  return apply1("", fn1([f](const Arrays& in) { return f(in[0]); }), {x});
+  return with_elementwise_strides(apply1("", fn1([f](const Arrays& in) { return f(in[0]); }), {x}), {&x});
 }
 constexpr SaveMask kIn = save_inputs({0});
 }  // namespace
@@ -95,7 +97,9 @@ Tensor positive(const Tensor& x) {
 Tensor sign(const Tensor& x) { return same_op("SignBackward0", x, [](const mx::array& a) { return mx::sign(a); }, kSaveNone); }
 Tensor square(const Tensor& x) {
   Dtype d = x.dtype() == kBool ? kInt64 : x.dtype();
-  return apply1("PowBackward0", fn1([d](const Arrays& in) { return kernels::unary(UnaryOp::Square, cast(in[0], d)); }), {x}, kIn);
+  Tensor r =
+      apply1("PowBackward0", fn1([d](const Arrays& in) { return kernels::unary(UnaryOp::Square, cast(in[0], d)); }), {x}, kIn);
+  return with_elementwise_strides(std::move(r), {&x});
 }
 
 namespace {
@@ -103,7 +107,7 @@ namespace {
 template <typename F>
 Tensor rounding(const char* name, const char* op, const Tensor& x, F f) {
   FL_CHECK_AS(NotImplementedError, x.dtype() != kBool, "\"", op, "_vml_cpu\" not implemented for 'Bool'");
-  if (!x.is_floating_point()) return x.clone();
+  if (!x.is_floating_point()) return with_elementwise_strides(x.clone(MemoryFormat::Contiguous), {&x});
   return same_op(name, x, f, kSaveNone);
 }
 }  // namespace

@@ -19,7 +19,8 @@ std::pair<double, double> domain_of(const std::string& fn) {
 }
 
 #define FL_NAME(method, fn) #method "_",
-static ValueTested kValues({FL_INPLACE_UNARY_OPS(FL_NAME) FL_INPLACE_BINARY_OPS(FL_NAME) "round_", "logit_",
+static ValueTested kValues({FL_INPLACE_UNARY_OPS(FL_NAME) FL_INPLACE_BINARY_OPS(FL_NAME)
+                                FL_INPLACE_BINARY_TENSOR_OPS(FL_NAME) "round_", "logit_",
                             "nan_to_num_", "clamp_min_", "clamp_max_", "clip_", "float_power_", "fill_diagonal_",
                             "exponential_", "cauchy_", "log_normal_", "geometric_", "squeeze_", "unsqueeze_", "t_",
                             "transpose_", "swapaxes_", "swapdims_"});
@@ -48,6 +49,18 @@ TEST(InplaceGeneric, UnaryFormsMatchTheirOp) {
 
 TEST(InplaceGeneric, BinaryFormsMatchTheirOp) {
   bool integer_only;
+  // Tensor-only forms (atan2_, hypot_, logical_*_): as torch, no Scalar overload.
+#define FL_CHECK_TENSOR(method, fn)                                                                            \
+  {                                                                                                            \
+    auto [lo, hi] = domain_of(#fn);                                                                            \
+    Tensor x = random_input({4}, lo, hi, 2) * 1.0, o = random_input({4}, 0.5, 2, 3) * 1.0;                      \
+    Tensor y = x.clone();                                                                                      \
+    y.method##_(o);                                                                                            \
+    EXPECT_TRUE(y.equal(fl::fn(x, o).to(x.dtype()))) << #method;                                               \
+    static_assert(![]<typename T = Tensor>() { return requires(T& t) { t.method##_(Scalar(2)); }; }());     \
+  }
+  FL_INPLACE_BINARY_TENSOR_OPS(FL_CHECK_TENSOR)
+#undef FL_CHECK_TENSOR
 #define FL_CHECK_BINARY(method, fn)                                                                            \
   {                                                                                                            \
     std::string name = #fn;                                                                                    \
@@ -160,6 +173,7 @@ std::vector<GradCase> generic_grads() {
   };
   FL_INPLACE_UNARY_OPS(FL_UNARY_GRAD)
   FL_INPLACE_BINARY_OPS(FL_BINARY_GRAD)
+  FL_INPLACE_BINARY_TENSOR_OPS(FL_BINARY_GRAD)
 #undef FL_UNARY_GRAD
 #undef FL_BINARY_GRAD
   auto one = [](const char* name, std::function<void(Tensor&)> f, double lo = -2, double hi = 2) {

@@ -726,5 +726,27 @@ TEST(NcpsCfC, OtherDtypesUseTheComposition) {
   expect_close(half.y, ref.y, 2e-2, "float16");
 }
 
+
+TEST(NcpsCfC, InferenceModeUnderEnableGradSavesNothing) {
+  // torch.inference_mode() with enable_grad() inside records nothing, so the fused op must not keep a tape for a
+  // backward that cannot come (it asks the core's is_recording_grad(), not is_grad_enabled()).
+  CfCWeights w = random_weights(Spec{});
+  for (Tensor* p : parameters(w)) p->requires_grad_(true);
+  Tensor x = random_input({2, 4, 3}, -1, 1, 9).to(kFloat64);
+  size_t before = kernels::cfc::saving_forward_runs();
+  Tensor recorded = cfc_sequence(x, std::nullopt, std::nullopt, w).first;
+  EXPECT_EQ(kernels::cfc::saving_forward_runs(), before + 1);  // the counter sees a recorded run
+  EXPECT_NE(recorded.grad_fn(), nullptr);
+  InferenceModeGuard inference;
+  EnableGradGuard enable;
+  EXPECT_TRUE(is_grad_enabled());
+  EXPECT_FALSE(is_recording_grad());
+  Tensor y = cfc_sequence(x, std::nullopt, std::nullopt, w).first;
+  EXPECT_EQ(kernels::cfc::saving_forward_runs(), before + 1);
+  EXPECT_EQ(y.grad_fn(), nullptr);
+  EXPECT_TRUE(y.is_inference());
+  EXPECT_TRUE(y.equal(recorded.detach()));
+}
+
 }  // namespace
 }  // namespace fl::test

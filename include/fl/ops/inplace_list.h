@@ -15,9 +15,13 @@
 
 // x.name_(other) for binary ops, with a Tensor or a Python-style scalar `other`.
 #define FL_INPLACE_BINARY_OPS(X)                                                                                     \
-  X(atan2, atan2) X(arctan2, atan2) X(bitwise_and, bitwise_and) X(bitwise_or, bitwise_or)                             \
-  X(bitwise_xor, bitwise_xor) X(copysign, copysign) X(divide, div) X(true_divide, true_divide)                        \
-  X(floor_divide, floor_divide) X(fmod, fmod) X(remainder, remainder) X(hypot, hypot) X(xlogy, xlogy)                 \
-  X(multiply, mul) X(subtract, sub) X(eq, eq) X(ne, ne) X(not_equal, ne) X(lt, lt) X(less, lt) X(le, le)              \
-  X(less_equal, le) X(gt, gt) X(greater, gt) X(ge, ge) X(greater_equal, ge) X(logical_and, logical_and)               \
-  X(logical_or, logical_or) X(logical_xor, logical_xor)
+  X(bitwise_and, bitwise_and) X(bitwise_or, bitwise_or) X(bitwise_xor, bitwise_xor) X(copysign, copysign)             \
+  X(divide, div) X(true_divide, true_divide) X(floor_divide, floor_divide) X(fmod, fmod) X(remainder, remainder)       \
+  X(xlogy, xlogy) X(multiply, mul) X(subtract, sub) X(eq, eq) X(ne, ne) X(not_equal, ne) X(lt, lt) X(less, lt)        \
+  X(le, le) X(less_equal, le) X(gt, gt) X(greater, gt) X(ge, ge) X(greater_equal, ge)
+
+// x.name_(other) for binary ops whose `other` must be a Tensor, as torch's (no Scalar overload: a number is a
+// TypeError in Python).
+#define FL_INPLACE_BINARY_TENSOR_OPS(X)                                                                              \
+  X(atan2, atan2) X(arctan2, atan2) X(hypot, hypot) X(logical_and, logical_and) X(logical_or, logical_or)             \
+  X(logical_xor, logical_xor)

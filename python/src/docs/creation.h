@@ -14,6 +14,11 @@ namespace flpy::docs {
   "None.\n"                                                                                                       \
   "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n"                \
   "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n"
+#define FL_LIKE_MEMORY_FORMAT                                                                              \
+  "    memory_format (memory_format, optional): the strides of the result, as torch reports them: "        \
+  "fl.preserve_format (None) keeps a dense input's strides (else their order), fl.contiguous_format "      \
+  "is row-major, fl.channels_last / fl.channels_last_3d for 4-D / 5-D input. Values are the same in all. " \
+  "Default: None.\n"
 #define FL_MEMORY_FORMAT "    memory_format (optional): accepted for torch compatibility (one layout). Default: None.\n"
 #define FL_SIZE                                                             \
   "    *size (int...): the shape, as ints or one tuple, list or fl.Size.\n" \
@@ -23,7 +28,7 @@ namespace flpy::docs {
   "    layout (optional): accepted for torch compatibility. Default: None.\n"                      \
   "    device (device or str, optional): the result's device; input's when None. Default: None.\n" \
   "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n" \
-  "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n" FL_MEMORY_FORMAT
+  "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n" FL_LIKE_MEMORY_FORMAT
 #define FL_NEW_KW                                                                                  \
   "    dtype (dtype, optional): the result's dtype; self's when None. Default: None.\n"            \
   "    layout (optional): accepted for torch compatibility. Default: None.\n"                      \
@@ -170,6 +175,7 @@ inline constexpr Doc kCreationMethods[] = {
 
 #undef FL_CREATE_KW
 #undef FL_MEMORY_FORMAT
+#undef FL_LIKE_MEMORY_FORMAT
 #undef FL_SIZE
 #undef FL_LIKE_KW
 #undef FL_NEW_KW

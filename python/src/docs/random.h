@@ -13,14 +13,17 @@ namespace flpy::docs {
   "    device (device or str, optional): the result's device; fl.get_default_device() when None. Default: None.\n" \
   "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n"                 \
   "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n"
-#define FL_LIKE_RANDOM_KW                                                                          \
-  FL_GENERATOR                                                                                     \
-  "    dtype (dtype, optional): the result's dtype; input's when None. Default: None.\n"           \
-  "    layout (optional): accepted for torch compatibility. Default: None.\n"                      \
-  "    device (device or str, optional): the result's device; input's when None. Default: None.\n" \
-  "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n" \
-  "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n"         \
-  "    memory_format (optional): accepted for torch compatibility. Default: None.\n"
+#define FL_LIKE_RANDOM_KW                                                                                  \
+  FL_GENERATOR                                                                                             \
+  "    dtype (dtype, optional): the result's dtype; input's when None. Default: None.\n"                   \
+  "    layout (optional): accepted for torch compatibility. Default: None.\n"                              \
+  "    device (device or str, optional): the result's device; input's when None. Default: None.\n"         \
+  "    requires_grad (bool): whether autograd records operations on the result. Default: False.\n"         \
+  "    pin_memory (bool): accepted for torch compatibility (no effect). Default: False.\n"                 \
+  "    memory_format (memory_format, optional): the strides of the result, as torch reports them: "        \
+  "fl.preserve_format (None) keeps a dense input's strides (else their order), fl.contiguous_format "      \
+  "is row-major, fl.channels_last / fl.channels_last_3d for 4-D / 5-D input. Values are the same in all. " \
+  "Default: None.\n"
 #define FL_SIZE                                                             \
   "    *size (int...): the shape, as ints or one tuple, list or fl.Size.\n" \
   "    size (tuple of ints, optional): the shape as a keyword instead. Default: None.\n"

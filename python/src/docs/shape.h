@@ -55,8 +55,9 @@ Returns:
      "    dim2 (int): the second dimension of the planes. Default: 1.\n\nReturns:\n    Tensor: " FL_VIEW "\n"},
     {"clone",
      "Returns a copy of input that does not share its data; gradients flow back to input.\n\nArgs:\n" FL_DOC_INPUT
-     "    memory_format (optional): accepted for torch compatibility; Flashlight has one "
-     "layout. Default: None.\n\nReturns:\n    Tensor: the copy.\n"},
+     "    memory_format (memory_format, optional): the copy's strides: fl.preserve_format (None) keeps a dense "
+     "input's strides (else their order, as torch), fl.contiguous_format is row-major, fl.channels_last (4-D), "
+     "fl.channels_last_3d (5-D). Default: None.\n\nReturns:\n    Tensor: the copy.\n"},
     {"unflatten", "Splits one dimension of input into several.\n\nArgs:\n" FL_DOC_INPUT
                   "    dim (int): the dimension to split.\n    sizes (tuple of ints): the new sizes, whose product is "
                   "input.size(dim) (one may be -1).\n\nReturns:\n    Tensor: " FL_VIEW "\n"},

@@ -10,7 +10,6 @@ namespace flpy::docs {
   "Returns self converted to " dtype                                       \
   " (no copy when it already is).\n\nReturns:\n    Tensor: the converted " \
   "tensor; gradients flow back through the conversion.\n"
-#define FL_COMPAT_ONLY "accepted for torch compatibility (Flashlight has one layout). Default: None."
 
 inline constexpr Doc kTensor[] = {
     // metadata
@@ -44,7 +43,8 @@ Returns:
      "report it).\n\nReturns:\n    int: the offset.\n"},
     {"is_contiguous",
      "Tells whether self is contiguous in row-major order, as torch answers for its strides.\n\nArgs:\n"
-     "    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    bool: the answer.\n"},
+     "    memory_format (memory_format, optional): fl.contiguous_format (None), fl.channels_last (4-D) or "
+     "fl.channels_last_3d (5-D). Default: None.\n\nReturns:\n    bool: the answer.\n"},
     {"data_ptr",
      "Returns the address of self's first element, as torch reports it for views of one storage.\n\n"
      "Returns:\n    int: the address; compare it between tensors, do not dereference it.\n"},
@@ -145,8 +145,8 @@ Returns:
      "dtype to take.\n\nReturns:\n    Tensor: the converted tensor.\n"},
     {"contiguous",
      "Returns self with row-major strides: sharing self's data when it already is contiguous, else a copy.\n\n"
-     "Args:\n    memory_format (optional): " FL_COMPAT_ONLY "\n\nReturns:\n    Tensor: a contiguous "
-     "tensor.\n"},
+     "Args:\n    memory_format (memory_format, optional): fl.contiguous_format (None), fl.channels_last (4-D) or "
+     "fl.channels_last_3d (5-D). Default: None.\n\nReturns:\n    Tensor: a contiguous tensor.\n"},
     // views
     {"view", R"(Returns a view of self with a new shape (sharing its data, so writes show in both).
 
@@ -191,6 +191,5 @@ Returns:
 
 #undef FL_RETURNS_SELF
 #undef FL_CAST
-#undef FL_COMPAT_ONLY
 
 }  // namespace flpy::docs

@@ -123,7 +123,8 @@ def _domain_values(rng, dom, shape, dtype: str):
 @dataclasses.dataclass
 class In:
     """A tensor argument. dtype None takes the row's dtype; layout is 'c' (contiguous), 'T' (a transposed view of
-    the last two dims) or 'step' (the last dim step-sliced ::2); grad False keeps it out of autograd."""
+    the last two dims), 'step' (the last dim step-sliced ::2) or a function of the leaf giving the view (shape is
+    then the leaf's); grad False keeps it out of autograd."""
 
     shape: tuple
     dom: Any = "real"
@@ -146,6 +147,8 @@ def _resolve(v, lib, dtype):
 
 
 def _apply_layout(t, layout):
+    if callable(layout):
+        return layout(t)
     if layout == "T":
         return t.transpose(-1, -2)
     if layout == "step":
@@ -155,6 +158,8 @@ def _apply_layout(t, layout):
 
 def _base_shape(shape, layout):
     shape = tuple(shape)
+    if callable(layout):
+        return shape
     if layout == "T":
         return shape[:-2] + (shape[-1], shape[-2])
     if layout == "step":

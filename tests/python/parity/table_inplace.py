@@ -154,3 +154,11 @@ ROWS.append(Row("cauchy_", [(In((200,)),)], fn=_random_fill("cauchy_", 1.0, 0.5,
 ROWS.append(Row("log_normal_", [(In((200,)),)], fn=_random_fill("log_normal_", 0.0, 0.5, check=lambda y: y > 0)))
 ROWS.append(Row("geometric_", [(In((200,)),)], dtypes=FI,
                 fn=_random_fill("geometric_", 0.3, check=lambda y: (y >= 1) & (y == y.floor()))))
+
+# torch's atan2_, hypot_ and logical_*_ (and their out-of-place forms) take only a Tensor: a number is a TypeError.
+for name in ["atan2_", "arctan2_", "hypot_", "logical_and_", "logical_or_", "logical_xor_"]:
+    for v in (2, 0.5, True):
+        ROWS.append(Row(name, [(In((2, 3)), v)], raises=FLOATS, tag=f"number-{type(v).__name__}",
+                        fn=lambda m, x, v, name=name: getattr(x.clone(), name)(v)))
+        ROWS.append(Row(name[:-1], [(In((2, 3)), v)], raises=FLOATS, tag=f"number-{type(v).__name__}",
+                        fn=lambda m, x, v, name=name: getattr(m, name[:-1])(x, v)))
