@@ -726,7 +726,6 @@ TEST(NcpsCfC, OtherDtypesUseTheComposition) {
   expect_close(half.y, ref.y, 2e-2, "float16");
 }
 
-
 TEST(NcpsCfC, InferenceModeUnderEnableGradSavesNothing) {
   // torch.inference_mode() with enable_grad() inside records nothing, so the fused op must not keep a tape for a
   // backward that cannot come (it asks the core's is_recording_grad(), not is_grad_enabled()).
@@ -745,7 +744,8 @@ TEST(NcpsCfC, InferenceModeUnderEnableGradSavesNothing) {
   EXPECT_EQ(kernels::cfc::saving_forward_runs(), before + 1);
   EXPECT_EQ(y.grad_fn(), nullptr);
   EXPECT_TRUE(y.is_inference());
-  EXPECT_TRUE(y.equal(recorded.detach()));
+  // The taping forward and the plain one may round differently (fused time heads), not more.
+  EXPECT_TRUE(allclose(y, recorded.detach(), 1e-12, 1e-14));
 }
 
 }  // namespace
