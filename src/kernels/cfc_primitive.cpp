@@ -220,7 +220,11 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims
   const mx::Dtype dt = inputs[0].dtype();
   const size_t n_out = d.mixed ? 3 : 2;
   bool traced = std::any_of(inputs.begin(), inputs.end(), [](const mx::array& a) { return a.is_tracer(); });
-  if (!traced) {
+  // A kernel that splits the batch between threads runs on MLX's stream thread, where the backward and the BLAS
+  // calls of other primitives run too: an OpenMP team started from this thread as well would be a second pool,
+  // and with more pooled threads than cores libgomp stops spinning, so every later parallel region (GEMMs
+  // included) pays a futex wake-up (measured: a 32x784x256 GEMM 64 -> 165 us after one such forward).
+  if (!traced && threads_for(d) == 1) {
     // Run now, on this thread: the op is large enough that a lazy node only adds MLX's hand-off to its stream.
     std::vector<mx::array> pending;
     for (auto& a : inputs)
@@ -240,6 +244,25 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims
   std::vector<mx::Dtype> dtypes(shapes.size(), dt);
   auto outs =
       mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<CfCSequence>(cpu_stream(), d, saved), inputs);
+  if (!traced) {
+    // The threaded kernel: computed now, but on the stream thread (see above); then kept for the backward's
+    // re-trace as the eager path keeps it, as buffers only (the outputs hold this primitive, which holds `saved`).
+    mx::eval(outs);
+    if (saved) {
+      auto plain = [](const std::vector<mx::array>& v) {
+        std::vector<mx::array> r;
+        for (const auto& a : v) {
+          mx::array p(a.shape(), a.dtype(), nullptr, {});
+          p.copy_shared_buffer(a);
+          r.push_back(std::move(p));
+        }
+        return r;
+      };
+      std::lock_guard<std::mutex> lock(saved->m);
+      saved->inputs = plain(inputs);
+      saved->outputs = plain(outs);
+    }
+  }
   outs.erase(outs.begin() + n_out, outs.end());
   return outs;
 }
