@@ -143,10 +143,7 @@ class Binary : public mx::UnaryPrimitive {
     const mx::array& big = inputs[p_.small_first ? 1 : 0];
     const mx::array& small = inputs[p_.small_first ? 0 : 1];
     // Computing in place over the big operand's buffer is safe: output element i only reads big[i].
-    if (big.flags().row_contiguous && mx::is_donatable(big, out))
-      out.copy_shared_buffer(big);
-    else
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+    detail::donate_or_allocate(big, out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(big);
     enc.set_input_array(small);

@@ -4,6 +4,7 @@
 #pragma once
 #include <mlx/allocator.h>
 #include <mlx/array.h>
+#include <mlx/backend/common/utils.h>
 #include <mlx/device.h>
 #include <mlx/stream.h>
 
@@ -109,6 +110,15 @@ const T* row_major(const mx::array& x, std::vector<T>& scratch) {
 }
 
 /// An evaluated array of the given shape and dtype whose buffer a kernel fills now (the eager path).
+/// A row-major output: `in`'s buffer when MLX may donate it (for kernels whose element i reads only in[i] among
+/// that input's elements), else fresh memory.
+inline void donate_or_allocate(const mx::array& in, mx::array& out) {
+  if (in.flags().row_contiguous && mx::is_donatable(in, out))
+    out.copy_shared_buffer(in);
+  else
+    out.set_data(mx::allocator::malloc(out.nbytes()));
+}
+
 inline mx::array fresh(const mx::Shape& shape, mx::Dtype dt) {
   size_t n = 1;
   for (int d : shape) n *= static_cast<size_t>(d);

@@ -55,10 +55,7 @@ class ReluGrad : public mx::UnaryPrimitive {
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array &g = inputs[0], &y = inputs[1];
     // Element i reads only g[i] and y[i]: the output may take over g's buffer.
-    if (g.flags().row_contiguous && mx::is_donatable(g, out))
-      out.copy_shared_buffer(g);
-    else
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+    detail::donate_or_allocate(g, out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(g);
     enc.set_input_array(y);
