@@ -215,6 +215,28 @@ class CfCSequence : public mx::Primitive {
 
 }  // namespace
 
+namespace {
+// Keeps a computed forward for the backward's re-trace, as buffers only: evaluated graph arrays would keep their
+// inputs' graph alive, and a lazily made output holds its primitive, which holds `saved` (a cycle).
+void keep(const std::shared_ptr<SavedForward>& saved, const std::vector<mx::array>& inputs,
+          const std::vector<mx::array>& outputs) {
+  if (!saved) return;
+  auto plain = [](const std::vector<mx::array>& v) {
+    std::vector<mx::array> r;
+    r.reserve(v.size());
+    for (const auto& a : v) {
+      mx::array p(a.shape(), a.dtype(), nullptr, {});
+      p.copy_shared_buffer(a);
+      r.push_back(std::move(p));
+    }
+    return r;
+  };
+  std::lock_guard<std::mutex> lock(saved->m);
+  saved->inputs = plain(inputs);
+  saved->outputs = plain(outputs);
+}
+}  // namespace
+
 std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims& d,
                                 const std::shared_ptr<SavedForward>& saved) {
   const mx::Dtype dt = inputs[0].dtype();
@@ -232,11 +254,7 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims
     if (!pending.empty()) mx::eval(pending);
     auto outs = allocate(forward_shapes(d, saved != nullptr), dt);
     run_forward(d, inputs, outs, saved != nullptr);
-    if (saved) {
-      std::lock_guard<std::mutex> lock(saved->m);
-      saved->inputs = inputs;
-      saved->outputs = outs;
-    }
+    keep(saved, inputs, outs);
     outs.erase(outs.begin() + n_out, outs.end());
     return outs;
   }
@@ -245,23 +263,9 @@ std::vector<mx::array> sequence(const std::vector<mx::array>& inputs, const Dims
   auto outs =
       mx::array::make_arrays(std::move(shapes), dtypes, std::make_shared<CfCSequence>(cpu_stream(), d, saved), inputs);
   if (!traced) {
-    // The threaded kernel: computed now, but on the stream thread (see above); then kept for the backward's
-    // re-trace as the eager path keeps it, as buffers only (the outputs hold this primitive, which holds `saved`).
+    // The threaded kernel: computed now, but on the stream thread (see above), and kept as the eager path's.
     mx::eval(outs);
-    if (saved) {
-      auto plain = [](const std::vector<mx::array>& v) {
-        std::vector<mx::array> r;
-        for (const auto& a : v) {
-          mx::array p(a.shape(), a.dtype(), nullptr, {});
-          p.copy_shared_buffer(a);
-          r.push_back(std::move(p));
-        }
-        return r;
-      };
-      std::lock_guard<std::mutex> lock(saved->m);
-      saved->inputs = plain(inputs);
-      saved->outputs = plain(outs);
-    }
+    keep(saved, inputs, outs);
   }
   outs.erase(outs.begin() + n_out, outs.end());
   return outs;
