@@ -1,5 +1,7 @@
 // Shared by the fused CfC op, its composition and the stepper: argument checks and the kernel's shapes.
 #pragma once
+#include <cstddef>
+#include <new>
 #include <vector>
 
 #include "fl/ncps/cfc.h"
@@ -18,17 +20,36 @@ kernels::cfc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int6
                                  Dtype dtype, const Device& device);
 SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, const std::optional<Tensor>& c0,
                             const std::optional<Tensor>& timespans, const CfCWeights& w, const CfCConfig& cfg);
+/// Cache-line-aligned allocations for the steppers' weights and scratch. gemv_t sweeps rows of whole 64-byte
+/// vectors; from malloc's 16-byte alignment every such load straddles two lines, which cost up to ~25% of a step
+/// (and made it vary between runs with where the heap happened to put the weights).
+template <typename T>
+struct LineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  LineAllocator() = default;
+  template <typename U>
+  LineAllocator(const LineAllocator<U>&) {}  // NOLINT(google-explicit-constructor): rebinding, as std::allocator
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, size_t) { ::operator delete(p, kAlign); }
+  friend bool operator==(const LineAllocator&, const LineAllocator&) { return true; }
+};
+/// A stepper's buffer: a vector whose data starts on a cache line.
+template <typename T>
+using Buffer = std::vector<T, LineAllocator<T>>;
+
 /// t's values in row-major order as T (the steppers' weight snapshots).
 template <typename T>
-std::vector<T> values(const Tensor& t) {
-  return t.detach().to(dtype_of<T>()).template tolist<T>();
+Buffer<T> values(const Tensor& t) {
+  std::vector<T> v = t.detach().to(dtype_of<T>()).template tolist<T>();
+  return Buffer<T>(v.begin(), v.end());
 }
 
 /// W (rows x cols) as its transpose (cols x rows), row-major: the layout of kernels::cfc::gemv_t.
 template <typename T>
-std::vector<T> transposed(const Tensor& W) {
+Buffer<T> transposed(const Tensor& W) {
   const int64_t rows = W.size(0), cols = W.size(1);
-  std::vector<T> v = values<T>(W), t(v.size());
+  Buffer<T> v = values<T>(W), t(v.size());
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c) t[c * rows + r] = v[r * cols + c];
   return t;

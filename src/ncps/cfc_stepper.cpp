@@ -20,21 +20,22 @@ namespace kc = kernels::cfc;
 namespace mx = mlx::core;
 
 namespace {
+using detail::Buffer;
 using detail::transposed;
 using detail::values;
 
 template <typename T>
 struct Net {
   struct Layer {
-    std::vector<std::vector<T>> bbW, bbb;  // backbone weights transposed, biases
-    std::vector<T> Wh, bh;                 // heads stacked [ff1; ff2; time_a; time_b] and transposed
-    std::vector<T> Whf, bhf;               // dt = 1 (gate modes): [ff1; ff2; time_a + time_b], transposed
-    std::vector<T> w_tau, A;
+    std::vector<Buffer<T>> bbW, bbb;  // backbone weights transposed, biases
+    Buffer<T> Wh, bh;                 // heads stacked [ff1; ff2; time_a; time_b] and transposed
+    Buffer<T> Whf, bhf;               // dt = 1 (gate modes): [ff1; ff2; time_a + time_b], transposed
+    Buffer<T> w_tau, A;
   };
   kc::Dims d;
   std::vector<Layer> layers;
-  std::vector<T> WiT, bi, WrT;
-  std::vector<T> cat, z0, z1, P, Z, hn, tanhc;  // scratch
+  Buffer<T> WiT, bi, WrT;
+  Buffer<T> cat, z0, z1, P, Z, hn, tanhc;  // scratch
 
   Net(const kc::Dims& dims, const CfCWeights& w, const CfCConfig& cfg) : d(dims) {
     NoGradGuard no_grad;

@@ -113,17 +113,17 @@ struct Engine {
     int64_t in = 0, units = 0, out = 0;
     int64_t out_offset = 0;  // CfC: the output's first unit within the unit's state
     bool mixed = false;
-    std::vector<std::vector<T>> bbW, bbb;  // LTC backbone, weights transposed
+    std::vector<detail::Buffer<T>> bbW, bbb;  // LTC backbone, weights transposed
     std::vector<int> widths;
     kc::Act act = kc::Act::LeCunTanh;
-    std::vector<T> y;  // LTC: the mapped motor output
+    detail::Buffer<T> y;  // LTC: the mapped motor output
   };
   std::vector<Unit> units;
   std::vector<StateSlot> layout;
-  std::vector<T> projWt, projb;  // projection (O x P transposed), bias (empty: none)
+  detail::Buffer<T> projWt, projb;  // projection (O x P transposed), bias (empty: none)
   int64_t I = 0, O = 0, P = 0, S = 0;
-  std::vector<T> z0, z1;   // backbone scratch
-  std::vector<T> scratch;  // one row of state for the tensor step
+  detail::Buffer<T> z0, z1;   // backbone scratch
+  detail::Buffer<T> scratch;  // one row of state for the tensor step
 
   void step(const T* x, T* state, T dt, T* out) {
     const T* in = x;
