@@ -19,6 +19,7 @@
 
 #include "kernels/cfc_elementwise.h"
 #include "kernels/gemm.h"
+#include "kernels/line_buffer.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -124,8 +125,8 @@ int threads_for(const Dims& d) {
 
 namespace {
 
-// Scratch memory reused across calls on the same thread (fresh pages cost more than the small products here).
-// Very large buffers are returned after use.
+// Scratch memory reused across calls on the same thread (fresh pages cost more than the small products here),
+// on cache lines. Very large buffers are returned after use.
 template <typename T>
 class Scratch {
  public:
@@ -136,15 +137,15 @@ class Scratch {
   }
   ~Scratch() {
     auto& buf = buffer();
-    if (buf.size() * sizeof(T) > (size_t(64) << 20)) std::vector<T>().swap(buf);
+    if (buf.size() * sizeof(T) > (size_t(64) << 20)) LineBuffer<T>().swap(buf);
   }
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
   T* data() const { return data_; }
 
  private:
-  static std::vector<T>& buffer() {
-    thread_local std::vector<T> buf;
+  static LineBuffer<T>& buffer() {
+    thread_local LineBuffer<T> buf;
     return buf;
   }
   T* data_;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "fl/error.h"
+#include "kernels/line_array.h"
 
 namespace fl::kernels::cfc {
 namespace mx = mlx::core;
@@ -125,9 +126,7 @@ void run_forward(const Dims& d, const std::vector<mx::array>& inputs, std::vecto
 std::vector<mx::array> allocate(const std::vector<mx::Shape>& shapes, mx::Dtype dt) {
   std::vector<mx::array> outs;
   for (auto& s : shapes) {
-    size_t n = 1;
-    for (int v : s) n *= v;
-    outs.emplace_back(mx::allocator::malloc(n * mx::size_of(dt)), s, dt);
+    outs.push_back(line_array(s, dt));
   }
   return outs;
 }
@@ -140,7 +139,7 @@ class CfCSequenceGrad : public mx::Primitive {
       : mx::Primitive(s), d_(std::move(d)), argnums_(std::move(argnums)) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
-    for (auto& o : outputs) o.set_data(mx::allocator::malloc(o.nbytes()));
+    for (auto& o : outputs) set_line_data(o);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.dispatch([d = d_, argnums = argnums_, inputs, outputs]() mutable {
       const size_t n = InputIndex(d).count;
@@ -182,7 +181,7 @@ class CfCSequence : public mx::Primitive {
         return;
       }
     }
-    for (auto& o : outputs) o.set_data(mx::allocator::malloc(o.nbytes()));
+    for (auto& o : outputs) set_line_data(o);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.dispatch([d = d_, inputs, outputs]() mutable { run_forward(d, inputs, outputs, true); });
   }

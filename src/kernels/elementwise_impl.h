@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "kernels/line_array.h"
 #include "kernels/simd.h"
 
 #ifdef _OPENMP
@@ -116,14 +117,10 @@ inline void donate_or_allocate(const mx::array& in, mx::array& out) {
   if (in.flags().row_contiguous && mx::is_donatable(in, out))
     out.copy_shared_buffer(in);
   else
-    out.set_data(mx::allocator::malloc(out.nbytes()));
+    set_line_data(out);
 }
 
-inline mx::array fresh(const mx::Shape& shape, mx::Dtype dt) {
-  size_t n = 1;
-  for (int d : shape) n *= static_cast<size_t>(d);
-  return mx::array(mx::allocator::malloc(n * mx::size_of(dt)), shape, dt);
-}
+inline mx::array fresh(const mx::Shape& shape, mx::Dtype dt) { return line_array(shape, dt); }
 
 /// f(T{}) with T = float or double for a float32/float64 dtype.
 template <class F>

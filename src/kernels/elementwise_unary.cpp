@@ -9,6 +9,7 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
+#include "kernels/line_array.h"
 #include "kernels/precise_unary.h"
 #include "kernels/relu_grad.h"
 
@@ -79,9 +80,9 @@ class Unary : public mx::UnaryPrimitive {
     if (flat && mx::is_donatable(in, out))
       out.copy_shared_buffer(in);
     else if (flat)
-      out.set_data(mx::allocator::malloc(in.data_size() * out.itemsize()), in.data_size(), in.strides(), in.flags());
+      set_line_data(out, in.data_size(), in.strides(), in.flags());
     else
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+      set_line_data(out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(in);
     enc.set_output_array(out);

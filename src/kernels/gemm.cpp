@@ -18,6 +18,8 @@
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
 
+#include "kernels/line_array.h"
+
 extern "C" {
 // Fortran BLAS (column-major); every BLAS exports these.
 void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*, const float*, const int*,
@@ -231,7 +233,7 @@ class Gemm : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array &a = inputs[0], &b = inputs[1];
-    out.set_data(mx::allocator::malloc(out.nbytes()));
+    set_line_data(out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(a);
     enc.set_input_array(b);
@@ -383,7 +385,7 @@ mx::array eager(const mx::array& a, const mx::array& b) {
   size_t count = 1;
   for (int d : out) count *= d;
   size_t bytes = count * mx::size_of(a.dtype());
-  mx::array r(mx::allocator::malloc(bytes), out, a.dtype());
+  mx::array r = line_array(out, a.dtype());
   if (count > 0) run(g, a.dtype(), a.data<void>(), b.data<void>(), r.data<void>(), bytes);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "kernels/line_array.h"
 #include "kernels/ltc_kernel.h"
 #include "kernels/ltc_op.h"
 
@@ -42,7 +43,7 @@ Ptrs<T> pointers(const std::vector<mx::array>& in) {
 void prepare(mx::Stream s, const std::vector<mx::array>& in, std::vector<mx::array>& out) {
   for (auto& a : in)
     if (a.size() && !a.flags().row_contiguous) throw std::runtime_error("LTCSequence: inputs must be row-contiguous");
-  for (auto& o : out) o.set_data(mx::allocator::malloc(o.nbytes()));
+  for (auto& o : out) set_line_data(o);
   auto& enc = mx::cpu::get_command_encoder(s);
   for (auto& a : in) enc.set_input_array(a);
   for (auto& o : out) enc.set_output_array(o);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "kernels/elementwise_impl.h"
+#include "kernels/line_array.h"
 #include "kernels/optim_update_simd.h"
 #include "kernels/simd.h"
 
@@ -124,7 +125,7 @@ class FusedUpdate : public mx::Primitive {
           o.copy_shared_buffer(*in);
           donated[d] = true;
         } else {
-          o.set_data(mx::allocator::malloc(o.nbytes()));
+          set_line_data(o);
         }
         enc.set_output_array(o);
         job.outs.push_back(o.data<void>());

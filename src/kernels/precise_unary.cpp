@@ -7,6 +7,8 @@
 #include <mlx/ops.h>
 #include <mlx/primitives.h>
 
+#include "kernels/line_array.h"
+
 namespace fl::kernels {
 namespace mx = mlx::core;
 
@@ -78,7 +80,7 @@ class PreciseUnary : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array& in = inputs[0];  // row-contiguous: make() passes it through mx::contiguous
-    out.set_data(mx::allocator::malloc(out.nbytes()));
+    set_line_data(out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(in);
     enc.set_output_array(out);

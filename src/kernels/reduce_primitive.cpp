@@ -7,6 +7,7 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
+#include "kernels/line_array.h"
 
 namespace fl::kernels {
 namespace mx = mlx::core;
@@ -129,7 +130,7 @@ class Reduce : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array& in = inputs[0];
-    out.set_data(mx::allocator::malloc(out.nbytes()));
+    set_line_data(out);
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(in);
     enc.set_output_array(out);

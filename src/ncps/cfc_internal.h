@@ -1,11 +1,10 @@
 // Shared by the fused CfC op, its composition and the stepper: argument checks and the kernel's shapes.
 #pragma once
-#include <cstddef>
-#include <new>
 #include <vector>
 
 #include "fl/ncps/cfc.h"
 #include "kernels/cfc_kernel.h"
+#include "kernels/line_buffer.h"
 
 namespace fl::ncps::detail {
 
@@ -20,23 +19,9 @@ kernels::cfc::Dims check_weights(const CfCWeights& w, const CfCConfig& cfg, int6
                                  Dtype dtype, const Device& device);
 SequenceArgs check_sequence(const Tensor& x, const std::optional<Tensor>& h0, const std::optional<Tensor>& c0,
                             const std::optional<Tensor>& timespans, const CfCWeights& w, const CfCConfig& cfg);
-/// Cache-line-aligned allocations for the steppers' weights and scratch. gemv_t sweeps rows of whole 64-byte
-/// vectors; from malloc's 16-byte alignment every such load straddles two lines, which cost up to ~25% of a step
-/// (and made it vary between runs with where the heap happened to put the weights).
+/// A stepper's buffer: its data starts on a cache line (see kernels/line_buffer.h).
 template <typename T>
-struct LineAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t kAlign{64};
-  LineAllocator() = default;
-  template <typename U>
-  LineAllocator(const LineAllocator<U>&) {}  // NOLINT(google-explicit-constructor): rebinding, as std::allocator
-  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
-  void deallocate(T* p, size_t) { ::operator delete(p, kAlign); }
-  friend bool operator==(const LineAllocator&, const LineAllocator&) { return true; }
-};
-/// A stepper's buffer: a vector whose data starts on a cache line.
-template <typename T>
-using Buffer = std::vector<T, LineAllocator<T>>;
+using Buffer = kernels::LineBuffer<T>;
 
 /// t's values in row-major order as T (the steppers' weight snapshots).
 template <typename T>

@@ -2,6 +2,8 @@
 // wired and not, mixed memory, timespans and initial states, batches with per-sample timespans), float64 finite
 // differences, float32 against float64, the stepper against the sequence, the dropout fallback, and the errors.
 // The golden data of the real ncps is checked from Python (tests/python/ncps/test_cfc_fused.py).
+#include <mlx/transforms.h>
+
 #include <cmath>
 
 #include "fl/ncps/cfc.h"
@@ -746,6 +748,30 @@ TEST(NcpsCfC, InferenceModeUnderEnableGradSavesNothing) {
   EXPECT_TRUE(y.is_inference());
   // The taping forward and the plain one may round differently (fused time heads), not more.
   EXPECT_TRUE(allclose(y, recorded.detach(), 1e-12, 1e-14));
+}
+
+TEST(NcpsCfC, OutputsAndGradientsStartOnCacheLines) {
+  // The kernel sweeps 64-byte vectors over its outputs and workspace (kernels/line_array.h): MLX's own buffers
+  // would start 8 bytes into a line. Large enough for the padded path: y is 4 x 16 x 12 doubles.
+  Spec s;
+  s.layers = {12};
+  s.backbone_units = 16;
+  CfCWeights w = random_weights(s);
+  for (Tensor* p : parameters(w)) p->requires_grad_(true);
+  Tensor x = random_input({4, 16, 3}, -1, 1, 5).to(kFloat64).requires_grad_(true);
+  CfCOutputs o = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
+  (o.y * o.y).sum().backward();
+  auto on_line = [](const Tensor& t) {
+    mlx::core::array a = t.mlx();  // leaf gradients stay lazy until read
+    mlx::core::eval(a);
+    return reinterpret_cast<uintptr_t>(a.data<double>()) % 64 == 0;
+  };
+  EXPECT_TRUE(on_line(o.y));
+  EXPECT_TRUE(on_line(x.grad()));
+  EXPECT_TRUE(on_line(w.layers[0].ff1_weight.grad()));
+  // The padded buffers hold the same numbers as the composition.
+  CfCOutputs ref = cfc_sequence_reference(x.detach(), std::nullopt, std::nullopt, std::nullopt, w);
+  EXPECT_TRUE(allclose(o.y.detach(), ref.y.detach(), 1e-12, 1e-14));
 }
 
 }  // namespace
