@@ -264,13 +264,17 @@ TEST(NcpsCfC, WeightGradientsWithoutInputGradient) {
 }
 
 TEST(NcpsCfC, WeightGradientsOverSeveralChunks) {
-  // The backward forms weight gradients every 4096 / B steps: here chunks of 10, 10 and 3 steps.
+  // The backward forms weight gradients every kChunkRows / B = 256 / B steps: here chunks of 10, 10 and 3 steps.
   Case c;
-  c.B = 400;
+  c.B = 24;
   c.L = 23;
   c.ts = c.h0 = true;
   c.spec.mixed = true;
   c.spec.backbone_layers = 2;
+  expect_fused_matches_reference(c);
+  // B above 256: a chunk per step.
+  c.B = 300;
+  c.L = 3;
   expect_fused_matches_reference(c);
 }
 
