@@ -5,6 +5,7 @@
 #include <mlx/transforms.h>
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "fl/autograd.h"
@@ -128,6 +129,7 @@ struct CfCStepper::Impl {
   Dtype dtype;
   kc::Dims d;
   std::variant<Net<float>, Net<double>> net;
+  detail::OutputCache outputs;  // the Tensor step's
 
   template <typename T>
   Net<T>& get(const char* type) {
@@ -151,7 +153,7 @@ CfCStepper::CfCStepper(const CfCWeights& w, const CfCConfig& cfg) {
                 "CfCStepper: expected float32 or float64 weights, got ", scalar_type_name(ref.dtype()));
   kc::Dims d = detail::check_weights(w, cfg, 1, w.input_size(), ref.dtype(), ref.device());
   d.B = d.L = 1;
-  impl_ = std::make_unique<Impl>(Impl{ref.dtype(), d, make_net(ref.dtype(), d, w, cfg)});
+  impl_ = std::make_unique<Impl>(Impl{ref.dtype(), d, make_net(ref.dtype(), d, w, cfg), {}});
 }
 CfCStepper::~CfCStepper() = default;
 CfCStepper::CfCStepper(CfCStepper&&) noexcept = default;
@@ -192,13 +194,16 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
   return dispatch_dtype(dtype(), [&]<typename T>() -> CfCOutputs {
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       const mx::array xa = detail::host_array(x_t, dtype()), ha = detail::host_array(h, dtype());
-      const mx::array ca = mixed_memory() ? detail::host_array(*c, dtype()) : mx::array(0.0f);
+      // (optional: a placeholder array would cost an allocation from MLX's allocator every step)
+      std::optional<mx::array> ca, co;
+      if (mixed_memory()) ca = detail::host_array(*c, dtype());
       const Shape hs = unbatched ? Shape{N} : Shape{B, N};
       // When the output is the whole state, y is h itself, as ncps's CfCCell returns (h, h).
       const bool own_y = M != N;
-      mx::array ho = detail::host_output(hs, dtype());
-      mx::array yo = own_y ? detail::host_output(unbatched ? Shape{M} : Shape{B, M}, dtype()) : ho;
-      mx::array co = mixed_memory() ? detail::host_output(hs, dtype()) : mx::array(0.0f);
+      detail::OutputCache& cache = impl_->outputs;
+      mx::array ho = cache.take(hs, dtype());
+      mx::array yo = own_y ? cache.take(unbatched ? Shape{M} : Shape{B, M}, dtype()) : ho;
+      if (mixed_memory()) co = cache.take(hs, dtype());
       // Row by row through the raw step on its [h, c] buffer: h's own rows without mixed memory.
       std::vector<T> hc(mixed_memory() ? 2 * N : 0);
       for (int64_t b = 0; b < B; ++b) {
@@ -206,10 +211,10 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
         std::copy_n(ha.data<T>() + b * N, N, hb);
         if (mixed_memory()) {
           std::copy_n(hb, N, hc.begin());
-          std::copy_n(ca.data<T>() + b * N, N, hc.begin() + N);
+          std::copy_n(ca->data<T>() + b * N, N, hc.begin() + N);
           step(xa.data<T>() + b * I, hc.data(), static_cast<T>(dt));
           std::copy_n(hc.begin(), N, hb);
-          std::copy_n(hc.begin() + N, N, co.data<T>() + b * N);
+          std::copy_n(hc.begin() + N, N, co->data<T>() + b * N);
         } else {
           step(xa.data<T>() + b * I, hb, static_cast<T>(dt));
         }
@@ -217,7 +222,7 @@ CfCOutputs CfCStepper::step(const Tensor& x_t, const Tensor& h, const std::optio
       }
       CfCOutputs out{Tensor(), Tensor::from_mlx(ho), Tensor()};
       out.y = own_y ? Tensor::from_mlx(yo) : out.h;
-      if (mixed_memory()) out.c = Tensor::from_mlx(co);
+      if (mixed_memory()) out.c = Tensor::from_mlx(*co);
       return out;
     } else {
       throw TypeError("CfCStepper: unsupported dtype");

@@ -26,6 +26,7 @@ struct LTCStepper::Impl {
   Dtype dtype = kFloat32;
   std::variant<kl::Model<float>, kl::Model<double>> model;
   std::variant<kl::Workspace<float>, kl::Workspace<double>> ws;
+  detail::OutputCache outputs;  // the Tensor steps'
 
   template <typename T>
   void build(const std::vector<Tensor>& params) {
@@ -153,8 +154,8 @@ std::pair<Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tensor& state,
   const Dtype dt_ = impl_->dtype;
   mx::array xa = dense_as(x, dt_, {B, s.D}, "x");
   // The new state starts as a copy of the old (the step updates it in place), in the caller's shape.
-  mx::array h = detail::host_output(state.sizes(), dt_, dense_as(state, dt_, {B, s.N}, "state").data<void>());
-  mx::array y = detail::host_output(state.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
+  mx::array h = impl_->outputs.take(state.sizes(), dt_, dense_as(state, dt_, {B, s.N}, "state").data<void>());
+  mx::array y = impl_->outputs.take(state.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
   if (dt_ == kFloat64)
     impl_->run<double>(xa.data<double>(), h.data<double>(), nullptr, dt, y.data<double>());
   else
@@ -168,9 +169,9 @@ std::tuple<Tensor, Tensor, Tensor> LTCStepper::step(const Tensor& x, const Tenso
   const int64_t B = impl_->batch;
   const Dtype dt_ = impl_->dtype;
   mx::array xa = dense_as(x, dt_, {B, s.D}, "x");
-  mx::array ha = detail::host_output(h.sizes(), dt_, dense_as(h, dt_, {B, s.N}, "h").data<void>());
-  mx::array ca = detail::host_output(c.sizes(), dt_, dense_as(c, dt_, {B, s.N}, "c").data<void>());
-  mx::array y = detail::host_output(h.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
+  mx::array ha = impl_->outputs.take(h.sizes(), dt_, dense_as(h, dt_, {B, s.N}, "h").data<void>());
+  mx::array ca = impl_->outputs.take(c.sizes(), dt_, dense_as(c, dt_, {B, s.N}, "c").data<void>());
+  mx::array y = impl_->outputs.take(h.dim() == 1 ? Shape{s.M} : Shape{B, s.M}, dt_);
   if (dt_ == kFloat64)
     impl_->run<double>(xa.data<double>(), ha.data<double>(), ca.data<double>(), dt, y.data<double>());
   else

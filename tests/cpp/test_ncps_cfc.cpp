@@ -2,9 +2,11 @@
 // wired and not, mixed memory, timespans and initial states, batches with per-sample timespans), float64 finite
 // differences, float32 against float64, the stepper against the sequence, the dropout fallback, and the errors.
 // The golden data of the real ncps is checked from Python (tests/python/ncps/test_cfc_fused.py).
+#include <mlx/ops.h>
 #include <mlx/transforms.h>
 
 #include <cmath>
+#include <set>
 
 #include "fl/ncps/cfc.h"
 #include "fl/ops/linalg.h"
@@ -592,6 +594,59 @@ TEST(NcpsCfC, StepperTensorStep) {
       },
       "the weights are Double; step() got float buffers");
   expect_error_containing<Error>([&] { stepper.step(x.select(1, 0), h); }, "mixed memory needs cx");
+}
+
+TEST(NcpsCfC, StepperReusesOnlyDroppedOutputs) {
+  // The Tensor step takes back the buffers of results the caller has dropped (a control loop allocates no array
+  // memory once warm), and never one that a Tensor, a view or a lazy graph node still reads.
+  Spec s;
+  s.mixed = true;
+  CfCWeights w = random_weights(s);
+  CfCStepper stepper(w);
+  const int64_t B = 2, N = w.state_size();
+  Tensor x = random_input({B, s.input}, -1, 1, 21), h = random_input({B, N}, -1, 1, 22),
+         c = random_input({B, N}, -1, 1, 23);
+  auto data = [](const Tensor& t) {
+    mlx::core::array a = t.mlx();
+    mlx::core::eval(a);
+    return a.data<double>();
+  };
+  const Tensor seq_h = cfc_sequence_full(x.unsqueeze(1), h, c, std::nullopt, w).h;
+  auto first = stepper.step(x, h, c);
+  Tensor h1 = first.h.clone(), c1 = first.c.clone();
+  h1.eval();
+  c1.eval();
+  // Held results keep their values while later steps run (the loop passes them back in as the state).
+  auto second = stepper.step(x, first.h, first.c);
+  auto third = stepper.step(x, second.h, second.c);
+  expect_close(first.h, h1, 0, "held h");
+  expect_close(first.c, c1, 0, "held c");
+  for (const Tensor* t : {&second.h, &second.c, &third.h, &third.c})
+    for (const Tensor* u : {&first.h, &first.c}) EXPECT_NE(data(*t), data(*u));
+  // A view and a lazy graph node keep their buffer too (fl's own ops compute small inputs at once: MLX's here).
+  Tensor view = third.h.narrow(1, 0, 2),
+         lazy = Tensor::from_mlx(mlx::core::multiply(third.c.mlx(), mlx::core::array(2.0, mlx::core::float64)));
+  ASSERT_FALSE(lazy.mlx().is_available());
+  Tensor view_before = view.clone(), lazy_expected = third.c.clone() * 2.0;
+  view_before.eval();
+  lazy_expected.eval();  // computed now, from its own copy; `lazy` stays a graph node reading third.c
+  const double* view_data = data(view);
+  first = second = third = {};
+  for (int i = 0; i < 4; ++i) {
+    auto r = stepper.step(x, h, c);
+    EXPECT_NE(data(r.h), view_data);
+  }
+  expect_close(view, view_before, 0, "a view of a dropped result");
+  expect_close(lazy, lazy_expected, 0, "a lazy product of a dropped result");
+  // Dropped results: their buffers come back (a warm loop allocates none), holding the new values.
+  expect_close(h1, seq_h, 1e-13, "the first step");
+  std::set<const double*> seen;
+  for (int i = 0; i < 6; ++i) {
+    auto r = stepper.step(x, h, c);
+    seen.insert(data(r.h));
+    expect_close(r.h, seq_h, 1e-13, "a step into a reused buffer");
+  }
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 TEST(NcpsCfC, StateDictNames) {

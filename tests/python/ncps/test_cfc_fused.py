@@ -111,6 +111,32 @@ def test_stepper_tensor_inputs():
     np.testing.assert_allclose(y.numpy(), seq_y.detach().numpy()[:, 0], rtol=1e-13, atol=1e-13)
 
 
+def test_stepper_outputs_survive_later_steps():
+    # The Tensor step reuses the buffers of dropped results (no allocation in a warm loop), never of results still
+    # seen: a held Tensor, a numpy view of one that was dropped, or an mlx array.
+    data, params, inputs = golden_case("cfc_default_u16")
+    stepper = _C.CfCStepper(params)
+    x, h = inputs["x"][:, 0].contiguous(), fl.zeros(3, 16, dtype=fl.float64)
+    held, views, arrays, expected = [], [], [], []
+    for i in range(6):
+        y, h = stepper.step(x, h)
+        expected.append(h.numpy().copy())
+        if i % 3 == 0:
+            held.append(h)
+        elif i % 3 == 1:
+            views.append(h.numpy())
+        else:
+            arrays.append(h.mlx())
+    for _ in range(10):
+        y, h = stepper.step(x, fl.zeros(3, 16, dtype=fl.float64))
+    for i, t in enumerate(held):
+        np.testing.assert_array_equal(t.numpy(), expected[3 * i])
+    for i, v in enumerate(views):
+        np.testing.assert_array_equal(v, expected[3 * i + 1])
+    for i, a in enumerate(arrays):
+        np.testing.assert_array_equal(np.array(a), expected[3 * i + 2])
+
+
 def test_errors():
     _, params, inputs = golden_case("cfc_default_u16")
     with pytest.raises(ValueError, match=re.escape("Unknown mode 'fast', valid options are")):
