@@ -33,6 +33,10 @@ inline void set_line_data(mlx::core::array& out, size_t data_size, const mlx::co
 
 /// A fresh row-major buffer for `out`, on a line (as MLX's set_data(malloc(nbytes)), which sets the same flags).
 inline void set_line_data(mlx::core::array& out) {
+  if (out.nbytes() < kLinePadMin) {
+    out.set_data(mlx::core::allocator::malloc(out.nbytes()));
+    return;
+  }
   int non_unit = 0;
   for (int v : out.shape()) non_unit += v != 1;
   mlx::core::Strides strides(out.ndim(), 1);
@@ -42,6 +46,11 @@ inline void set_line_data(mlx::core::array& out) {
 
 /// An evaluated (available) row-major array of `shape` whose buffer the caller fills, on a line.
 inline mlx::core::array line_array(const mlx::core::Shape& shape, mlx::core::Dtype dt) {
+  size_t n = 1;
+  for (int v : shape) n *= static_cast<size_t>(v);
+  // Small outputs (the tiny-op fast path, where ~30 ns count) take MLX's plain constructor.
+  if (n * mlx::core::size_of(dt) < kLinePadMin)
+    return mlx::core::array(mlx::core::allocator::malloc(n * mlx::core::size_of(dt)), shape, dt);
   mlx::core::array a(shape, dt, nullptr, {});
   set_line_data(a);
   a.set_status(mlx::core::array::Status::available);
