@@ -352,6 +352,37 @@ TEST(NcpsCfC, ThreadedBatchSplitMatchesOneThread) {
   set_num_threads(saved);
 }
 
+TEST(NcpsCfC, ThreadedForwardWithoutRecordingSavesNothing) {
+  // The batch split runs on MLX's stream thread as a lazy primitive; a forward nothing records skips writing the
+  // workspace there too, and gives the recorded forward's values.
+  const int saved_threads = get_num_threads();
+  set_num_threads(2);
+  Case c;
+  c.spec.layers = {32};
+  c.spec.backbone_units = 64;
+  c.spec.scale = 0.15;
+  c.B = 6;
+  c.L = 80;
+  ASSERT_EQ(kernels::cfc::threads_for(dims_of(c)), 2);
+  CfCWeights w = random_weights(c.spec);
+  Tensor x = random_input({c.B, c.L, c.spec.input}, -1, 1, 31);
+  for (Tensor* p : parameters(w)) p->requires_grad_(true);
+  const size_t runs = kernels::cfc::forward_runs(), saving = kernels::cfc::saving_forward_runs();
+  CfCOutputs recorded = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
+  EXPECT_EQ(kernels::cfc::saving_forward_runs(), saving + 1);
+  CfCOutputs plain;
+  {
+    NoGradGuard no_grad;
+    plain = cfc_sequence_full(x, std::nullopt, std::nullopt, std::nullopt, w);
+  }
+  EXPECT_EQ(kernels::cfc::forward_runs(), runs + 2);
+  EXPECT_EQ(kernels::cfc::saving_forward_runs(), saving + 1);
+  // The saving forward may round its fused time heads differently, not more.
+  expect_close(plain.y, recorded.y.detach(), 1e-13, "y");
+  expect_close(plain.h, recorded.h.detach(), 1e-13, "h");
+  set_num_threads(saved_threads);
+}
+
 TEST(NcpsCfC, SingleStepAndSingleSample) {
   Case c;
   c.B = 1;
