@@ -140,8 +140,19 @@ class Binary : public mx::UnaryPrimitive {
   Binary(mx::Stream s, BinaryOp op, Pattern p) : mx::UnaryPrimitive(s), op_(op), p_(p) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
-    const mx::array& big = inputs[p_.small_first ? 1 : 0];
-    const mx::array& small = inputs[p_.small_first ? 0 : 1];
+    Pattern p = p_;
+    // An operand of the output's shape whose buffer holds one value (a broadcast scalar: the gradient of a sum or
+    // mean on its way back through an elementwise op) is read as the scalar it is, not copied out element by
+    // element. The other operand then runs along the output.
+    const size_t n = out.size();
+    if (n > 1 && p.period == static_cast<int64_t>(n))
+      for (int i = 0; i < 2; ++i)
+        if (inputs[i].data_size() == 1 && inputs[1 - i].data_size() != 1) {
+          p = Pattern{i == 0, 1, static_cast<int64_t>(n)};
+          break;
+        }
+    const mx::array& big = inputs[p.small_first ? 1 : 0];
+    const mx::array& small = inputs[p.small_first ? 0 : 1];
     // Computing in place over the big operand's buffer is safe: output element i only reads big[i].
     detail::donate_or_allocate(big, out);
     auto& enc = mx::cpu::get_command_encoder(stream());
@@ -149,12 +160,13 @@ class Binary : public mx::UnaryPrimitive {
     enc.set_input_array(small);
     enc.set_output_array(out);
     enc.dispatch([big = mx::array::unsafe_weak_copy(big), small = mx::array::unsafe_weak_copy(small),
-                  out = mx::array::unsafe_weak_copy(out), op = op_, p = p_]() mutable {
+                  out = mx::array::unsafe_weak_copy(out), op = op_, p]() mutable {
       detail::with_type(out.dtype(), [&](auto tag) {
         using T = decltype(tag);
         std::vector<T> big_copy, small_copy;
-        compute(op, p, detail::row_major(big, big_copy), detail::row_major(small, small_copy), out.data<T>(),
-                out.size());
+        // (period 1 reads one value, wherever the operand's strides put the rest)
+        const T* small_data = p.period == 1 ? small.data<T>() : detail::row_major(small, small_copy);
+        compute(op, p, detail::row_major(big, big_copy), small_data, out.data<T>(), out.size());
       });
     });
   }

@@ -383,6 +383,39 @@ TEST(KernelsElementwise, BinaryBroadcastPatterns) {
   run(double{});
 }
 
+TEST(KernelsElementwise, BinaryWithABroadcastScalarView) {
+  // An operand of the output's shape whose buffer holds one value (mx::broadcast_to of a scalar: what a sum's or
+  // mean's gradient looks like on its way back) is read as a scalar, on either side, and gives the naive values.
+  const mx::Shape shape{50, 100};
+  std::vector<double> vx = uniform<double>(5000, 0.5, 2, 7);
+  mx::array x = from_vec(vx, shape);
+  for (BinaryOp op : {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Maximum}) {
+    for (bool scalar_first : {false, true}) {
+      mx::array c = mx::broadcast_to(mx::array(1.25, mx::float64), shape);
+      mx::array r = scalar_first ? fl::kernels::binary(op, c, x) : fl::kernels::binary(op, x, c);
+      ASSERT_TRUE(r.has_primitive());
+      EXPECT_STREQ(r.primitive().name(), "FlBinary");
+      std::vector<double> got = to_vec<double>(r);
+      for (size_t i = 0; i < vx.size(); i += 97) {
+        double a = scalar_first ? 1.25 : vx[i], b = scalar_first ? vx[i] : 1.25;
+        double want = op == BinaryOp::Add   ? a + b
+                      : op == BinaryOp::Sub ? a - b
+                      : op == BinaryOp::Mul ? a * b
+                      : op == BinaryOp::Div ? a / b
+                                            : std::max(a, b);
+        EXPECT_EQ(got[i], want) << static_cast<int>(op) << (scalar_first ? " scalar first" : "");
+      }
+    }
+  }
+  // The gradient of mean(x * x) comes back as such a view times 2x: 2x / n.
+  auto f = [](const std::vector<mx::array>& in) {
+    return std::vector<mx::array>{fl::kernels::mean(fl::kernels::multiply(in[0], in[0]), {0, 1}, false)};
+  };
+  mx::array g = mx::vjp(f, {x}, {mx::array(1.0, mx::float64)}).second[0];
+  std::vector<double> gv = to_vec<double>(g);
+  for (size_t i = 0; i < vx.size(); i += 97) EXPECT_DOUBLE_EQ(gv[i], 2 * vx[i] / 5000);
+}
+
 TEST(KernelsElementwise, ReductionsMatchNaiveLoops) {
   struct Case {
     mx::Shape shape;

@@ -5,6 +5,7 @@
 #include "fl/ops/binary.h"
 #include "fl/ops/creation.h"
 #include "fl/ops/reduction.h"
+#include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
 #include "nn/functional/nn_utils.h"
 
@@ -52,8 +53,13 @@ Tensor pointwise_loss(const char* name, const char* kernel, const Tensor& input,
                 ins.tensors, kSaveAll);
 }
 
-mx::array squared(const mx::array& x, const mx::array& t) { return mx::square(mx::subtract(x, t)); }
-mx::array absolute(const mx::array& x, const mx::array& t) { return mx::abs(mx::subtract(x, t)); }
+// On Flashlight's threaded elementwise kernels, as their gradients are (MLX's CPU ops are single-threaded).
+mx::array squared(const mx::array& x, const mx::array& t) {
+  return kernels::unary(kernels::UnaryOp::Square, kernels::subtract(x, t));
+}
+mx::array absolute(const mx::array& x, const mx::array& t) {
+  return kernels::unary(kernels::UnaryOp::Abs, kernels::subtract(x, t));
+}
 
 // 0.5 d^2 / beta * scale inside |d| < beta, |d| - 0.5 beta (times scale) outside: smooth_l1 (scale 1) and huber
 // (beta = delta, scale = delta) share it.

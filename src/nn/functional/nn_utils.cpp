@@ -1,6 +1,9 @@
 // Helpers shared by the torch.nn.functional ops (nn_utils.h).
 #include "nn/functional/nn_utils.h"
 
+#include <numeric>
+
+#include "kernels/elementwise.h"
 #include "kernels/precise_unary.h"
 
 namespace fl::nn::functional::detail {
@@ -17,10 +20,13 @@ mx::array reduce(const mx::array& loss, Reduction r) {
     case Reduction::None:
       return loss;
     case Reduction::Sum:
-      return mx::sum(loss);
-    case Reduction::Mean:
-      // mx::mean of an empty array is 0/0 = nan, as torch's mean reduction.
-      return mx::mean(loss);
+    case Reduction::Mean: {
+      // Flashlight's threaded reductions (MLX's own are single-threaded); small and empty arrays go to MLX's, whose
+      // mean of an empty array is 0/0 = nan, as torch's mean reduction.
+      std::vector<int> axes(loss.ndim());
+      std::iota(axes.begin(), axes.end(), 0);
+      return r == Reduction::Sum ? kernels::sum(loss, axes, false) : kernels::mean(loss, axes, false);
+    }
   }
   return loss;
 }
