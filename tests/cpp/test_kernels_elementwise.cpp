@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "fl/fl.h"
+#include "fl/nn/functional/loss.h"
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
 #include "kernels/simd.h"
+#include "kernels/squared_error.h"
 #include "test_util.h"
 
 namespace mx = mlx::core;
@@ -584,6 +586,62 @@ TEST(KernelsElementwise, BinaryAndReductionGradientsByFiniteDifferences) {
     expect_directional_grad([&](auto& v) { return fl::amin(v[0], dims, true); }, {x});
   }
   expect_second_order([](auto& v) { return fl::square(fl::sum(fl::exp(v[0]), {1})); }, x);
+}
+
+// mse_loss's one-pass squared error (kernels/squared_error.cpp): value against a naive sum, both reductions, computed
+// and lazy inputs, 1 and 2 threads; gradients for input and target by finite differences in float64, first and second
+// order; the primitives under MLX's vjp, jvp and vmap.
+TEST(KernelsElementwise, SquaredErrorOnePass) {
+  const int saved = fl::get_num_threads();
+  std::vector<double> vx = uniform<double>(300000, -2, 2, 41), vt = uniform<double>(300000, -1, 1, 42);
+  long double naive = 0;
+  for (size_t i = 0; i < vx.size(); ++i) naive += (long double)(vx[i] - vt[i]) * (vx[i] - vt[i]);
+  mx::array x = from_vec(vx, {600, 500}), t = from_vec(vt, {600, 500});
+  for (int threads : {1, 2}) {
+    fl::set_num_threads(threads);
+    for (bool mean : {false, true}) {
+      const double want = static_cast<double>(mean ? naive / vx.size() : naive);
+      EXPECT_NEAR(fl::kernels::squared_error(x, t, mean).item<double>(), want, 1e-12 * want);
+      mx::array lazy_sq = fl::kernels::squared_error(lazy(x), lazy(t), mean);
+      ASSERT_TRUE(lazy_sq.has_primitive());
+      EXPECT_STREQ(lazy_sq.primitive().name(), "FlSquaredError");
+      EXPECT_NEAR(lazy_sq.item<double>(), want, 1e-12 * want);
+    }
+  }
+  fl::set_num_threads(saved);
+  // Gradients through mse_loss (both inputs), first and second order.
+  Tensor a = big(-2, 2, 67, 71, 5), b = big(-1, 1, 67, 71, 6);
+  for (const char* r : {"mean", "sum"}) {
+    TensorFn f = [r](auto& v) { return fl::nn::functional::mse_loss(v[0], v[1], r); };
+    expect_directional_grad(f, {a, b});
+    expect_second_order([r, b](auto& v) { return fl::nn::functional::mse_loss(v[0], b, r); }, a);
+    expect_second_order([r, a](auto& v) { return fl::nn::functional::mse_loss(a, v[0], r); }, b);
+  }
+  // MLX's transforms of the primitive itself.
+  auto f = [](const std::vector<mx::array>& in) {
+    return std::vector<mx::array>{fl::kernels::squared_error(in[0], in[1], true)};
+  };
+  mx::array xs = from_vec(uniform<double>(5000, -1, 1, 43), {50, 100}),
+            ts = from_vec(uniform<double>(5000, -1, 1, 44), {50, 100});
+  auto [outs, grads] = mx::vjp(f, {xs, ts}, {mx::array(3.0, mx::float64)});
+  std::vector<double> gx = to_vec<double>(grads[0]), gt = to_vec<double>(grads[1]), px = to_vec<double>(xs),
+                      pt = to_vec<double>(ts);
+  for (size_t i = 0; i < gx.size(); i += 37) {
+    EXPECT_NEAR(gx[i], 3.0 * 2 * (px[i] - pt[i]) / 5000, 1e-15);
+    EXPECT_NEAR(gt[i], -gx[i], 1e-15);
+  }
+  mx::array dx = from_vec(uniform<double>(5000, -1, 1, 45), {50, 100});
+  auto [jo, jt] = mx::jvp(f, {xs, ts}, {dx, mx::zeros_like(ts)});
+  double jv = 0;
+  std::vector<double> pdx = to_vec<double>(dx);
+  for (size_t i = 0; i < pdx.size(); ++i) jv += 2 * (px[i] - pt[i]) * pdx[i] / 5000;
+  EXPECT_NEAR(jt[0].item<double>(), jv, 1e-12);
+  mx::array rows =
+      mx::vmap([](const mx::array& u, const mx::array& v) { return fl::kernels::squared_error(u, v, false); })(xs, ts);
+  ASSERT_EQ(rows.shape(), mx::Shape({50}));
+  double row0 = 0;
+  for (int j = 0; j < 100; ++j) row0 += (px[j] - pt[j]) * (px[j] - pt[j]);
+  EXPECT_NEAR(to_vec<double>(rows)[0], row0, 1e-12);
 }
 
 // Ties split the gradient of maximum/minimum in half and of max reductions evenly, as in PyTorch.
