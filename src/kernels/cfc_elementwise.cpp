@@ -10,11 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FL_CFC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define FL_CFC_CLONES
-#endif
+#include "kernels/target_clones.h"
+
 #define FL_INLINE [[gnu::always_inline]] inline
 
 namespace fl::kernels::cfc {
@@ -365,8 +362,8 @@ FL_INLINE void mul_impl(size_t n, const T* a, const T* b, T* out) {
     gemv_t_impl<T>(n_in, n_out, Wt, x, accumulate, y);                                                               \
   }
 
-FL_CFC_DEFINE(float, FL_CFC_CLONES)
-FL_CFC_DEFINE(double, FL_CFC_CLONES)
+FL_CFC_DEFINE(float, FL_TARGET_CLONES)
+FL_CFC_DEFINE(double, FL_TARGET_CLONES)
 #undef FL_CFC_DEFINE
 
 }  // namespace fl::kernels::cfc

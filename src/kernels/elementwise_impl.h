@@ -76,6 +76,31 @@ void parallel_for(size_t n, size_t grain, F&& f, size_t align = 64) {
   f(size_t(0), n);
 }
 
+/// Elements per partial sum of a long run (reductions and the squared error).
+inline constexpr size_t kSumBlock = 8192;
+
+/// One value for a run of n elements: block(lo, len) over blocks of kSumBlock elements (split between threads when
+/// `threads`, about `grain` elements a thread), the blocks' values then combined pairwise, so the result is accurate
+/// and does not depend on the thread count.
+template <class T, class Block, class Combine>
+T reduce_blocks(size_t n, size_t grain, bool threads, Block&& block, Combine&& combine) {
+  if (n <= kSumBlock) return block(size_t(0), n);
+  const size_t nb = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<T> part(nb);
+  auto run = [&](size_t lo, size_t hi) {
+    for (size_t b = lo; b < hi; ++b) part[b] = block(b * kSumBlock, std::min(kSumBlock, n - b * kSumBlock));
+  };
+  if (threads)
+    parallel_for(nb, std::max<size_t>(1, grain / kSumBlock), run, 1);
+  else
+    run(0, nb);
+  for (size_t m = nb; m > 1; m = (m + 1) / 2) {
+    for (size_t i = 0; i < m / 2; ++i) part[i] = combine(part[2 * i], part[2 * i + 1]);
+    if (m % 2) part[m / 2] = part[m - 1];
+  }
+  return part[0];
+}
+
 /// Copies a strided array's elements (src points at its first one) into dst in row-major order.
 template <class T>
 void copy_row_major(const T* src, const mx::Shape& shape, const mx::Strides& strides, T* dst) {

@@ -13,7 +13,6 @@ namespace fl::kernels {
 namespace mx = mlx::core;
 
 namespace {
-constexpr size_t kBlock = 8192;    // elements per partial sum of a long run
 constexpr size_t kColBlock = 256;  // columns per task of a column reduction
 
 mx::array fallback(ReduceOp op, const mx::array& x, const std::vector<int>& axes, bool keepdims, bool mean) {
@@ -55,24 +54,12 @@ T combine(ReduceOp op, T a, T b) {
   return a;
 }
 
-// One value for a run of n elements: blocks of kBlock (in parallel when `threads`), then a pairwise tree.
+// One value for a run of n elements (detail::reduce_blocks: blocks, in parallel when `threads`, then a pairwise tree).
 template <class T>
 T reduce_run(const simd::Isa& k, ReduceOp op, const T* x, size_t n, bool threads) {
-  if (n <= kBlock) return simd::reduce(k, op, x, n);
-  size_t nb = (n + kBlock - 1) / kBlock;
-  std::vector<T> part(nb);
-  auto blocks = [&](size_t lo, size_t hi) {
-    for (size_t b = lo; b < hi; ++b) part[b] = simd::reduce(k, op, x + b * kBlock, std::min(kBlock, n - b * kBlock));
-  };
-  if (threads)
-    detail::parallel_for(nb, detail::kReduce.grain / kBlock, blocks, 1);
-  else
-    blocks(0, nb);
-  for (size_t m = nb; m > 1; m = (m + 1) / 2) {
-    for (size_t i = 0; i < m / 2; ++i) part[i] = combine(op, part[2 * i], part[2 * i + 1]);
-    if (m % 2) part[m / 2] = part[m - 1];
-  }
-  return part[0];
+  return detail::reduce_blocks<T>(
+      n, detail::kReduce.grain, threads, [&](size_t lo, size_t len) { return simd::reduce(k, op, x + lo, len); },
+      [op](T a, T b) { return combine(op, a, b); });
 }
 
 struct Geometry {

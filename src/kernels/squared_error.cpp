@@ -14,19 +14,12 @@
 #include "kernels/elementwise.h"
 #include "kernels/elementwise_impl.h"
 #include "kernels/line_array.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FL_SQE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define FL_SQE_CLONES
-#endif
+#include "kernels/target_clones.h"
 
 namespace fl::kernels {
 namespace mx = mlx::core;
 
 namespace {
-constexpr size_t kBlock = 8192;  // elements per partial sum
-
 // sum((x - t)^2) over n elements: 16 independent accumulators, which the compiler keeps in vector registers.
 template <class T>
 T block_sum(const T* x, const T* t, size_t n) {
@@ -46,42 +39,31 @@ T block_sum(const T* x, const T* t, size_t n) {
     for (size_t j = 0; j < w; ++j) acc[j] += acc[j + w];
   return acc[0];
 }
-FL_SQE_CLONES float block_sum_f(const float* x, const float* t, size_t n) { return block_sum(x, t, n); }
-FL_SQE_CLONES double block_sum_d(const double* x, const double* t, size_t n) { return block_sum(x, t, n); }
+FL_TARGET_CLONES float block_sum_f(const float* x, const float* t, size_t n) { return block_sum(x, t, n); }
+FL_TARGET_CLONES double block_sum_d(const double* x, const double* t, size_t n) { return block_sum(x, t, n); }
 
 template <class T>
 void scaled_diff(const T* x, const T* t, T s, T* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = (x[i] - t[i]) * s;
 }
-FL_SQE_CLONES void scaled_diff_f(const float* x, const float* t, float s, float* out, size_t n) {
+FL_TARGET_CLONES void scaled_diff_f(const float* x, const float* t, float s, float* out, size_t n) {
   scaled_diff(x, t, s, out, n);
 }
-FL_SQE_CLONES void scaled_diff_d(const double* x, const double* t, double s, double* out, size_t n) {
+FL_TARGET_CLONES void scaled_diff_d(const double* x, const double* t, double s, double* out, size_t n) {
   scaled_diff(x, t, s, out, n);
 }
 
 template <class T>
 T total(const T* x, const T* t, size_t n, bool threads) {
-  const size_t nb = (n + kBlock - 1) / kBlock;
-  std::vector<T> part(nb);
-  auto blocks = [&](size_t lo, size_t hi) {
-    for (size_t b = lo; b < hi; ++b) {
-      const size_t len = std::min(kBlock, n - b * kBlock);
-      if constexpr (sizeof(T) == 4)
-        part[b] = block_sum_f(x + b * kBlock, t + b * kBlock, len);
-      else
-        part[b] = block_sum_d(x + b * kBlock, t + b * kBlock, len);
-    }
-  };
-  if (threads)
-    detail::parallel_for(nb, std::max<size_t>(1, detail::kCheap.grain / kBlock), blocks, 1);
-  else
-    blocks(0, nb);
-  for (size_t m = nb; m > 1; m = (m + 1) / 2) {
-    for (size_t i = 0; i < m / 2; ++i) part[i] = part[2 * i] + part[2 * i + 1];
-    if (m % 2) part[m / 2] = part[m - 1];
-  }
-  return part[0];
+  return detail::reduce_blocks<T>(
+      n, detail::kCheap.grain, threads,
+      [&](size_t lo, size_t len) {
+        if constexpr (sizeof(T) == 4)
+          return block_sum_f(x + lo, t + lo, len);
+        else
+          return block_sum_d(x + lo, t + lo, len);
+      },
+      [](T a, T b) { return a + b; });
 }
 
 template <class T>
@@ -104,10 +86,11 @@ std::vector<int> all_axes(const mx::array& x) {
   return a;
 }
 
-// The composition: small, empty or other arrays.
-mx::array composed(const mx::array& x, const mx::array& t, bool mean) {
+// The composition over `axes` (all of them by default): small, empty or other arrays, and vmap.
+mx::array composed(const mx::array& x, const mx::array& t, bool mean, std::optional<std::vector<int>> axes = {}) {
   mx::array sq = kernels::unary(UnaryOp::Square, kernels::subtract(x, t));
-  return mean ? kernels::mean(sq, all_axes(sq), false) : kernels::sum(sq, all_axes(sq), false);
+  const std::vector<int> ax = axes ? *axes : all_axes(sq);
+  return mean ? kernels::mean(sq, ax, false) : kernels::sum(sq, ax, false);
 }
 
 bool fast(const mx::array& x, const mx::array& t) {
@@ -230,10 +213,9 @@ class SquaredError : public mx::UnaryPrimitive {
     // One loss per mapped index: the composition over the other axes.
     mx::array x = axes[0] >= 0 ? mx::moveaxis(inputs[0], axes[0], 0) : mx::expand_dims(inputs[0], 0);
     mx::array t = axes[1] >= 0 ? mx::moveaxis(inputs[1], axes[1], 0) : mx::expand_dims(inputs[1], 0);
-    mx::array sq = kernels::unary(UnaryOp::Square, kernels::subtract(x, t));
-    std::vector<int> rest(sq.ndim() - 1);
+    std::vector<int> rest(x.ndim() - 1);
     std::iota(rest.begin(), rest.end(), 1);
-    return {{mean_ ? kernels::mean(sq, rest, false) : kernels::sum(sq, rest, false)}, {0}};
+    return {{composed(x, t, mean_, rest)}, {0}};
   }
   const char* name() const override { return "FlSquaredError"; }
   bool is_equivalent(const mx::Primitive& other) const override {

@@ -93,8 +93,7 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, const std::string& re
                   fn1([=](const Arrays& in) { return kernels::squared_error(cast(in[0], d), cast(in[1], d), mean); }),
                   {input, target}, kSaveAll);
   }
-  return pointwise_loss("MseLossBackward0", "mse_cpu", input, target, loss_reduction(reduction, weight), weight,
-                        WeightedMean::ByWeights, squared);
+  return pointwise_loss("MseLossBackward0", "mse_cpu", input, target, r, weight, WeightedMean::ByWeights, squared);
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, const std::string& reduction,
